@@ -1,0 +1,28 @@
+package miniserve.server;
+
+/**
+ * A request the scheduler did not run. The HTTP layer answers every reason with 503 and a
+ * {@code Retry-After} header: the request was fine, the server was too busy or going away.
+ */
+public final class SchedulerRejection extends RuntimeException {
+
+    public enum Reason {
+        /** The waiting queue already held {@code max_queue} requests. */
+        QUEUE_FULL,
+        /** The request waited {@code queue_timeout_ms} without its batch starting. */
+        QUEUE_TIMEOUT,
+        /** The server is draining for shutdown and takes no new work. */
+        SHUTTING_DOWN
+    }
+
+    private final Reason reason;
+
+    public SchedulerRejection(Reason reason, String message) {
+        super(message, null, false, false); // expected under load: no stack trace to fill
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}
