@@ -37,7 +37,7 @@ public final class StaticBatchScheduler<P, R> implements AutoCloseable {
     /** Runs the model once over a batch; returns one result per payload, in order. */
     @FunctionalInterface
     public interface BatchFunction<P, R> {
-        List<R> apply(List<P> payloads) throws Exception;
+        List<? extends R> apply(List<P> payloads) throws Exception;
     }
 
     /** The kind of thread a batch runs on. */
@@ -155,10 +155,15 @@ public final class StaticBatchScheduler<P, R> implements AutoCloseable {
         return true;
     }
 
+    /** {@link #shutdown} and wait for the queued work to finish. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         shutdown();
-        awaitTermination(Duration.ofDays(1));
+        try {
+            awaitTermination(Duration.ofDays(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void loop(BatchFunction<P, R> fn) {
@@ -213,7 +218,7 @@ public final class StaticBatchScheduler<P, R> implements AutoCloseable {
             payloads.add(batch.get(i).payload);
         }
         metrics.batchStarted(batch.size(), waits);
-        List<R> results;
+        List<? extends R> results;
         try {
             results = fn.apply(payloads);
             if (results == null || results.size() != batch.size())

@@ -1,0 +1,33 @@
+package miniserve.server;
+
+import miniserve.server.StaticBatchScheduler.BatchFunction;
+
+import java.util.List;
+
+/**
+ * What the server runs requests on: built once (weights loaded), it answers how long a sentence
+ * is in tokens and provides one batch function per model thread. The server serialises each
+ * result to JSON as it is.
+ */
+public interface ModelBackend extends AutoCloseable {
+
+    /** The longest sentence, in tokens, the model accepts (longer ones get 413). */
+    int maxSentenceTokens();
+
+    /**
+     * The sentence's length in tokens. Exact up to {@link #maxSentenceTokens()}; for a sentence
+     * obviously too long it may return a lower bound above the limit rather than encode it all.
+     * Runs on the request's (virtual) thread, so it must be cheap.
+     */
+    int sentenceTokens(String sentence);
+
+    /**
+     * The model workers, one per model thread; each is used by one thread only. Called once.
+     * Each worker has already run once (a warm-up, not counted in the metrics), so the server
+     * can report ready as soon as this returns. Workers record their work in {@code metrics}.
+     */
+    List<BatchFunction<CorrectionRequest, Object>> workers(ServerMetrics metrics) throws Exception;
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,303 @@
+package miniserve.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import miniserve.server.SchedulerRejection.Reason;
+import miniserve.server.StaticBatchScheduler.BatchFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP app: {@code POST /correct}, {@code GET /health}, {@code GET /metrics}.
+ *
+ * <p>Handlers run on virtual threads and only parse, check, enqueue and wait; the model runs on
+ * the scheduler's platform threads (see {@link StaticBatchScheduler}). Every error is a JSON
+ * body {@code {"error": code, "detail": sentence}} with its status, and touches no other request.
+ */
+public final class TutorServer implements AutoCloseable {
+
+    /** Largest accepted body of {@code POST /correct}. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** What a client should wait before trying again after a 503. */
+    static final String RETRY_AFTER_SECONDS = "1";
+    // Bytes of an oversized body read (and dropped) before answering 413, so that the client,
+    // still sending, reads the answer instead of a reset connection.
+    private static final int MAX_BODY_DRAIN_BYTES = 16 * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(TutorServer.class);
+
+    /** Loads the model; runs after HTTP is up, so {@code /health} answers 503 meanwhile. */
+    @FunctionalInterface
+    public interface BackendLoader {
+        ModelBackend load() throws Exception;
+    }
+
+    private enum State { LOADING, READY, DRAINING, STOPPED }
+
+    private final ObjectMapper json = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final StaticBatchScheduler.Options options;
+    private final Javalin app;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile State state = State.LOADING;
+    private volatile ModelBackend backend;
+    private volatile StaticBatchScheduler<CorrectionRequest, Object> scheduler;
+    private volatile int workerCount;
+
+    private TutorServer(StaticBatchScheduler.Options options) {
+        this.options = options;
+        this.app = Javalin.create(config -> {
+            config.useVirtualThreads = true;
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+        });
+        app.post("/correct", this::correct);
+        app.get("/health", this::health);
+        app.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.text()));
+        app.error(404, ctx -> writeError(ctx, new ApiError(404, "not_found",
+                ctx.method() + " " + ctx.path() + " does not exist; the routes are POST /correct, GET /health, GET /metrics")));
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("unexpected error in {} {}", ctx.method(), ctx.path(), e);
+            writeError(ctx, new ApiError(500, "internal_error", "the server failed to answer: " + e));
+        });
+    }
+
+    /**
+     * Starts HTTP on {@code host:port} (0 = any free port), loads the model, and returns once
+     * the server is ready. If loading fails, HTTP is stopped and the loader's exception thrown.
+     */
+    public static TutorServer start(String host, int port, StaticBatchScheduler.Options options, BackendLoader loader)
+            throws Exception {
+        TutorServer server = listen(host, port, options);
+        server.load(loader);
+        return server;
+    }
+
+    /** Starts HTTP only: until {@link #load} finishes, /health and /correct answer 503. */
+    public static TutorServer listen(String host, int port, StaticBatchScheduler.Options options) {
+        TutorServer server = new TutorServer(options);
+        server.app.start(host, port);
+        return server;
+    }
+
+    /** Loads the model and starts the scheduler; the server is ready when this returns. */
+    public void load(BackendLoader loader) throws Exception {
+        try {
+            ModelBackend loaded = loader.load();
+            backend = loaded;
+            List<BatchFunction<CorrectionRequest, Object>> workers = loaded.workers(metrics);
+            workerCount = workers.size();
+            scheduler = new StaticBatchScheduler<>(options, workers, metrics);
+            synchronized (this) {
+                if (state == State.LOADING) {
+                    state = State.READY;
+                    return;
+                }
+            }
+            // Stopped while loading: nothing was accepted, nothing to drain.
+            scheduler.close();
+            loaded.close();
+        } catch (Exception | Error e) {
+            stop(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Drains and stops: refuses new requests (503), finishes every queued and running batch,
+     * lets their handlers answer, then stops HTTP. Safe to call more than once and from a
+     * shutdown hook; later calls wait for the first to finish.
+     */
+    public void stop(Duration drainLimit) throws InterruptedException {
+        synchronized (this) {
+            if (state == State.DRAINING || state == State.STOPPED) {
+                stopped.await();
+                return;
+            }
+            state = State.DRAINING;
+        }
+        try {
+            long deadline = System.nanoTime() + drainLimit.toNanos();
+            StaticBatchScheduler<CorrectionRequest, Object> s = scheduler;
+            if (s != null) {
+                s.shutdown();
+                if (!s.awaitTermination(drainLimit)) log.warn("queued requests still running after {}", drainLimit);
+            }
+            // The futures are complete; give their handlers the moment they need to send the answers.
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
+            app.stop();
+            ModelBackend b = backend;
+            if (b != null) b.close();
+        } finally {
+            state = State.STOPPED;
+            stopped.countDown();
+        }
+    }
+
+    /** {@link #stop} with a minute for the drain. */
+    @Override
+    public void close() {
+        try {
+            stop(Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Blocks until {@link #stop} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void correct(Context ctx) throws IOException {
+        inFlight.incrementAndGet();
+        try {
+            try {
+                writeJson(ctx, 200, answer(ctx));
+            } catch (ApiError e) {
+                writeError(ctx, e);
+            }
+            metrics.requestAnswered(ctx.statusCode());
+            sendNow(ctx);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * Writes the response before the handler returns, so that once no handler is in flight
+     * every answer has left and {@link #stop} can close the connections.
+     */
+    private static void sendNow(Context ctx) throws IOException {
+        byte[] body = ctx.resultInputStream() == null ? new byte[0] : ctx.resultInputStream().readAllBytes();
+        ctx.result(new byte[0]);
+        HttpServletResponse res = ctx.res();
+        res.setContentLength(body.length);
+        res.getOutputStream().write(body);
+        res.flushBuffer();
+    }
+
+    private Object answer(Context ctx) {
+        CorrectionRequest request = CorrectionRequest.parse(readBody(ctx), json);
+        StaticBatchScheduler<CorrectionRequest, Object> s = scheduler;
+        ModelBackend b = backend;
+        if (state == State.LOADING || s == null || b == null) throw notReady();
+        int tokens = b.sentenceTokens(request.sentence());
+        if (tokens > b.maxSentenceTokens())
+            throw new ApiError(413, "sentence_too_long", "the sentence is " + tokens + " tokens long; the model takes at most "
+                    + b.maxSentenceTokens() + " (split it into shorter sentences)");
+        CompletableFuture<Object> result = s.submit(request);
+        try {
+            return result.get(); // a virtual thread: waiting here costs no carrier thread
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "shutting_down", "the server is shutting down");
+        } catch (CancellationException e) {
+            throw new ApiError(500, "model_error", "the request was cancelled");
+        } catch (ExecutionException e) {
+            throw toApiError(e.getCause());
+        }
+    }
+
+    private static ApiError toApiError(Throwable cause) {
+        if (cause instanceof SchedulerRejection r) {
+            String code = switch (r.reason()) {
+                case QUEUE_FULL -> "queue_full";
+                case QUEUE_TIMEOUT -> "queue_timeout";
+                case SHUTTING_DOWN -> "shutting_down";
+            };
+            return new ApiError(503, code, r.getMessage() + (r.reason() == Reason.SHUTTING_DOWN ? "" : "; try again shortly"));
+        }
+        log.error("the model failed on a batch", cause);
+        return new ApiError(500, "model_error", "the model failed on this request's batch: " + cause);
+    }
+
+    private byte[] readBody(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = declared > MAX_BODY_BYTES ? null : in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body != null && body.length <= MAX_BODY_BYTES) return body;
+            if (declared <= MAX_BODY_DRAIN_BYTES) {
+                byte[] sink = new byte[8192];
+                long read = 0;
+                for (int n; read < MAX_BODY_DRAIN_BYTES && (n = in.read(sink)) > 0; ) read += n;
+            }
+            throw new ApiError(413, "body_too_large", "the body is over the limit of " + MAX_BODY_BYTES + " bytes (64 KiB)");
+        } catch (IOException e) {
+            throw new ApiError(400, "unreadable_body", "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    private void health(Context ctx) {
+        State st = state;
+        if (st != State.READY) {
+            writeError(ctx, st == State.LOADING ? notReady()
+                    : new ApiError(503, "shutting_down", "the server is shutting down"));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ready");
+        body.put("workers", workerCount);
+        body.put("max_batch", options.maxBatch());
+        body.put("max_wait_ms", options.maxWaitMs());
+        body.put("max_queue", options.maxQueue());
+        body.put("queue_timeout_ms", options.queueTimeoutMs());
+        body.put("model_thread", options.modelThread().name().toLowerCase());
+        body.put("handler_thread", Thread.currentThread().isVirtual() ? "virtual" : "platform");
+        body.put("queue_depth", scheduler.queueDepth());
+        writeJson(ctx, 200, body);
+    }
+
+    private static ApiError notReady() {
+        return new ApiError(503, "not_ready", "the model is still loading; try again shortly");
+    }
+
+    private void writeError(Context ctx, ApiError e) {
+        if (e.status() == 503) ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", e.error());
+        body.put("detail", e.detail());
+        writeJson(ctx, e.status(), body);
+    }
+
+    private void writeJson(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package miniserve.server;
+
+import miniserve.server.StaticBatchScheduler.ModelThread;
+import miniserve.server.StaticBatchScheduler.Options;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The HTTP layer over real HTTP, with a stand-in model (the end-to-end tests use the real one). */
+class TutorServerTest {
+
+    private final List<TutorServer> servers = new ArrayList<>();
+
+    private TutorServer start(Options o, StandInBackend backend) throws Exception {
+        TutorServer s = TutorServer.start("127.0.0.1", 0, o, () -> backend);
+        servers.add(s);
+        return s;
+    }
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (TutorServer s : servers) s.stop(Duration.ofSeconds(10));
+    }
+
+    private static Options options(int maxBatch, long maxWaitMs, int maxQueue) {
+        return new Options(maxBatch, maxWaitMs, maxQueue, 0, ModelThread.PLATFORM);
+    }
+
+    @Test
+    void aGoodRequestGetsItsCorrection() throws Exception {
+        TutorServer s = start(options(8, 1, 16), new StandInBackend(1));
+        Http.Answer a = new Http(s.port()).correct("she go home", "learner-7");
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.raw().headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(a.field("sentence")).isEqualTo("she go home");
+        assertThat(a.field("corrected")).isEqualTo("SHE GO HOME");
+        assertThat(a.field("learner_id")).isEqualTo("learner-7");
+    }
+
+    record Bad(String name, HttpRequest.BodyPublisher body, int status, String error, String detailHint) {}
+
+    @Test
+    void everyBadInputGetsItsStatusAndReasonAndTheServerStillAnswers() throws Exception {
+        TutorServer s = start(options(8, 1, 16), new StandInBackend(1));
+        Http http = new Http(s.port());
+        String tooManyWords = "word ".repeat(StandInBackend.MAX_WORDS + 1);
+        List<Bad> bad = List.of(
+                new Bad("empty body", HttpRequest.BodyPublishers.noBody(), 400, "empty_body", "empty"),
+                new Bad("malformed", text("{\"sentence\": \"unterminated"), 400, "malformed_json", "not valid JSON"),
+                new Bad("trailing garbage", text("{\"sentence\": \"a\"} {}"), 400, "malformed_json", "not valid JSON"),
+                new Bad("duplicate field", text("{\"sentence\": \"a\", \"sentence\": \"b\"}"), 400, "malformed_json", "sentence"),
+                new Bad("not an object", text("[\"She go home.\"]"), 400, "invalid_body", "JSON object"),
+                new Bad("bare string", text("\"She go home.\""), 400, "invalid_body", "JSON object"),
+                new Bad("missing sentence", text("{\"learner_id\": \"x\"}"), 400, "missing_sentence", "required"),
+                new Bad("null sentence", text("{\"sentence\": null}"), 400, "missing_sentence", "required"),
+                new Bad("number sentence", text("{\"sentence\": 42}"), 400, "invalid_field", "a number"),
+                new Bad("array sentence", text("{\"sentence\": [\"a\"]}"), 400, "invalid_field", "an array"),
+                new Bad("blank sentence", text("{\"sentence\": \" \\t\\n \"}"), 400, "blank_sentence", "some text"),
+                new Bad("empty sentence", text("{\"sentence\": \"\"}"), 400, "blank_sentence", "some text"),
+                new Bad("learner id number", text("{\"sentence\": \"a\", \"learner_id\": 5}"), 400, "invalid_field", "learner_id"),
+                new Bad("learner id too long", text("{\"sentence\": \"a\", \"learner_id\": \"" + "x".repeat(200) + "\"}"),
+                        400, "invalid_field", "128"),
+                new Bad("body over 64 KiB", text("{\"sentence\": \"" + "a".repeat(70_000) + "\"}"), 413, "body_too_large", "64 KiB"),
+                new Bad("sentence over the model's limit", text("{\"sentence\": \"" + tooManyWords + "\"}"), 413,
+                        "sentence_too_long", "at most " + StandInBackend.MAX_WORDS));
+        for (Bad b : bad) {
+            Http.Answer a = http.post("/correct", b.body());
+            assertThat(a.status()).as(b.name()).isEqualTo(b.status());
+            assertThat(a.field("error")).as(b.name()).isEqualTo(b.error());
+            assertThat(a.field("detail")).as(b.name()).contains(b.detailHint());
+        }
+        // A body exactly at the limit is accepted.
+        String prefix = "{\"sentence\": \"ok\", \"pad\": \"", suffix = "\"}";
+        String atLimit = prefix + "p".repeat(TutorServer.MAX_BODY_BYTES - prefix.length() - suffix.length()) + suffix;
+        assertThat(http.post("/correct", text(atLimit)).status()).isEqualTo(200);
+
+        Http.Answer notFound = http.get("/nowhere");
+        assertThat(notFound.status()).isEqualTo(404);
+        assertThat(notFound.field("error")).isEqualTo("not_found");
+
+        Http.Answer good = http.correct("still here");
+        assertThat(good.status()).isEqualTo(200);
+        assertThat(good.field("corrected")).isEqualTo("STILL HERE");
+        String metrics = http.get("/metrics").body();
+        assertThat(metrics).contains("miniserve_requests_total{status=\"400\"} 14.0");
+        assertThat(metrics).contains("miniserve_requests_total{status=\"413\"} 2.0");
+        assertThat(metrics).contains("miniserve_requests_total{status=\"200\"} 2.0");
+    }
+
+    private static HttpRequest.BodyPublisher text(String s) {
+        return HttpRequest.BodyPublishers.ofString(s);
+    }
+
+    @Test
+    void concurrentRequestsEachGetTheirOwnAnswer() throws Exception {
+        TutorServer s = start(options(8, 5, 256), new StandInBackend(1));
+        Http http = new Http(s.port());
+        int n = 200;
+        List<Future<Http.Answer>> answers = new ArrayList<>();
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                String sentence = "sentence number " + i + " of many", learner = "learner " + i % 7;
+                answers.add(clients.submit(() -> http.correct(sentence, learner)));
+            }
+            for (int i = 0; i < n; i++) {
+                Http.Answer a = answers.get(i).get();
+                assertThat(a.status()).isEqualTo(200);
+                assertThat(a.field("sentence")).isEqualTo("sentence number " + i + " of many");
+                assertThat(a.field("corrected")).isEqualTo(("sentence number " + i + " of many").toUpperCase(Locale.ROOT));
+                assertThat(a.field("learner_id")).isEqualTo("learner " + i % 7);
+            }
+        }
+        assertThat(http.get("/metrics").body()).contains("miniserve_requests_total{status=\"200\"} 200.0");
+    }
+
+    @Test
+    void aFullQueueAnswers503AtOnceAndEveryAcceptedRequestIsAnswered() throws Exception {
+        StandInBackend backend = new StandInBackend(1);
+        backend.gate = new CountDownLatch(1); // the model is stuck on the first batch
+        TutorServer s = start(options(1, 0, 4), backend);
+        Http http = new Http(s.port());
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            try {
+                Future<Http.Answer> first = clients.submit(() -> http.correct("first"));
+                assertThat(backend.entered.await(Http.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                List<Future<Http.Answer>> rest = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    String sentence = "request " + i;
+                    rest.add(clients.submit(() -> http.correct(sentence)));
+                }
+                // While the model is still stuck, max_queue (4) requests wait and the other 16 are answered.
+                long guard = System.nanoTime() + Http.HANG_GUARD.toNanos();
+                while (rest.stream().filter(Future::isDone).count() < 16 && System.nanoTime() < guard) Thread.sleep(5);
+                List<Future<Http.Answer>> done = rest.stream().filter(Future::isDone).toList();
+                assertThat(done).hasSize(16);
+                for (Future<Http.Answer> f : done) {
+                    Http.Answer a = f.get();
+                    assertThat(a.status()).isEqualTo(503);
+                    assertThat(a.field("error")).isEqualTo("queue_full");
+                    assertThat(a.raw().headers().firstValue("Retry-After")).hasValue("1");
+                }
+                assertThat(http.get("/metrics").body()).contains("miniserve_queue_depth 4.0");
+                backend.gate.countDown();
+                assertThat(first.get().status()).isEqualTo(200);
+                for (Future<Http.Answer> f : rest) {
+                    if (done.contains(f)) continue;
+                    Http.Answer a = f.get();
+                    assertThat(a.status()).isEqualTo(200);
+                    assertThat(a.field("corrected")).startsWith("REQUEST ");
+                }
+            } finally {
+                backend.gate.countDown(); // never leave clients hanging on a failed assertion
+            }
+        }
+    }
+
+    @Test
+    void aModelExceptionFailsOnlyTheRequestsOfItsBatch() throws Exception {
+        StandInBackend backend = new StandInBackend(1);
+        TutorServer s = start(options(4, 50, 64), backend);
+        Http http = new Http(s.port());
+        List<String> sentences = List.of("alpha one", "boom two", "gamma three", "delta four", "epsilon five", "zeta six");
+        List<CompletableFuture<Http.Answer>> answers = new ArrayList<>();
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String sentence : sentences)
+                answers.add(CompletableFuture.supplyAsync(() -> call(() -> http.correct(sentence)), clients));
+            for (int i = 0; i < sentences.size(); i++) {
+                String sentence = sentences.get(i);
+                Http.Answer a = answers.get(i).get();
+                boolean withBoom = backend.batches.stream().anyMatch(b -> b.contains(sentence) && b.contains("boom two"));
+                if (withBoom) {
+                    assertThat(a.status()).as(sentence).isEqualTo(500);
+                    assertThat(a.field("error")).isEqualTo("model_error");
+                } else {
+                    assertThat(a.status()).as(sentence).isEqualTo(200);
+                    assertThat(a.field("corrected")).isEqualTo(sentence.toUpperCase(Locale.ROOT));
+                }
+            }
+        }
+        assertThat(backend.batches.stream().filter(b -> !b.contains("boom two")).mapToInt(List::size).sum())
+                .as("some requests ran in batches without the failing one").isPositive();
+        assertThat(http.correct("after the failure").status()).isEqualTo(200);
+    }
+
+    @Test
+    void healthIs503UntilTheModelIsLoadedThen200() throws Exception {
+        TutorServer s = TutorServer.listen("127.0.0.1", 0, options(8, 1, 16));
+        servers.add(s);
+        Http http = new Http(s.port());
+        Http.Answer loading = http.get("/health");
+        assertThat(loading.status()).isEqualTo(503);
+        assertThat(loading.field("error")).isEqualTo("not_ready");
+        assertThat(loading.raw().headers().firstValue("Retry-After")).isPresent();
+        assertThat(http.correct("too early").status()).isEqualTo(503);
+        s.load(() -> new StandInBackend(1));
+        Http.Answer ready = http.get("/health");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.field("status")).isEqualTo("ready");
+        assertThat(ready.field("handler_thread")).as("handlers run on virtual threads").isEqualTo("virtual");
+        assertThat(ready.field("model_thread")).isEqualTo("platform");
+    }
+
+    @Test
+    void metricsAreInPrometheusTextFormat() throws Exception {
+        TutorServer s = start(options(8, 1, 16), new StandInBackend(1));
+        Http http = new Http(s.port());
+        http.correct("one");
+        Http.Answer m = http.get("/metrics");
+        assertThat(m.status()).isEqualTo(200);
+        assertThat(m.raw().headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(m.body()).contains("# TYPE miniserve_requests_total counter", "# TYPE miniserve_batch_size histogram",
+                "# TYPE miniserve_queue_depth gauge", "miniserve_batch_size_bucket{le=\"64.0\"} 1",
+                "miniserve_queue_wait_seconds_count 1", "miniserve_batch_model_seconds_count 1",
+                "miniserve_tokens_computed_total", "miniserve_tokens_padding_total", "miniserve_tokens_after_end_total",
+                "miniserve_tokens_useful_total");
+    }
+
+    @Test
+    void stopDrainsQueuedAndRunningRequestsAndRefusesNewOnes() throws Exception {
+        StandInBackend backend = new StandInBackend(1);
+        backend.gate = new CountDownLatch(1);
+        TutorServer s = start(options(2, 0, 64), backend);
+        Http http = new Http(s.port());
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+          try {
+            List<Future<Http.Answer>> inFlight = new ArrayList<>();
+            inFlight.add(clients.submit(() -> http.correct("drain 0")));
+            assertThat(backend.entered.await(Http.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i < 6; i++) {
+                String sentence = "drain " + i;
+                inFlight.add(clients.submit(() -> http.correct(sentence)));
+            }
+            long guard = System.nanoTime() + Http.HANG_GUARD.toNanos();
+            while (!http.get("/metrics").body().contains("miniserve_queue_depth 5.0") && System.nanoTime() < guard) Thread.sleep(5);
+            Future<?> stopping = clients.submit(() -> {
+                s.stop(Duration.ofSeconds(30));
+                return null;
+            });
+            while (http.get("/health").status() == 200 && System.nanoTime() < guard) Thread.sleep(5);
+            Http.Answer late = http.correct("too late");
+            assertThat(late.status()).isEqualTo(503);
+            assertThat(late.field("error")).isEqualTo("shutting_down");
+            backend.gate.countDown();
+            for (int i = 0; i < 6; i++) {
+                Http.Answer a = inFlight.get(i).get();
+                assertThat(a.status()).isEqualTo(200);
+                assertThat(a.field("sentence")).isEqualTo("drain " + i);
+            }
+            stopping.get();
+          } finally {
+            backend.gate.countDown(); // never leave clients hanging on a failed assertion
+          }
+        }
+    }
+
+    interface IoCall<T> {
+        T call() throws Exception;
+    }
+
+    static <T> T call(IoCall<T> c) {
+        try {
+            return c.call();
+        } catch (Exception e) {
+            throw new RuntimeException(e);
+        }
+    }
+}
