@@ -8,10 +8,12 @@ import miniserve.model.GptWeights;
 import miniserve.model.Safetensors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,6 +30,9 @@ import java.util.concurrent.Callable;
                 "With --write-random DIR it first writes a checkpoint of random weights (GPT-2's initialisation) "
                         + "to DIR, for development before trained weights exist, and then describes that."})
 public final class ModelInfoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--weights", paramLabel = "DIR", defaultValue = "weights",
             description = "Checkpoint directory to describe (default: ${DEFAULT-VALUE}). Ignored with --write-random.")
@@ -70,17 +75,18 @@ public final class ModelInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         Path dir = weights;
         if (random != null) {
             dir = random.dir;
             writeRandom(random, out);
         }
         describe(dir, out);
+        out.flush();
         return 0;
     }
 
-    private static void writeRandom(RandomCheckpoint r, PrintStream out) throws IOException {
+    private static void writeRandom(RandomCheckpoint r, PrintWriter out) throws IOException {
         if (!r.force && Files.exists(r.dir.resolve(GptCheckpoint.WEIGHTS_FILE)))
             throw new IllegalArgumentException(r.dir.resolve(GptCheckpoint.WEIGHTS_FILE) + " already exists; use --force to overwrite it");
         int vocab = r.vocabSize != null ? r.vocabSize : r.tokenizerFrom != null ? vocabSizeOf(r.tokenizerFrom) : 50257;
@@ -112,7 +118,7 @@ public final class ModelInfoCommand implements Callable<Integer> {
         return max + 1;
     }
 
-    private static void describe(Path dir, PrintStream out) throws IOException {
+    private static void describe(Path dir, PrintWriter out) throws IOException {
         long t0 = System.nanoTime();
         GptWeights w = GptCheckpoint.load(dir);
         double seconds = (System.nanoTime() - t0) / 1e9;
