@@ -1,5 +1,6 @@
 package miniserve.model;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,7 +41,8 @@ public final class Safetensors implements AutoCloseable {
     /** The format's own bound on the header (the reference implementation refuses larger ones). */
     private static final long MAX_HEADER_BYTES = 100L << 20;
     private static final String METADATA_KEY = "__metadata__";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // The format forbids a name appearing twice; Jackson would otherwise keep the last silently.
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** Bytes per element of every dtype the format defines; others are unknown. */
     private static final Map<String, Integer> DTYPE_BYTES = Map.ofEntries(
@@ -135,13 +136,12 @@ public final class Safetensors implements AutoCloseable {
             throw new CheckpointException(file + ": bad header: expected a JSON object of tensors");
         Map<String, Entry> entries = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : root.properties()) {
             String name = f.getKey();
             JsonNode v = f.getValue();
             if (name.equals(METADATA_KEY)) {
                 if (!v.isObject()) throw new CheckpointException(file + ": bad header: __metadata__ is not an object");
-                v.fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                v.properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
                 continue;
             }
             entries.put(name, parseEntry(file, name, v, dataBytes));

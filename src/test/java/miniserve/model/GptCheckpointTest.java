@@ -288,6 +288,9 @@ class GptCheckpointTest {
         Files.write(file, withHeader("{\"wpe.weight\": {\"dtype\": \"F32\", \"shape\": [40, 48], \"data_offsets\": [7680, 15360]}}",
                 List.of(new byte[7680])));
         assertThatThrownBy(() -> GptCheckpoint.load(dir)).hasMessageContaining("'wpe.weight'").hasMessageContaining("out of range");
+        String entry = "\"wpe.weight\": {\"dtype\": \"F32\", \"shape\": [40, 48], \"data_offsets\": [0, 7680]}";
+        Files.write(file, withHeader("{" + entry + ", " + entry + "}", List.of(new byte[7680])));
+        assertThatThrownBy(() -> GptCheckpoint.load(dir)).hasMessageContaining("bad header").hasMessageContaining("'wpe.weight'");
     }
 
     @Test
