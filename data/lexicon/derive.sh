@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Regenerates the lexicon files derived from Debian packages (see README.md).
-# Needs: apt-get install -y wordnet-base wamerican
+# Needs: apt-get install -y wordnet-base wamerican wbritish
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 WN=/usr/share/wordnet
-DICT=/usr/share/dict/american-english
-[[ -d $WN && -f $DICT ]] || { echo "install wordnet-base and wamerican first" >&2; exit 1; }
+DICTS=(/usr/share/dict/american-english /usr/share/dict/british-english)
+[[ -d $WN && -f ${DICTS[0]} && -f ${DICTS[1]} ]] || { echo "install wordnet-base, wamerican and wbritish first" >&2; exit 1; }
 export LC_ALL=C
 
 # Irregular inflections, as WordNet ships them.
 cp "$WN/verb.exc" "$WN/noun.exc" "$WN/adj.exc" .
 
-# SCOWL (size 50) American word list: lower-cased, possessives dropped, ASCII letters,
-# apostrophes and hyphens only. Used to tell words from non-words.
-grep -v "'s$" "$DICT" | tr 'A-Z' 'a-z' | grep -E "^[a-z]+(['-][a-z]+)*$" | sort -u > words.txt
+# SCOWL (size 50) American and British word lists, merged: lower-cased, possessives dropped,
+# ASCII letters, apostrophes and hyphens only. Used to tell words from non-words.
+cat "${DICTS[@]}" | grep -v "'s$" | tr 'A-Z' 'a-z' | grep -E "^[a-z]+(['-][a-z]+)*$" | sort -u > words.txt
 
 # Part-of-speech flags (n noun, v verb, a adjective, r adverb) for WordNet's single-word
 # lemmas that are also in the word list.

@@ -52,6 +52,38 @@ public final class Lexicon {
     public record Confusion(List<String> words, String explanation) {
     }
 
+    // ---- closed word classes -----------------------------------------------------------------------
+
+    public static final Set<String> ARTICLES = Set.of("a", "an", "the");
+    public static final Set<String> MODALS = Set.of("can", "could", "will", "would", "shall", "should", "may", "might", "must");
+    public static final Set<String> SINGULAR_DETERMINERS = Set.of("a", "an", "one", "this", "that", "every", "each", "another");
+    public static final Set<String> PLURAL_DETERMINERS = Set.of("these", "those", "many", "several", "few", "both", "various",
+            "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten");
+    /** Words after which an article cannot be inserted (they already determine the noun). */
+    public static final Set<String> DETERMINER_LIKE = Set.of("a", "an", "the", "this", "that", "these", "those", "my", "your",
+            "his", "her", "its", "our", "their", "some", "any", "no", "every", "each", "many", "much", "few", "several",
+            "all", "both", "another", "other", "such", "what", "which", "whose", "one", "more", "most", "less", "least",
+            "either", "neither", "enough", "own", "'s", "of");
+    public static final Set<String> BE_FORMS = Set.of("am", "is", "are", "was", "were", "be", "been", "being");
+    public static final Set<String> HAVE_FORMS = Set.of("have", "has", "had", "having");
+    public static final Set<String> DO_FORMS = Set.of("do", "does", "did", "don't", "doesn't", "didn't");
+    /** Articles and the determiners whose misuse the tutor calls an article/determiner error. */
+    public static final Set<String> ARTICLE_LIKE = Set.of("a", "an", "the", "this", "that", "these", "those", "much", "many",
+            "some", "any", "every", "each", "few", "little", "fewer", "less");
+    public static final Set<String> SUBJECT_PRONOUNS = Set.of("i", "you", "he", "she", "it", "we", "they", "who");
+    public static final Set<String> OBJECT_PRONOUNS = Set.of("me", "you", "him", "her", "it", "us", "them", "whom");
+    public static final Set<String> POSSESSIVE_DETERMINERS = Set.of("my", "your", "his", "her", "its", "our", "their", "whose");
+    public static final Set<String> POSSESSIVE_PRONOUNS = Set.of("mine", "yours", "his", "hers", "ours", "theirs");
+    public static final Set<String> REFLEXIVE_PRONOUNS = Set.of("myself", "yourself", "himself", "herself", "itself",
+            "ourselves", "yourselves", "themselves", "hisself", "theirselves", "themself");
+    public static final Set<String> THIRD_PERSON_PRONOUNS = Set.of("he", "she", "it");
+    public static final Set<String> NON_THIRD_PERSON_PRONOUNS = Set.of("i", "you", "we", "they");
+
+    /** -ly words whose meaning is not "in an X way", so they do not pair with the adjective. */
+    private static final Set<String> NOT_MANNER_ADVERBS = Set.of("only", "lately", "hardly", "nearly", "shortly", "highly",
+            "mostly", "presently", "barely", "merely", "early", "likely", "verily", "scarcely", "justly", "fairly", "dearly",
+            "namely", "largely", "daily", "weekly", "monthly", "yearly", "hourly", "jolly", "kindly", "directly");
+
     private static final String RESOURCE_DIR = "/miniserve/lexicon/";
     private static volatile Lexicon standard;
 
@@ -123,9 +155,9 @@ public final class Lexicon {
         adverbOfAdjective = new HashMap<>();
         adjectiveOfAdverb = new HashMap<>();
         for (var e : pos.entrySet()) {
-            if (e.getValue().indexOf('a') < 0) continue;
+            if (e.getValue().indexOf('a') < 0 || e.getKey().length() < 3 || prepositions.contains(e.getKey())) continue;
             for (String adv : adverbCandidates(e.getKey())) {
-                if (pos.getOrDefault(adv, "").indexOf('r') >= 0) {
+                if (pos.getOrDefault(adv, "").indexOf('r') >= 0 && !NOT_MANNER_ADVERBS.contains(adv)) {
                     adverbOfAdjective.put(e.getKey(), adv);
                     adjectiveOfAdverb.putIfAbsent(adv, e.getKey());
                     break;
@@ -238,6 +270,11 @@ public final class Lexicon {
     }
 
     // ---- verbs -----------------------------------------------------------------------------------
+
+    /** Whether the base form is one of the common irregular verbs ("go", "take"). */
+    public boolean isIrregularVerb(String base) {
+        return irregularVerbs.containsKey(base);
+    }
 
     /** The forms of a verb given its base form, or null if the lexicon does not know it as a verb. */
     public VerbForms verbForms(String base) {

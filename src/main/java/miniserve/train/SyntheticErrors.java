@@ -50,31 +50,16 @@ public final class SyntheticErrors {
             Map.entry(ErrorType.PREPOSITION, 11),
             Map.entry(ErrorType.SPELLING, 12),
             Map.entry(ErrorType.PUNCTUATION, 10),
-            Map.entry(ErrorType.NOUN_NUMBER, 9),
+            Map.entry(ErrorType.NOUN_NUMBER, 20),
             Map.entry(ErrorType.AGREEMENT, 8),
-            Map.entry(ErrorType.VERB_FORM, 7),
+            Map.entry(ErrorType.VERB_FORM, 14),
             Map.entry(ErrorType.WORD_CHOICE, 7),
             Map.entry(ErrorType.TENSE, 6),
             Map.entry(ErrorType.CAPITALIZATION, 6),
-            Map.entry(ErrorType.PRONOUN, 3),
-            Map.entry(ErrorType.ADJ_ADV, 3),
+            Map.entry(ErrorType.PRONOUN, 5),
+            Map.entry(ErrorType.ADJ_ADV, 5),
             Map.entry(ErrorType.WORD_ORDER, 3)));
 
-    static final Set<String> ARTICLES = Set.of("a", "an", "the");
-    static final Set<String> MODALS = Set.of("can", "could", "will", "would", "shall", "should", "may", "might", "must");
-    static final Set<String> SINGULAR_DETERMINERS = Set.of("a", "an", "one", "this", "that", "every", "each", "another");
-    static final Set<String> PLURAL_DETERMINERS = Set.of("these", "those", "many", "several", "few", "both", "various",
-            "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten");
-    /** Words after which an article cannot be inserted (they already determine the noun). */
-    static final Set<String> DETERMINER_LIKE = Set.of("a", "an", "the", "this", "that", "these", "those", "my", "your",
-            "his", "her", "its", "our", "their", "some", "any", "no", "every", "each", "many", "much", "few", "several",
-            "all", "both", "another", "other", "such", "what", "which", "whose", "one", "more", "most", "less", "least",
-            "either", "neither", "enough", "own", "'s", "of");
-    static final Set<String> BE_FORMS = Set.of("am", "is", "are", "was", "were", "be", "been", "being");
-    static final Set<String> HAVE_FORMS = Set.of("have", "has", "had", "having");
-    static final Set<String> DO_FORMS = Set.of("do", "does", "did", "don't", "doesn't", "didn't");
-    static final Set<String> THIRD_PERSON_PRONOUNS = Set.of("he", "she", "it");
-    static final Set<String> PLURAL_PRONOUNS = Set.of("i", "you", "we", "they");
     static final Map<String, String> AGREEMENT_SWAPS = Map.ofEntries(
             Map.entry("is", "are"), Map.entry("are", "is"), Map.entry("am", "is"),
             Map.entry("was", "were"), Map.entry("were", "was"),
@@ -131,8 +116,9 @@ public final class SyntheticErrors {
     /**
      * Whether a sentence of web English is clean enough to stand as a correction: 4 to 40 words,
      * begins with a capital letter and ends with '.', '!' or '?', no URLs, e-mail addresses or markup,
-     * not shouting (mostly capitals), no lone lower-case "i", no repeated '!!'/'??', and at most one
-     * word in six unknown to the word list (names are fine, garbled or foreign text is not).
+     * not shouting (mostly capitals), no lone lower-case "i", no repeated '!!'/'??', no lower-case word
+     * unknown to the word list (the web text's own misspellings and slang: "dont", "definately"), and at
+     * most a third of the words unknown capitalised ones (names are fine, garbled or foreign text is not).
      */
     public boolean usable(String s) {
         if (s.isEmpty() || s.length() > 300) return false;
@@ -152,7 +138,10 @@ public final class SyntheticErrors {
             if (!t.isWord()) continue;
             words++;
             if (t.text().equals("i")) return false;
-            if (!lex.isWord(t.text())) unknown++;
+            if (!lex.isWord(t.text())) {
+                if (t.text().equals(t.text().toLowerCase(Locale.ROOT))) return false;
+                unknown++;
+            }
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -163,7 +152,7 @@ public final class SyntheticErrors {
         }
         if (words < MIN_WORDS || words > MAX_WORDS) return false;
         if (upper * 10 > letters * 3) return false;
-        return unknown * 6 <= words;
+        return unknown * 3 <= words;
     }
 
     /** The number of words (not punctuation) in a sentence. */
@@ -196,7 +185,7 @@ public final class SyntheticErrors {
 
     /** Mean number of errors beyond the first in a sentence that gets errors. */
     static double extraErrorRate(int words) {
-        return Math.max(0, words * 0.14 - 1.0);
+        return Math.max(0, words * 0.135 - 1.0);
     }
 
     /** A learner-like version of {@code clean} and the record of its errors (maybe none). */
@@ -426,10 +415,10 @@ public final class SyntheticErrors {
     }
 
     private void articles(Sentence s, List<Proposal> out) {
-        for (int i = 1; i < s.n(); i++) {
+        for (int i = 0; i < s.n(); i++) {
             String w = s.lower(i);
             boolean nextWord = i + 1 < s.n() && s.isWord(i + 1);
-            if (ARTICLES.contains(w) && nextWord) {
+            if (Lexicon.ARTICLES.contains(w) && nextWord && i > 0) {
                 out.add(new Proposal(Rule.ARTICLE_DROP, i, i + 1, List.of()));          // "I saw cat"
                 if (!w.equals("the")) out.add(replace(Rule.A_AN, s, i, w.equals("a") ? "an" : "a"));
                 String next = s.lower(i + 1);
@@ -449,8 +438,8 @@ public final class SyntheticErrors {
                 }
             }
             // An article where none belongs: before a plural or uncountable noun, or a name-less noun after a verb or preposition.
-            if (s.isWord(i) && s.isLower(i) && s.isWord(i - 1) && !DETERMINER_LIKE.contains(s.lower(i - 1))
-                    && !s.lower(i - 1).endsWith("'s") && !DETERMINER_LIKE.contains(w) && !lex.isPreposition(w)
+            if (i > 0 && s.isWord(i) && s.isLower(i) && s.isWord(i - 1) && !Lexicon.DETERMINER_LIKE.contains(s.lower(i - 1))
+                    && !s.lower(i - 1).endsWith("'s") && !Lexicon.DETERMINER_LIKE.contains(w) && !lex.isPreposition(w)
                     && lex.isNoun(w) && !lex.isAdverb(w) && !isFunctionWord(w)) {
                 boolean plural = !lex.singulars(w).isEmpty();
                 boolean mass = lex.isUncountable(w);
@@ -482,7 +471,7 @@ public final class SyntheticErrors {
             String w = s.lower(i);
             boolean nextWord = i + 1 < s.n() && s.isWord(i + 1);
             if (lex.isPreposition(w) && nextWord) {
-                boolean infinitive = w.equals("to") && isVerbBase(s.lower(i + 1)) && !lex.isNoun(s.lower(i + 1));
+                boolean infinitive = w.equals("to") && isInfinitive(s, i + 1);
                 if (!infinitive) {
                     for (String alt : lex.confusablePrepositions(w)) out.add(replace(Rule.PREPOSITION_SWAP, s, i, alt));
                     if (Set.of("to", "of", "in", "on", "at", "for", "with", "about", "from").contains(w) && s.isWord(i - 1)) {
@@ -507,6 +496,19 @@ public final class SyntheticErrors {
         return false;
     }
 
+    /**
+     * Whether the word at {@code i} (after "to") is a verb's infinitive rather than a noun: a verb
+     * that is not also a noun, a common irregular verb ("to go"), or a verb followed by its object.
+     */
+    private boolean isInfinitive(Sentence s, int i) {
+        String w = s.lower(i);
+        if (!isVerbBase(w)) return false;
+        if (!lex.isNoun(w) || lex.isIrregularVerb(w)) return true;
+        if (i + 1 >= s.n()) return false;
+        String next = s.lower(i + 1);
+        return Lexicon.DETERMINER_LIKE.contains(next) && !next.equals("of") || Lexicon.OBJECT_PRONOUNS.contains(next);
+    }
+
     private VerbReading reading(String w, VerbForm form) {
         for (VerbReading r : lex.verbReadings(w)) if (r.form() == form) return r;
         return null;
@@ -517,21 +519,25 @@ public final class SyntheticErrors {
             String w = s.lower(i);
             String prev = i > 0 ? s.lower(i - 1) : "";
             String swap = AGREEMENT_SWAPS.get(w);
-            boolean needsBase = MODALS.contains(prev) || prev.equals("to") || DO_FORMS.contains(prev);
+            boolean needsBase = Lexicon.MODALS.contains(prev) || prev.equals("to") || Lexicon.DO_FORMS.contains(prev);
             if (swap != null && !needsBase && !(w.equals("do") || w.equals("have")) ) {
                 out.add(replace(Rule.AGREEMENT_AUXILIARY, s, i, swap));
-            } else if (swap != null && (w.equals("do") || w.equals("have")) && PLURAL_PRONOUNS.contains(prev)) {
+            } else if (swap != null && (w.equals("do") || w.equals("have")) && Lexicon.NON_THIRD_PERSON_PRONOUNS.contains(prev)) {
                 out.add(replace(Rule.AGREEMENT_AUXILIARY, s, i, swap));                       // "they has"
             }
-            if (i == 0 || BE_FORMS.contains(w) || HAVE_FORMS.contains(w) || DO_FORMS.contains(w) || MODALS.contains(w)) continue;
-            if (THIRD_PERSON_PRONOUNS.contains(prev) || Set.of("who", "which", "that").contains(prev)) {
+            if (i == 0 || isAuxiliary(w) || lex.isPreposition(w) || lex.isAdverb(w)) continue;
+            if (Lexicon.THIRD_PERSON_PRONOUNS.contains(prev) || Set.of("who", "which", "that").contains(prev)) {
                 VerbReading r = reading(w, VerbForm.THIRD_PERSON);
                 if (r != null && !lex.isNoun(w)) out.add(replace(Rule.AGREEMENT_VERB, s, i, r.base()));   // "he go"
-            } else if (PLURAL_PRONOUNS.contains(prev)) {
+            } else if (Lexicon.NON_THIRD_PERSON_PRONOUNS.contains(prev)) {
                 VerbReading r = reading(w, VerbForm.BASE);
                 if (r != null && !isPastToo(w)) out.add(replace(Rule.AGREEMENT_VERB, s, i, lex.verbForms(r.base()).thirdPerson()));  // "they goes"
             }
         }
+    }
+
+    private static boolean isAuxiliary(String w) {
+        return Lexicon.BE_FORMS.contains(w) || Lexicon.HAVE_FORMS.contains(w) || Lexicon.DO_FORMS.contains(w) || Lexicon.MODALS.contains(w);
     }
 
     /** Forms that are both base and past ("put", "read"): changing them says nothing clear. */
@@ -543,12 +549,12 @@ public final class SyntheticErrors {
         for (int i = 1; i < s.n(); i++) {
             String w = s.lower(i);
             String prev = s.lower(i - 1);
-            if (HAVE_FORMS.contains(prev) || BE_FORMS.contains(prev) || MODALS.contains(prev) || prev.equals("to")
-                    || DO_FORMS.contains(prev)) {
+            if (Lexicon.HAVE_FORMS.contains(prev) || Lexicon.BE_FORMS.contains(prev) || Lexicon.MODALS.contains(prev) || prev.equals("to")
+                    || Lexicon.DO_FORMS.contains(prev)) {
                 continue;
             }
-            boolean third = THIRD_PERSON_PRONOUNS.contains(prev);
-            boolean plural = PLURAL_PRONOUNS.contains(prev);
+            boolean third = Lexicon.THIRD_PERSON_PRONOUNS.contains(prev);
+            boolean plural = Lexicon.NON_THIRD_PERSON_PRONOUNS.contains(prev);
             switch (w) {
                 case "was" -> out.add(replace(Rule.TENSE_BE, s, i, prev.equals("i") ? "am" : "is"));
                 case "were" -> out.add(replace(Rule.TENSE_BE, s, i, "are"));
@@ -556,7 +562,8 @@ public final class SyntheticErrors {
                 case "are" -> out.add(replace(Rule.TENSE_BE, s, i, "were"));
                 case "am" -> out.add(replace(Rule.TENSE_BE, s, i, "was"));
                 default -> {
-                    if (!(third || plural)) continue;   // only with a pronoun subject, so the agreement stays right
+                    // Only with a pronoun subject, so the agreement stays right.
+                    if (!(third || plural) || isAuxiliary(w) || lex.isPreposition(w) || lex.isAdverb(w)) continue;
                     VerbReading past = reading(w, VerbForm.PAST);
                     VerbReading base = reading(w, VerbForm.BASE);
                     VerbReading s3 = reading(w, VerbForm.THIRD_PERSON);
@@ -576,15 +583,15 @@ public final class SyntheticErrors {
         for (int i = 1; i < s.n(); i++) {
             String w = s.lower(i);
             String prev = s.lower(i - 1);
-            if (MODALS.contains(prev) || DO_FORMS.contains(prev) || prev.equals("to")) {
+            if (Lexicon.MODALS.contains(prev) || Lexicon.DO_FORMS.contains(prev) || prev.equals("to")) {
                 VerbReading r = reading(w, VerbForm.BASE);
-                if (r == null || BE_FORMS.contains(w) && !w.equals("be")) continue;
-                if (prev.equals("to") && lex.isNoun(w)) continue;      // "to school" is not an infinitive
+                if (r == null || Lexicon.BE_FORMS.contains(w) && !w.equals("be")) continue;
+                if (prev.equals("to") && !isInfinitive(s, i)) continue;      // "to school" is not an infinitive
                 VerbForms f = lex.verbForms(r.base());
                 for (String alt : List.of(f.thirdPerson(), f.ing(), f.past())) {
                     if (!alt.equals(w)) out.add(replace(Rule.FORM_AFTER_MODAL, s, i, alt));   // "can goes", "to going"
                 }
-            } else if (BE_FORMS.contains(prev) && !prev.equals("being")) {
+            } else if (Lexicon.BE_FORMS.contains(prev) && !prev.equals("being")) {
                 VerbReading ing = reading(w, VerbForm.ING);
                 VerbReading pp = reading(w, VerbForm.PAST_PARTICIPLE);
                 if (ing != null && !lex.isNoun(w) && !lex.isAdjective(w)) {
@@ -593,7 +600,7 @@ public final class SyntheticErrors {
                     VerbForms f = lex.verbForms(pp.base());
                     if (!f.ing().equals(w)) out.add(replace(Rule.FORM_AFTER_BE, s, i, f.base()));   // "was build"
                 }
-            } else if (HAVE_FORMS.contains(prev)) {
+            } else if (Lexicon.HAVE_FORMS.contains(prev)) {
                 VerbReading pp = reading(w, VerbForm.PAST_PARTICIPLE);
                 if (pp == null || pp.base().equals(w)) continue;
                 VerbForms f = lex.verbForms(pp.base());
@@ -605,10 +612,10 @@ public final class SyntheticErrors {
 
     private void nounNumber(Sentence s, List<Proposal> out) {
         for (int i = 1; i < s.n(); i++) {
-            if (!s.isWord(i) || !s.isLower(i)) continue;
+            if (!s.isWord(i) || !s.isLower(i) || lex.isPreposition(s.lower(i)) || isAuxiliary(s.lower(i))) continue;
             String w = s.lower(i);
             String prev = s.lower(i - 1);
-            if (lex.isUncountable(w) && !SINGULAR_DETERMINERS.contains(prev)) {
+            if (lex.isUncountable(w) && !Lexicon.SINGULAR_DETERMINERS.contains(prev)) {
                 out.add(replace(Rule.NOUN_UNCOUNTABLE, s, i, lex.regularPlural(w)));           // "informations"
                 continue;
             }
@@ -618,9 +625,10 @@ public final class SyntheticErrors {
                     out.add(replace(Rule.NOUN_IRREGULAR, s, i, lex.regularPlural(sg)));      // "childs"
                 }
             }
-            if (PLURAL_DETERMINERS.contains(prev) && !singulars.isEmpty() && !lex.isVerb(w)) {
+            if (Lexicon.PLURAL_DETERMINERS.contains(prev) && !singulars.isEmpty() && !lex.isVerb(w)) {
                 out.add(replace(Rule.NOUN_SINGULAR, s, i, singulars.get(0)));               // "many student"
-            } else if (SINGULAR_DETERMINERS.contains(prev) && lex.isNoun(w) && singulars.isEmpty() && !lex.isUncountable(w)
+            } else if (Lexicon.SINGULAR_DETERMINERS.contains(prev) && !prev.equals("that") && lex.isNoun(w) && !isAuxiliary(w)
+                    && singulars.isEmpty() && !lex.isUncountable(w)
                     && !isFunctionWord(w) && !lex.isAdjective(w) && (i + 1 >= s.n() || !s.isWord(i + 1) || !lex.isNoun(s.lower(i + 1)))) {
                 String pl = lex.plural(w);
                 if (pl != null && !pl.equals(w)) out.add(replace(Rule.NOUN_PLURAL, s, i, pl));   // "a books"
@@ -631,7 +639,7 @@ public final class SyntheticErrors {
     private void spelling(Sentence s, List<Proposal> out) {
         for (int i = 0; i < s.n(); i++) {
             String t = s.text(i);
-            if (t.length() < 4 || !s.isWord(i) || !t.chars().allMatch(c -> c >= 'a' && c <= 'z')) continue;
+            if (t.length() < 4 || !s.isWord(i) || !t.chars().allMatch(c -> c >= 'a' && c <= 'z') || !lex.isWord(t)) continue;
             // Each candidate place gets one noisy spelling, fixed for this draw so the proposal list is deterministic.
             SplittableRandom local = new SplittableRandom(s.noiseSeed + 0x9E3779B97F4A7C15L * i);
             for (int attempt = 0; attempt < 8; attempt++) {
@@ -722,13 +730,13 @@ public final class SyntheticErrors {
             String w = s.lower(i);
             String adj = lex.adjectiveOf(w);
             if (adj != null && (w.endsWith("ly") || w.equals("well")) && !lex.isAdjective(w)) {
-                if (!(w.equals("well") && (i + 1 >= s.n() || !s.isWord(i + 1)) && BE_FORMS.contains(s.lower(i - 1)))) {
+                if (!(w.equals("well") && (i + 1 >= s.n() || !s.isWord(i + 1)) && Lexicon.BE_FORMS.contains(s.lower(i - 1)))) {
                     out.add(replace(Rule.ADVERB_AS_ADJECTIVE, s, i, adj));                          // "drive careful"
                 }
             }
             String adv = lex.adverbOf(w);
             boolean beforeNoun = i + 1 < s.n() && s.isWord(i + 1) && lex.isNoun(s.lower(i + 1)) && !lex.isVerb(s.lower(i + 1));
-            if (adv != null && !w.equals("good") && (beforeNoun || (BE_FORMS.contains(s.lower(i - 1)) && !lex.isNoun(w)))) {
+            if (adv != null && !w.equals("good") && (beforeNoun || (Lexicon.BE_FORMS.contains(s.lower(i - 1)) && !lex.isNoun(w)))) {
                 out.add(replace(Rule.ADJECTIVE_AS_ADVERB, s, i, adv));                              // "a quickly car"
             }
         }
