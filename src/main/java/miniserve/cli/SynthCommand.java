@@ -125,22 +125,28 @@ public final class SynthCommand implements Runnable {
         public Integer call() throws IOException {
             if (count <= 0) throw new IllegalArgumentException("--count must be positive");
             if (maxWords < SyntheticErrors.MIN_WORDS) throw new IllegalArgumentException("--max-words must be at least " + SyntheticErrors.MIN_WORDS);
-            List<String> lines = workload(readClean(source), count, maxWords, seed);
+            if (!Files.isRegularFile(source)) throw new IllegalArgumentException("no such file: " + source);
+            List<String> lines = workload(Files.readAllLines(source, StandardCharsets.UTF_8), count, maxWords, seed);
             if (lines.size() < count) {
-                throw new IllegalArgumentException("only " + lines.size() + " usable sentences of at most " + maxWords + " words in " + source);
+                throw new IllegalArgumentException("only " + lines.size() + " sentences of at most " + maxWords + " words in " + source);
             }
             if (out.getParent() != null) Files.createDirectories(out.getParent());
             Files.write(out, lines, StandardCharsets.UTF_8);
-            long changed = lines.stream().filter(l -> !l.isEmpty()).count();
-            System.out.printf("wrote %d learner sentences to %s%n", changed, out);
+            System.out.printf("wrote %d learner sentences to %s%n", lines.size(), out);
             return 0;
         }
     }
 
-    /** The workload: {@code count} sentences of at most {@code maxWords} words, in a seeded shuffle, noised. */
-    static List<String> workload(List<String> clean, int count, int maxWords, long seed) {
+    /**
+     * The workload: {@code count} plausible input lines of at most {@code maxWords} words (web text as it
+     * is, not only the clean sentences training uses), in a seeded shuffle, noised.
+     */
+    static List<String> workload(List<String> lines, int count, int maxWords, long seed) {
         List<String> pool = new ArrayList<>();
-        for (String s : clean) if (SyntheticErrors.wordCount(s) <= maxWords) pool.add(s);
+        for (String line : lines) {
+            String s = line.strip();
+            if (SyntheticErrors.plausibleInput(s) && SyntheticErrors.wordCount(s) <= maxWords) pool.add(s);
+        }
         java.util.SplittableRandom shuffle = new java.util.SplittableRandom(seed);
         for (int i = pool.size() - 1; i > 0; i--) {
             int j = shuffle.nextInt(i + 1);
@@ -149,8 +155,8 @@ public final class SynthCommand implements Runnable {
             pool.set(j, t);
         }
         List<TrainingPair> pairs = new SyntheticErrors().pairs(pool.subList(0, Math.min(count, pool.size())), seed);
-        List<String> lines = new ArrayList<>();
-        for (TrainingPair p : pairs) lines.add(p.source());
-        return lines;
+        List<String> out = new ArrayList<>();
+        for (TrainingPair p : pairs) out.add(p.source());
+        return out;
     }
 }

@@ -114,13 +114,10 @@ public final class SyntheticErrors {
     }
 
     /**
-     * Whether a sentence of web English is clean enough to stand as a correction: 4 to 40 words,
-     * begins with a capital letter and ends with '.', '!' or '?', no URLs, e-mail addresses or markup,
-     * not shouting (mostly capitals), no lone lower-case "i", no repeated '!!'/'??', no lower-case word
-     * unknown to the word list (the web text's own misspellings and slang: "dont", "definately"), and at
-     * most a third of the words unknown capitalised ones (names are fine, garbled or foreign text is not).
+     * Whether a line is plausible tutor input: 4 to 40 words, at most 300 characters, no URLs,
+     * e-mail addresses or markup characters. (The load-test workload takes any such dev sentence.)
      */
-    public boolean usable(String s) {
+    public static boolean plausibleInput(String s) {
         if (s.isEmpty() || s.length() > 300) return false;
         String lower = s.toLowerCase(Locale.ROOT);
         if (lower.contains("http") || lower.contains("www.") || lower.contains("@") || lower.contains("://")
@@ -128,6 +125,19 @@ public final class SyntheticErrors {
             return false;
         }
         for (char c : "<>|_=*~^{}[]\\#\t".toCharArray()) if (s.indexOf(c) >= 0) return false;
+        int words = wordCount(s);
+        return words >= MIN_WORDS && words <= MAX_WORDS;
+    }
+
+    /**
+     * Whether a sentence of web English is clean enough to stand as a correction: {@link #plausibleInput},
+     * begins with a capital letter and ends with '.', '!' or '?',
+     * not shouting (mostly capitals), no lone lower-case "i", no repeated '!!'/'??', no lower-case word
+     * unknown to the word list (the web text's own misspellings and slang: "dont", "definately"), and at
+     * most a third of the words unknown capitalised ones (names are fine, garbled or foreign text is not).
+     */
+    public boolean usable(String s) {
+        if (!plausibleInput(s)) return false;
         if (s.contains("!!") || s.contains("??") || s.contains("?!") || s.contains("--")) return false;
         if (!Character.isUpperCase(s.codePointAt(0))) return false;
         List<Token> tokens = WordDiff.tokenize(s);
@@ -150,7 +160,6 @@ public final class SyntheticErrors {
                 if (Character.isUpperCase(c)) upper++;
             }
         }
-        if (words < MIN_WORDS || words > MAX_WORDS) return false;
         if (upper * 10 > letters * 3) return false;
         return unknown * 3 <= words;
     }
