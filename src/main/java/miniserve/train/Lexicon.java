@@ -48,8 +48,12 @@ public final class Lexicon {
     public record VerbReading(String base, VerbForm form) {
     }
 
-    /** A set of easily confused words and the sentence that explains the difference. */
-    public record Confusion(List<String> words, String explanation) {
+    /**
+     * A set of easily confused words and the sentence that explains the difference. {@code injected}:
+     * whether the error generator uses it (only sets where the wrong word is an error whatever the context;
+     * "see"/"watch" are both right in many sentences, so they are only explained, never injected).
+     */
+    public record Confusion(List<String> words, String explanation, boolean injected) {
     }
 
     // ---- closed word classes -----------------------------------------------------------------------
@@ -169,7 +173,7 @@ public final class Lexicon {
         confusionOf = new HashMap<>();
         for (String line : lines("confusions.tsv")) {
             String[] f = line.split("\t");
-            Confusion c = new Confusion(List.of(f[0].split("\\|")), f[1]);
+            Confusion c = new Confusion(List.of(f[0].split("\\|")), f[1], f.length < 3 || !f[2].equals("explain-only"));
             for (String w : c.words()) confusionOf.putIfAbsent(w, c);
         }
     }

@@ -54,7 +54,7 @@ public final class SyntheticErrors {
             Map.entry(ErrorType.AGREEMENT, 8),
             Map.entry(ErrorType.VERB_FORM, 14),
             Map.entry(ErrorType.WORD_CHOICE, 7),
-            Map.entry(ErrorType.TENSE, 6),
+            Map.entry(ErrorType.TENSE, 16),
             Map.entry(ErrorType.CAPITALIZATION, 6),
             Map.entry(ErrorType.PRONOUN, 5),
             Map.entry(ErrorType.ADJ_ADV, 5),
@@ -554,7 +554,27 @@ public final class SyntheticErrors {
         return reading(w, VerbForm.PAST) != null;
     }
 
+    private static final Set<String> PAST_CUES = Set.of("yesterday", "ago", "last", "earlier", "previously", "once", "did", "didn't");
+    private static final Set<String> PRESENT_CUES = Set.of("now", "today", "currently", "usually", "always", "often",
+            "nowadays", "every", "sometimes", "never", "generally", "does", "doesn't", "do", "don't");
+
+    /**
+     * Tense errors only where the sentence says which tense it is in (a time word, or another verb in
+     * that tense elsewhere): "Yesterday I go" can be corrected from the sentence alone, "I go" cannot.
+     */
     private void tense(Sentence s, List<Proposal> out) {
+        boolean[] pastVerb = new boolean[s.n()];
+        boolean[] presentVerb = new boolean[s.n()];
+        boolean pastWord = false, presentWord = false;
+        for (int i = 0; i < s.n(); i++) {
+            String w = s.lower(i);
+            pastWord |= PAST_CUES.contains(w) || w.matches("1[0-9]{3}");
+            presentWord |= PRESENT_CUES.contains(w);
+            pastVerb[i] = w.equals("was") || w.equals("were") || w.equals("had")
+                    || (i > 0 && !isAuxiliary(s.lower(i - 1)) && reading(w, VerbForm.PAST) != null && reading(w, VerbForm.BASE) == null
+                    && reading(w, VerbForm.PAST_PARTICIPLE) == null && !lex.isAdjective(w));
+            presentVerb[i] = w.equals("is") || w.equals("are") || w.equals("am") || w.equals("has");
+        }
         for (int i = 1; i < s.n(); i++) {
             String w = s.lower(i);
             String prev = s.lower(i - 1);
@@ -562,24 +582,30 @@ public final class SyntheticErrors {
                     || Lexicon.DO_FORMS.contains(prev)) {
                 continue;
             }
+            boolean pastElsewhere = pastWord, presentElsewhere = presentWord;
+            for (int k = 0; k < s.n(); k++) {
+                if (k == i) continue;
+                pastElsewhere |= pastVerb[k];
+                presentElsewhere |= presentVerb[k];
+            }
             boolean third = Lexicon.THIRD_PERSON_PRONOUNS.contains(prev);
             boolean plural = Lexicon.NON_THIRD_PERSON_PRONOUNS.contains(prev);
+            // The learner writes the present where the sentence is about the past, or the reverse.
             switch (w) {
-                case "was" -> out.add(replace(Rule.TENSE_BE, s, i, prev.equals("i") ? "am" : "is"));
-                case "were" -> out.add(replace(Rule.TENSE_BE, s, i, "are"));
-                case "is" -> out.add(replace(Rule.TENSE_BE, s, i, "was"));
-                case "are" -> out.add(replace(Rule.TENSE_BE, s, i, "were"));
-                case "am" -> out.add(replace(Rule.TENSE_BE, s, i, "was"));
+                case "was" -> { if (pastElsewhere) out.add(replace(Rule.TENSE_BE, s, i, prev.equals("i") ? "am" : "is")); }
+                case "were" -> { if (pastElsewhere) out.add(replace(Rule.TENSE_BE, s, i, "are")); }
+                case "is", "am" -> { if (presentElsewhere) out.add(replace(Rule.TENSE_BE, s, i, "was")); }
+                case "are" -> { if (presentElsewhere) out.add(replace(Rule.TENSE_BE, s, i, "were")); }
                 default -> {
                     // Only with a pronoun subject, so the agreement stays right.
                     if (!(third || plural) || isAuxiliary(w) || lex.isPreposition(w) || lex.isAdverb(w)) continue;
                     VerbReading past = reading(w, VerbForm.PAST);
                     VerbReading base = reading(w, VerbForm.BASE);
                     VerbReading s3 = reading(w, VerbForm.THIRD_PERSON);
-                    if (past != null && base == null && s3 == null) {
+                    if (past != null && base == null && s3 == null && pastElsewhere) {
                         VerbForms f = lex.verbForms(past.base());
                         out.add(replace(Rule.TENSE_VERB, s, i, third ? f.thirdPerson() : f.base()));   // "yesterday he goes"
-                    } else if ((third && s3 != null) || (plural && base != null && past == null)) {
+                    } else if (((third && s3 != null) || (plural && base != null && past == null)) && presentElsewhere) {
                         VerbForms f = lex.verbForms((third ? s3 : base).base());
                         if (!f.past().equals(w)) out.add(replace(Rule.TENSE_VERB, s, i, f.past()));
                     }
@@ -762,7 +788,7 @@ public final class SyntheticErrors {
     private void wordChoice(Sentence s, List<Proposal> out) {
         for (int i = 0; i < s.n(); i++) {
             Lexicon.Confusion c = lex.confusion(s.lower(i).replace('\u2019', '\''));
-            if (c == null) continue;
+            if (c == null || !c.injected()) continue;
             for (String alt : c.words()) {
                 if (!alt.equals(s.lower(i))) out.add(replace(Rule.CONFUSION, s, i, alt));  // "their" → "there"
             }
