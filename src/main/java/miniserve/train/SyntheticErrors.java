@@ -25,13 +25,15 @@ import miniserve.train.Lexicon.VerbReading;
  * it did ({@link InjectedError}), so the clean sentence is the correction and the record is the
  * reference edit.
  *
- * <p>How many errors: real learner text has about one error per 11 words and about a third of its
- * sentences need no edit (figures of the learner corpora behind the CoNLL-2014 and BEA-2019 shared
- * tasks). So a sentence is left clean with a probability that falls with its length (about 0.32 over
- * the UD training text), and otherwise gets 1 + Poisson(λ) errors, at most 5, with λ growing with
- * its length. Which error: a type drawn by weight (articles, prepositions, spelling and punctuation,
- * the most frequent in learner writing, weigh most), then one of the places where that type's rules
- * apply. Two errors never touch the same or adjacent tokens, so each stays a separate edit.
+ * <p>How many errors: the target is real learner text, which has roughly one error per 11 words and
+ * about a third of its sentences needing no edit. So a sentence is left clean with a probability that
+ * falls with its length (about a third over the UD training text), and otherwise gets 1 + Poisson(λ)
+ * errors, at most 5, with λ growing with its length ({@code ./miniserve synth stats} measures the
+ * result). Which error: a type drawn by weight ({@link #TYPE_WEIGHTS}), then a rule of that type by
+ * weight, then one of the places where it applies. Two errors never touch the same or adjacent
+ * tokens, so each stays a separate edit. Rules only make errors that the sentence itself shows to be
+ * errors where that can be checked without a parser (tense only against a time word or another verb,
+ * noun number against its determiner, confusions only from sets where the wrong word is always wrong).
  *
  * <p>Deterministic: the same sentence and the same random state give the same pair;
  * {@link #pairs(List, long)} derives one random state per sentence from the seed and its index.
@@ -44,7 +46,12 @@ public final class SyntheticErrors {
 
     private static final int MAX_ERRORS = 5;
 
-    /** Relative frequency of each injected type. */
+    /**
+     * Relative weight of each type when an error is drawn. Articles, prepositions, spelling and
+     * punctuation are the commonest learner errors; noun number, tense and verb form weigh more than
+     * their share because their rules apply in fewer sentences (a type that cannot apply is skipped),
+     * which brings their share of the injected errors to about 4-7% (see {@code ./miniserve synth stats}).
+     */
     private static final Map<ErrorType, Integer> TYPE_WEIGHTS = new EnumMap<>(Map.ofEntries(
             Map.entry(ErrorType.ARTICLE, 15),
             Map.entry(ErrorType.PREPOSITION, 11),
@@ -742,8 +749,7 @@ public final class SyntheticErrors {
                 out.add(new Proposal(Rule.LOWER_I, i, i + 1, List.of("i" + t.substring(1))));  // "i think"
             } else if (upperFirst && !allCaps && (i == 0 || !afterBoundary)) {
                 out.add(new Proposal(i == 0 ? Rule.LOWER_START : Rule.LOWER_NAME, i, i + 1, List.of(t.toLowerCase(Locale.ROOT))));  // sentence start, "english"
-            } else if (!upperFirst && i > 0 && !afterBoundary && t.length() > 3 && lex.isNoun(t) && !isFunctionWord(t)
-                    && i > 0) {
+            } else if (!upperFirst && i > 0 && !afterBoundary && t.length() > 3 && lex.isNoun(t) && !isFunctionWord(t)) {
                 out.add(new Proposal(Rule.UPPER_NOUN, i, i + 1, List.of(Character.toUpperCase(t.charAt(0)) + t.substring(1))));
             }
         }
