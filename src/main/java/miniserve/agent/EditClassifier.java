@@ -138,6 +138,22 @@ public final class EditClassifier {
             Verdict v = singleWord(ow, rw, o.isEmpty() ? "" : o.get(0), r.isEmpty() ? "" : r.get(0), ctx);
             if (v != null) return v;
         }
+        // One word added or dropped, with the capital moving along at the start: "Is raining" → "It is raining".
+        if (Math.abs(o.size() - r.size()) == 1 && !o.isEmpty() && !r.isEmpty()) {
+            List<String> longer = o.size() > r.size() ? o : r;
+            List<String> shorter = o.size() > r.size() ? r : o;
+            for (int k = 0; k < longer.size(); k++) {
+                List<String> rest = new ArrayList<>(longer);
+                String word = rest.remove(k);
+                if (WordDiff.join(rest).equalsIgnoreCase(WordDiff.join(shorter))) {
+                    Verdict v = o.size() > r.size()
+                            ? singleWord(lower(word), "", word, "", ctx)
+                            : singleWord("", lower(word), "", word, ctx);
+                    if (v != null) return v;
+                    break;
+                }
+            }
+        }
         if (!o.isEmpty() && !r.isEmpty() && String.join("", o).equalsIgnoreCase(String.join("", r))) {
             return new Verdict(ErrorType.SPELLING, r.size() > o.size()
                     ? "Write " + q(rText) + " as separate words."
@@ -202,6 +218,7 @@ public final class EditClassifier {
         if (confusion != null && confusion.words().contains(r)) return new Verdict(ErrorType.WORD_CHOICE, confusion.explanation());
         if ((v = preposition(o, r, ctx)) != null) return v;
         if ((v = pronoun(o, r, rRaw)) != null) return v;
+        if ((v = missingOrExtraWord(o, r, oRaw, rRaw, ctx)) != null) return v;
         if (o.isEmpty() || r.isEmpty()) return null;
         boolean afterSubject = Lexicon.SUBJECT_PRONOUNS.contains(ctx.prevLower());
         if (!afterSubject && (v = irregularOrUncountableNoun(o, r)) != null) return v;
@@ -327,6 +344,30 @@ public final class EditClassifier {
             why = "The pronoun here is " + q(rRaw) + ".";
         }
         return new Verdict(ErrorType.PRONOUN, why);
+    }
+
+    /** A pronoun or a form of 'be' that is missing or extra ("is raining", "I am agree", "She going"). */
+    private Verdict missingOrExtraWord(String o, String r, String oRaw, String rRaw, Context ctx) {
+        if (!o.isEmpty() && !r.isEmpty()) return null;
+        String word = o.isEmpty() ? r : o;
+        String raw = o.isEmpty() ? rRaw : oRaw;
+        String next = lower(ctx.next());
+        if (isPronoun(word)) {
+            return new Verdict(ErrorType.PRONOUN, o.isEmpty()
+                    ? "The sentence needs the pronoun " + q(raw) + " here: " + q(ctx.quote(0, 2)) + "."
+                    : "The pronoun " + q(raw) + " is not needed here.");
+        }
+        if (Lexicon.BE_FORMS.contains(word) && !word.equals("being") && !word.equals("been")) {
+            boolean ing = lex.verbReadings(next).stream().anyMatch(x -> x.form() == VerbForm.ING);
+            boolean base = lex.verbReadings(next).stream().anyMatch(x -> x.form() == VerbForm.BASE || x.form() == VerbForm.THIRD_PERSON);
+            if (o.isEmpty() && ing) {
+                return new Verdict(ErrorType.VERB_FORM, "The -ing form needs a form of 'be' before it: " + q(ctx.quote(0, 1)) + ".");
+            }
+            if (r.isEmpty() && base && !ing) {
+                return new Verdict(ErrorType.VERB_FORM, q(ctx.next()) + " is already a verb, so " + q(raw) + " is not needed.");
+            }
+        }
+        return null;
     }
 
     private Verdict irregularOrUncountableNoun(String o, String r) {

@@ -59,6 +59,9 @@ class EditClassifierTest {
             Me and him went home.                 | I and him went home.                   | PRONOUN
             She gave the book to he.              | She gave the book to him.              | PRONOUN
             They lost them keys.                  | They lost their keys.                  | PRONOUN
+            Is raining today.                     | It is raining today.                   | PRONOUN
+            She going to school.                  | She is going to school.                | VERB_FORM
+            I am agree with you.                  | I agree with you.                      | VERB_FORM
             He drives very careful.               | He drives very carefully.              | ADJ_ADV
             She sings good.                       | She sings well.                        | ADJ_ADV
             It is a beautifully house.            | It is a beautiful house.               | ADJ_ADV
