@@ -79,31 +79,45 @@ public final class BpeTokenizer {
             byteToken[b] = id;
         }
 
-        // Ranks by token ids. Each part must already exist when its merge applies (a base token or
-        // the result of an earlier merge): then every pair a merge creates ranks after it, which is
-        // what lets encodePiece apply merges in (rank, position) order from a heap and still give
-        // exactly the result of GPT-2's "merge every occurrence of the best pair, repeat" loop.
+        // Ranks by token ids. A part must be a byte or made only by earlier merges: then every pair
+        // a merge creates ranks after it, which is what lets encodePiece apply merges in (rank,
+        // position) order from a heap and still give exactly the result of GPT-2's "merge every
+        // occurrence of the best pair, repeat" loop.
         ranks = new PairTable(merges.size());
         mergeResult = new int[merges.size()];
-        boolean[] available = new boolean[n];
-        for (int b = 0; b < 256; b++) available[byteToken[b]] = true;
+        int[] lefts = new int[merges.size()], rights = new int[merges.size()];
+        int[] lastMadeBy = new int[n];
+        Arrays.fill(lastMadeBy, -1);
         for (int r = 0; r < merges.size(); r++) {
             Merge m = merges.get(r);
-            String where = mergesName + ": merge " + (r + 1) + " (" + VocabFiles.quote(m.left() + " " + m.right()) + ")";
             Integer left = ids.get(m.left()), right = ids.get(m.right()), result = ids.get(m.merged());
             if (left == null || right == null)
-                throw new IllegalArgumentException(where + " uses a token missing from " + vocabName);
+                throw new IllegalArgumentException(mergeName(mergesName, r, m) + " uses a token missing from " + vocabName);
             if (result == null)
-                throw new IllegalArgumentException(where + " makes " + VocabFiles.quote(m.merged()) + ", which is missing from " + vocabName);
-            if (special[left] || special[right])
-                throw new IllegalArgumentException(where + " merges a special token");
-            if (!available[left] || !available[right])
-                throw new IllegalArgumentException(where + " uses a token that is neither a byte nor made by an earlier merge");
+                throw new IllegalArgumentException(mergeName(mergesName, r, m) + " makes " + VocabFiles.quote(m.merged())
+                        + ", which is missing from " + vocabName);
+            if (special[left] || special[right] || special[result])
+                throw new IllegalArgumentException(mergeName(mergesName, r, m) + " merges into or from a special token");
             if (!ranks.putIfAbsent(left, right, r))
-                throw new IllegalArgumentException(where + " repeats an earlier merge");
+                throw new IllegalArgumentException(mergeName(mergesName, r, m) + " repeats an earlier merge");
+            lefts[r] = left;
+            rights[r] = right;
             mergeResult[r] = result;
-            available[result] = true;
+            lastMadeBy[result] = r;
         }
+        boolean[] isByte = new boolean[n];
+        for (int b = 0; b < 256; b++) isByte[byteToken[b]] = true;
+        for (int r = 0; r < merges.size(); r++) {
+            for (int part : new int[]{lefts[r], rights[r]}) {
+                if (!isByte[part] && (lastMadeBy[part] < 0 || lastMadeBy[part] >= r))
+                    throw new IllegalArgumentException(mergeName(mergesName, r, merges.get(r)) + " uses "
+                            + VocabFiles.quote(tokens[part]) + ", which is neither a byte nor made only by earlier merges");
+            }
+        }
+    }
+
+    private static String mergeName(String file, int rank, Merge m) {
+        return file + ": merge " + (rank + 1) + " (" + VocabFiles.quote(m.left() + " " + m.right()) + ")";
     }
 
     /** Loads GPT-2's tokenizer files; a missing or malformed file fails with a message naming it. */

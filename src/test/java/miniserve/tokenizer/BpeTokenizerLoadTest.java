@@ -88,5 +88,12 @@ class BpeTokenizerLoadTest {
                 .hasMessageContaining("merge 1").hasMessageContaining("earlier merge");
         assertThatThrownBy(() -> write(byteTokensPlus("ab"), List.of(new Merge("a", "b"), new Merge("a", "b"))))
                 .hasMessageContaining("merge 2").hasMessageContaining("repeats");
+        // "abc" is made twice; a merge using it between the two could see pairs created out of rank order
+        assertThatThrownBy(() -> write(byteTokensPlus("ab", "bc", "abc", "abcd"), List.of(new Merge("a", "b"), new Merge("b", "c"),
+                new Merge("ab", "c"), new Merge("abc", "d"), new Merge("a", "bc"))))
+                .hasMessageContaining("merge 4").hasMessageContaining("only by earlier merges");
+        assertThatThrownBy(() -> write(byteTokensPlus("<|", "|>", "<|x", "<|x|>"), List.of(new Merge("<", "|"), new Merge("|", ">"), new Merge("<|", "x"),
+                new Merge("<|x", "|>"))))
+                .hasMessageContaining("special token");
     }
 }
