@@ -13,6 +13,7 @@ import java.util.function.Function;
 import miniserve.train.Baselines;
 import miniserve.train.Evaluation;
 import miniserve.train.Evaluation.Report;
+import miniserve.train.JflegSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,9 +26,6 @@ import picocli.CommandLine.Option;
                 "Systems: 'copy' (returns the sentence as it is) and 'rules' (capital at the start, lone 'i',",
                 "a/an by the next word, final full stop)."})
 public final class EvalCommand implements Callable<Integer> {
-
-    /** Why JFLEG is not scored in this build. */
-    static final String JFLEG_PENDING = "GLEU scorer not in this build yet";
 
     @Option(names = "--data", defaultValue = "data",
             description = "Folder with ud-ewt/dev.txt, ud-ewt/test.txt and jfleg-dev/ (default: ${DEFAULT-VALUE}).")
@@ -62,14 +60,14 @@ public final class EvalCommand implements Callable<Integer> {
         Map<String, Function<List<String>, List<String>>> correctors = new LinkedHashMap<>();
         for (String s : systems) correctors.put(s, corrector(s.strip().toLowerCase(Locale.ROOT)));
 
-        Evaluation.JflegData jfleg = null;
+        JflegSet jfleg = null;
         if (!noJfleg) {
             if (!Files.isRegularFile(jflegDir.resolve("dev.src"))) throw new IllegalArgumentException("no JFLEG dev set in " + jflegDir + " (or pass --no-jfleg)");
-            jfleg = Evaluation.JflegData.read(jflegDir);
+            jfleg = JflegSet.load(jflegDir, "dev");
         }
         var syntheticSet = Evaluation.syntheticSet(dev, syntheticCount, seed);
         var preservationSet = Evaluation.preservationSet(test, preservationCount);
-        Evaluation eval = new Evaluation(syntheticSet, preservationSet, jfleg, null, JFLEG_PENDING, batch);
+        Evaluation eval = new Evaluation(syntheticSet, preservationSet, jfleg, batch);
         int total = eval.sentencesPerSystem();
         List<Report> reports = new ArrayList<>();
         for (var e : correctors.entrySet()) {

@@ -27,7 +27,7 @@ import miniserve.agent.ErrorType;
  *   <li><b>synthetic</b>: held-out UD dev sentences noised by {@link SyntheticErrors} with a fixed seed;
  *       exact match with the clean sentence, and per error type precision and recall of the edits;</li>
  *   <li><b>preservation</b>: clean UD test sentences, the share returned unchanged;</li>
- *   <li><b>JFLEG dev</b>: GLEU against the four human references (when a {@link JflegScoring} is given).</li>
+ *   <li><b>JFLEG dev</b>: GLEU ({@link Gleu}) against the four human references.</li>
  * </ul>
  * The edit matching rule is in {@link #MATCHING_RULE} and is repeated in the markdown report.
  */
@@ -44,43 +44,6 @@ public final class Evaluation {
             it; an unmatched reference edit is a false negative of its injected type. Precision = TP/(TP+FP), \
             recall = TP/(TP+FN), F0.5 weighs precision twice as much as recall (the usual GEC measure). \
             Exact match compares whole sentences after collapsing runs of whitespace.""";
-
-    /** The JFLEG dev set: tokenized learner sentences and the reference files (one list per file). */
-    public record JflegData(List<String> sources, List<List<String>> referenceSets) {
-        public JflegData {
-            sources = List.copyOf(sources);
-            referenceSets = referenceSets.stream().map(List::copyOf).toList();
-            for (List<String> refs : referenceSets) {
-                if (refs.size() != sources.size()) {
-                    throw new IllegalArgumentException("a JFLEG reference file has " + refs.size() + " lines, the source has " + sources.size());
-                }
-            }
-        }
-
-        /** Reads {@code dev.src} and {@code dev.ref0..3} from a folder. */
-        public static JflegData read(Path dir) throws IOException {
-            List<String> src = Files.readAllLines(dir.resolve("dev.src"), StandardCharsets.UTF_8);
-            List<List<String>> refs = new ArrayList<>();
-            for (int k = 0; Files.exists(dir.resolve("dev.ref" + k)); k++) {
-                refs.add(Files.readAllLines(dir.resolve("dev.ref" + k), StandardCharsets.UTF_8));
-            }
-            if (refs.isEmpty()) throw new IOException("no dev.ref0 in " + dir);
-            return new JflegData(src, refs);
-        }
-    }
-
-    /**
-     * JFLEG's text conventions and its GLEU scorer: sources are detokenized before the corrector,
-     * outputs tokenized before scoring.
-     */
-    public interface JflegScoring {
-        String detokenize(String tokenized);
-
-        String tokenize(String text);
-
-        /** GLEU of the hypotheses: {mean, standard deviation} over the scorer's reference draws. */
-        double[] gleu(List<String> sources, List<List<String>> referenceSets, List<String> hypotheses);
-    }
 
     /** Counts for one error type (or all of them). */
     public record TypeScore(String type, int truePositives, int falsePositives, int falseNegatives) {
@@ -112,8 +75,8 @@ public final class Evaluation {
     public record Preservation(int sentences, int unchanged, double share) {
     }
 
-    /** GLEU on JFLEG dev; {@code pending} with a reason when no scorer was available. */
-    public record Jfleg(int sentences, Double gleuMean, Double gleuStd, String pending) {
+    /** GLEU on JFLEG dev (mean and standard deviation over the scorer's reference draws); {@code skipped} says why not. */
+    public record Jfleg(int sentences, Double gleuMean, Double gleuStd, String skipped) {
     }
 
     public record Report(String system, Synthetic synthetic, Preservation preservation, Jfleg jfleg) {
@@ -121,9 +84,7 @@ public final class Evaluation {
 
     private final List<TrainingPair> synthetic;
     private final List<String> preservation;
-    private final JflegData jflegData;
-    private final JflegScoring jflegScoring;
-    private final String jflegPending;
+    private final JflegSet jfleg;
     private final int batchSize;
     private final EditClassifier classifier;
     private IntConsumer progress = n -> { };
@@ -131,19 +92,14 @@ public final class Evaluation {
     /**
      * @param synthetic    noised held-out pairs (see {@link #syntheticSet})
      * @param preservation clean sentences that should come back unchanged
-     * @param jflegData    JFLEG dev, or null to skip it
-     * @param jflegScoring the JFLEG tokenizer and GLEU scorer, or null (then JFLEG is reported as pending)
-     * @param jflegPending why JFLEG is not scored, when {@code jflegScoring} is null
+     * @param jfleg        JFLEG dev ({@link JflegSet#dev()}), or null to skip it
      * @param batchSize    how many sentences go to the corrector in one call
      */
-    public Evaluation(List<TrainingPair> synthetic, List<String> preservation, JflegData jflegData,
-                      JflegScoring jflegScoring, String jflegPending, int batchSize) {
+    public Evaluation(List<TrainingPair> synthetic, List<String> preservation, JflegSet jfleg, int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
         this.synthetic = List.copyOf(synthetic);
         this.preservation = List.copyOf(preservation);
-        this.jflegData = jflegData;
-        this.jflegScoring = jflegScoring;
-        this.jflegPending = jflegPending == null ? "no GLEU scorer given" : jflegPending;
+        this.jfleg = jfleg;
         this.batchSize = batchSize;
         this.classifier = new EditClassifier();
     }
@@ -169,7 +125,7 @@ public final class Evaluation {
 
     /** Total sentences one {@link #evaluate} call sends to the corrector. */
     public int sentencesPerSystem() {
-        return synthetic.size() + preservation.size() + (jflegData != null && jflegScoring != null ? jflegData.sources().size() : 0);
+        return synthetic.size() + preservation.size() + (jfleg != null ? jfleg.sources().size() : 0);
     }
 
     /** Runs the corrector on every set and scores it. */
@@ -184,15 +140,14 @@ public final class Evaluation {
         Preservation pres = new Preservation(preservation.size(), unchanged,
                 preservation.isEmpty() ? Double.NaN : (double) unchanged / preservation.size());
         Jfleg jf;
-        if (jflegData == null) {
-            jf = new Jfleg(0, null, null, "JFLEG data not given");
-        } else if (jflegScoring == null) {
-            jf = new Jfleg(jflegData.sources().size(), null, null, jflegPending);
+        if (jfleg == null) {
+            jf = new Jfleg(0, null, null, "skipped");
         } else {
-            List<String> detok = jflegData.sources().stream().map(jflegScoring::detokenize).toList();
-            List<String> hyps = batched.apply(detok).stream().map(jflegScoring::tokenize).toList();
-            double[] g = jflegScoring.gleu(jflegData.sources(), jflegData.referenceSets(), hyps);
-            jf = new Jfleg(jflegData.sources().size(), g[0], g[1], null);
+            // JFLEG is pre-tokenized ("do n't"): the corrector sees ordinary text, GLEU sees tokens again.
+            List<String> detok = jfleg.sources().stream().map(JflegText::detokenize).toList();
+            List<String> hyps = batched.apply(detok).stream().map(JflegText::tokenize).toList();
+            Gleu.Score g = jfleg.gleu().score(hyps);
+            jf = new Jfleg(jfleg.sources().size(), g.mean(), g.std(), null);
         }
         return new Report(system, syn, pres, jf);
     }
@@ -330,7 +285,7 @@ public final class Evaluation {
     }
 
     private static String gleu(Jfleg j) {
-        if (j.gleuMean() == null) return "pending (" + j.pending() + ")";
+        if (j.gleuMean() == null) return j.skipped();
         return String.format(Locale.ROOT, "%.4f ± %.4f", j.gleuMean(), j.gleuStd());
     }
 }

@@ -12,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import miniserve.train.Evaluation.JflegData;
-import miniserve.train.Evaluation.JflegScoring;
 import miniserve.train.Evaluation.Report;
 import miniserve.train.Evaluation.TypeScore;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +30,7 @@ class EvaluationTest {
     }
 
     private static Evaluation evaluation() {
-        return new Evaluation(synthetic, preservation, null, null, null, 16);
+        return new Evaluation(synthetic, preservation, null, 16);
     }
 
     @Test
@@ -54,7 +52,7 @@ class EvaluationTest {
         assertThat(r.synthetic().overall().falseNegatives())
                 .isEqualTo(synthetic.stream().mapToInt(p -> p.errors().size()).sum());
         assertThat(r.preservation().share()).isEqualTo(1.0);
-        assertThat(r.jfleg().pending()).isNotNull();
+        assertThat(r.jfleg().skipped()).isNotNull();
     }
 
     @Test
@@ -97,35 +95,27 @@ class EvaluationTest {
 
     @Test
     void jflegSentencesAreDetokenizedBeforeTheCorrectorAndTokenizedAfter() {
-        JflegData data = new JflegData(List.of("I do n't know .", "He go home ."),
-                List.of(List.of("I don't know .", "He goes home ."), List.of("I do not know .", "He went home .")));
+        JflegSet set = new JflegSet(List.of("I do n't know .", "He go home ."),
+                List.of(List.of("I do n't know .", "He goes home .")));
         List<String> seenByCorrector = new ArrayList<>();
-        List<String> scored = new ArrayList<>();
-        JflegScoring scoring = new JflegScoring() {
-            public String detokenize(String t) {
-                return t.replace(" n't", "n't").replace(" .", ".");
-            }
-
-            public String tokenize(String t) {
-                return t.replace("n't", " n't").replace(".", " .");
-            }
-
-            public double[] gleu(List<String> sources, List<List<String>> refs, List<String> hyps) {
-                assertThat(sources).isEqualTo(data.sources());
-                assertThat(refs).hasSize(2);
-                scored.addAll(hyps);
-                return new double[] {0.5, 0.01};
-            }
-        };
-        Evaluation eval = new Evaluation(List.of(), List.of(), data, scoring, null, 4);
-        Report r = eval.evaluate("x", batch -> {
+        Evaluation eval = new Evaluation(List.of(), List.of(), set, 4);
+        Report fixed = eval.evaluate("fix", batch -> {
             seenByCorrector.addAll(batch);
-            return batch.stream().map(s -> s.replace("go", "goes")).toList();
+            return batch.stream().map(s -> s.replace("go ", "goes ")).toList();
         });
         assertThat(seenByCorrector).containsExactly("I don't know.", "He go home.");
-        assertThat(scored).containsExactly("I do n't know .", "He goes home .");
-        assertThat(r.jfleg().gleuMean()).isEqualTo(0.5);
-        assertThat(r.jfleg().pending()).isNull();
+        // Scored as tokens: the output, tokenized again, is the reference itself.
+        assertThat(fixed.jfleg().gleuMean()).isEqualTo(1.0);
+        Report copy = eval.evaluate("copy", Baselines.copySource());
+        assertThat(copy.jfleg().gleuMean()).isLessThan(fixed.jfleg().gleuMean());
+        assertThat(fixed.jfleg().skipped()).isNull();
+    }
+
+    /** Through the whole pipeline (detokenize, copy, tokenize), copying the source scores the published 0.3820. */
+    @Test
+    void copyingTheSourceScoresThePublishedGleuOnJflegDev() {
+        Evaluation eval = new Evaluation(List.of(), List.of(), JflegSet.dev(), 64);
+        assertThat(eval.evaluate("copy", Baselines.copySource()).jfleg().gleuMean()).isCloseTo(0.3820, org.assertj.core.data.Offset.offset(0.0001));
     }
 
     @Test
