@@ -19,12 +19,14 @@ import picocli.CommandLine.Option;
 
 /** {@code ./miniserve eval}: measure the correctors on held-out synthetic errors, clean sentences and JFLEG dev. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate grammar correctors on the same sentences and write eval.json and eval.md:",
-                "  synthetic held-out: UD dev sentences noised with a fixed seed (exact match, per-type precision/recall);",
-                "  preservation: clean UD test sentences returned unchanged;",
-                "  JFLEG dev: GLEU against the four human references (evaluation only).",
-                "Systems: 'copy' (returns the sentence as it is) and 'rules' (capital at the start, lone 'i',",
-                "a/an by the next word, final full stop)."})
+        description = {"Evaluate grammar correctors on the same sentences; print a summary and write",
+                "eval.json and eval.md:",
+                "  synthetic     UD dev sentences noised with a fixed seed: exact match, and",
+                "                precision/recall of the edits per error type;",
+                "  preservation  clean UD test sentences: the share returned unchanged;",
+                "  JFLEG dev     GLEU against the four human references (evaluation only).",
+                "Systems: copy (the sentence as it is), rules (a capital at the start, 'I' for",
+                "a lone 'i', a/an by the next word, a final full stop)."})
 public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = "data",
