@@ -257,7 +257,7 @@ public final class SyntheticErrors {
      */
     enum Rule {
         ARTICLE_DROP(ErrorType.ARTICLE, 5), ARTICLE_INSERT(ErrorType.ARTICLE, 3), A_AN(ErrorType.ARTICLE, 2),
-        ARTICLE_SWAP(ErrorType.ARTICLE, 2), DETERMINER_NUMBER(ErrorType.ARTICLE, 1),
+        ARTICLE_SWAP(ErrorType.ARTICLE, 1), DETERMINER_NUMBER(ErrorType.ARTICLE, 1),
         PREPOSITION_SWAP(ErrorType.PREPOSITION, 5), PREPOSITION_DROP(ErrorType.PREPOSITION, 3),
         PREPOSITION_INSERT(ErrorType.PREPOSITION, 2),
         AGREEMENT_AUXILIARY(ErrorType.AGREEMENT, 2), AGREEMENT_VERB(ErrorType.AGREEMENT, 2),
@@ -722,10 +722,18 @@ public final class SyntheticErrors {
         return KEYBOARD_ROWS.charAt(j);
     }
 
+    /**
+     * Words a comma usually comes before ("..., but", "..., which"). Only these commas and the one after
+     * an opening word or two ("However, ...") are dropped: many other commas are optional, and dropping
+     * one would make an "error" that is not one.
+     */
+    private static final Set<String> COMMA_BEFORE = Set.of("but", "which", "although", "though", "while", "whereas",
+            "so", "yet", "however", "including", "especially", "because", "and", "or", "etc", "unless", "please", "too");
+
     private void punctuation(Sentence s, List<Proposal> out) {
         for (int i = 1; i < s.n(); i++) {
             String t = s.text(i);
-            if (t.equals(",") && i + 1 < s.n() && s.isWord(i - 1) && s.isWord(i + 1)) {
+            if (t.equals(",") && i + 1 < s.n() && s.isWord(i - 1) && s.isWord(i + 1) && (i <= 3 || COMMA_BEFORE.contains(s.lower(i + 1)))) {
                 out.add(new Proposal(Rule.COMMA_DROP, i, i + 1, List.of()));          // dropped comma
             } else if (t.equals(".") && i == s.n() - 1 && s.isWord(i - 1)) {
                 out.add(new Proposal(Rule.FULL_STOP_DROP, i, i + 1, List.of()));          // dropped full stop
