@@ -100,6 +100,8 @@ public final class EvalCommand implements Callable<Integer> {
         return switch (name) {
             case "copy" -> Baselines.copySource();
             case "rules" -> Baselines.simpleRules();
+            case "tutor" -> throw new IllegalArgumentException("the served tutor (GrammarTutorAgent) is not in this build yet; "
+                    + "evaluate the baselines with --systems copy,rules");
             default -> throw new IllegalArgumentException("unknown system '" + name + "' (known: copy, rules)");
         };
     }

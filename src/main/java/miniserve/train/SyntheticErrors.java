@@ -657,7 +657,9 @@ public final class SyntheticErrors {
             if (!s.isWord(i) || !s.isLower(i) || lex.isPreposition(s.lower(i)) || isAuxiliary(s.lower(i))) continue;
             String w = s.lower(i);
             String prev = s.lower(i - 1);
-            if (lex.isUncountable(w) && !Lexicon.SINGULAR_DETERMINERS.contains(prev)) {
+            boolean verbSlot = Lexicon.MODALS.contains(prev) || Lexicon.DO_FORMS.contains(prev) || prev.equals("to")
+                    || Lexicon.SUBJECT_PRONOUNS.contains(prev);
+            if (lex.isUncountable(w) && !Lexicon.SINGULAR_DETERMINERS.contains(prev) && !verbSlot) {
                 out.add(replace(Rule.NOUN_UNCOUNTABLE, s, i, lex.regularPlural(w)));           // "informations"
                 continue;
             }
