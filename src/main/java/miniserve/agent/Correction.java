@@ -1,0 +1,55 @@
+package miniserve.agent;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.List;
+
+/**
+ * The tutor's answer for one sentence; serialised as the JSON body of {@code POST /correct}
+ * (field names in snake_case; the README's "HTTP API" section documents the schema).
+ *
+ * @param sentence       the learner's sentence, exactly as received
+ * @param corrected      the corrected sentence; equal to {@code sentence} when nothing needed fixing
+ *                       or when the model's output was not trusted
+ * @param status         what happened (see {@link Status})
+ * @param reason         why the model's output was not used ({@link Status#UNCHANGED}), else null
+ * @param edits          the word-level corrections with their type and explanation, in sentence order
+ * @param learnerId      the learner the request named, or null
+ * @param frequentErrors the learner's most frequent error types among their recent corrections
+ *                       (this one included), most frequent first; empty without a learner id
+ */
+public record Correction(String sentence, String corrected, Status status, String reason, List<Edit> edits,
+                         String learnerId, List<ErrorCount> frequentErrors) {
+
+    public Correction {
+        edits = List.copyOf(edits);
+        frequentErrors = List.copyOf(frequentErrors);
+    }
+
+    public enum Status {
+        /** The model found errors; {@code edits} lists them. */
+        CORRECTED("corrected"),
+        /** The model changed nothing. */
+        NO_ERRORS("no_errors"),
+        /** The model's output failed validation and the sentence is returned as it was; see {@code reason}. */
+        UNCHANGED("unchanged");
+
+        private final String wire;
+
+        Status(String wire) {
+            this.wire = wire;
+        }
+
+        @JsonValue
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /** How often a learner made one type of error recently. */
+    public record ErrorCount(ErrorType type, String label, int count) {
+        public ErrorCount(ErrorType type, int count) {
+            this(type, type.label(), count);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package miniserve.agent;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Decides whether the model's output can be shown to a learner as a correction of their
+ * sentence. A grammar correction keeps most of the learner's words; an output that does not
+ * (a model that drifted, looped, or was never trained) is refused, and the tutor returns the
+ * sentence unchanged with the reason.
+ */
+public final class OutputCheck {
+
+    /**
+     * Below this share of shared words (counted against the longer of the two) the output is a
+     * different sentence, not a correction. Since shared words are at most the shorter's count,
+     * this also bounds the length ratio to [0.5, 2].
+     */
+    static final double MIN_WORD_OVERLAP = 0.5;
+    /**
+     * Short sentences may change most of their words and still be a correction ("i has a apple" →
+     * "I have an apple."):
+     * the overlap test applies only when more than this many words differ.
+     */
+    static final int SMALL_CHANGE_WORDS = 3;
+
+    /** The outcome: accepted, or refused with a reason a learner can read. */
+    public record Verdict(boolean accepted, String reason) {
+        static final Verdict ACCEPTED = new Verdict(true, null);
+
+        static Verdict refused(String reason) {
+            return new Verdict(false, reason);
+        }
+    }
+
+    private OutputCheck() {}
+
+    /**
+     * @param source    the learner's sentence
+     * @param output    the model's decoded output (up to its end token)
+     * @param ended     whether the model produced its end token
+     * @param maxTokens the generation budget the output had
+     */
+    public static Verdict check(String source, String output, boolean ended, int maxTokens) {
+        if (!ended)
+            return Verdict.refused("the model did not finish its answer within " + maxTokens + " tokens");
+        if (output.isBlank())
+            return Verdict.refused("the model returned an empty answer");
+        if (output.indexOf('\uFFFD') >= 0 && source.indexOf('\uFFFD') < 0)
+            return Verdict.refused("the model's answer is not valid text");
+        List<String> src = words(source), out = words(output);
+        int common = commonCount(src, out);
+        int longer = Math.max(src.size(), out.size());
+        if (longer - common <= SMALL_CHANGE_WORDS) return Verdict.ACCEPTED;
+        double overlap = (double) common / longer;
+        if (overlap < MIN_WORD_OVERLAP)
+            return Verdict.refused(String.format(Locale.ROOT,
+                    "the model's answer shares only %.0f%% of its words with the sentence, so it is not a correction of it",
+                    100 * overlap));
+        return Verdict.ACCEPTED;
+    }
+
+    private static List<String> words(String s) {
+        return WordDiff.tokenize(s).stream().map(t -> t.text().toLowerCase(Locale.ROOT)).toList();
+    }
+
+    /** Size of the multiset intersection. */
+    private static int commonCount(List<String> a, List<String> b) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String w : a) counts.merge(w, 1, Integer::sum);
+        int common = 0;
+        for (String w : b) {
+            Integer c = counts.get(w);
+            if (c != null && c > 0) {
+                common++;
+                counts.put(w, c - 1);
+            }
+        }
+        return common;
+    }
+}

@@ -1,0 +1,108 @@
+package miniserve.agent;
+
+import miniserve.kernels.ComputePool;
+import miniserve.model.Generator;
+import miniserve.model.Generator.StopRule;
+import miniserve.model.GptCheckpoint;
+import miniserve.model.GptConfig;
+import miniserve.model.GptWeights;
+import miniserve.tokenizer.BpeTokenizer;
+import miniserve.tokenizer.PromptFormat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The loaded tutor: weights, tokenizer, prompt format and edit classifier, all read-only and
+ * shared. Each model thread gets its own {@link GrammarTutorAgent} from {@link #newAgent}.
+ */
+public final class TutorModel {
+
+    /** The files a weights directory must hold. */
+    public static final List<String> FILES = List.of(GptCheckpoint.CONFIG_FILE, GptCheckpoint.WEIGHTS_FILE,
+            "vocab.json", "merges.txt", PromptFormat.FILE_NAME);
+
+    private final GptWeights weights;
+    private final BpeTokenizer tokenizer;
+    private final TutorPrompt prompt;
+    private final EditClassifier classifier;
+
+    public TutorModel(GptWeights weights, BpeTokenizer tokenizer, PromptFormat format) {
+        if (tokenizer.vocabSize() > weights.config.vocabSize())
+            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
+                    + " tokens but the model only " + weights.config.vocabSize());
+        this.weights = weights;
+        this.tokenizer = tokenizer;
+        this.prompt = new TutorPrompt(tokenizer, format);
+        this.classifier = new EditClassifier();
+    }
+
+    /**
+     * Loads a weights directory. A missing directory or file fails with a message that names
+     * it and says how to get the weights.
+     */
+    public static TutorModel load(Path dir) throws IOException {
+        if (!Files.isDirectory(dir))
+            throw new IOException("weights directory '" + dir + "' not found: " + HOW_TO_GET_WEIGHTS);
+        List<String> missing = new ArrayList<>();
+        for (String f : FILES) if (!Files.isRegularFile(dir.resolve(f))) missing.add(f);
+        if (!missing.isEmpty())
+            throw new IOException("weights directory '" + dir + "' lacks " + String.join(", ", missing) + ": " + HOW_TO_GET_WEIGHTS);
+        GptWeights weights = GptCheckpoint.load(dir);
+        BpeTokenizer tokenizer;
+        PromptFormat format;
+        try {
+            tokenizer = BpeTokenizer.load(dir.resolve("vocab.json"), dir.resolve("merges.txt"));
+            format = PromptFormat.load(dir.resolve(PromptFormat.FILE_NAME));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        try {
+            return new TutorModel(weights, tokenizer, format);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("weights directory '" + dir + "': " + e.getMessage(), e);
+        }
+    }
+
+    static final String HOW_TO_GET_WEIGHTS = "run from the repository root, where weights/ holds the shipped tutor model, "
+            + "or pass --weights DIR (a directory with " + String.join(", ", FILES) + ")";
+
+    public GptConfig config() {
+        return weights.config;
+    }
+
+    /** The sentence's length in tokens, as the model sees it. */
+    public int sentenceTokens(String sentence) {
+        return prompt.sentenceTokens(sentence.strip());
+    }
+
+    /** The longest sentence, in tokens, that fits the model's context with {@code maxTokens} to generate. */
+    public int maxSentenceTokens(int maxTokens) {
+        return weights.config.nPositions() - maxTokens - prompt.overhead();
+    }
+
+    /**
+     * An agent for one model thread, with its own generator (KV cache and activations for
+     * {@code maxBatch} rows) computing on {@code pool}.
+     */
+    public GrammarTutorAgent newAgent(ComputePool pool, int maxBatch, int maxTokens, StopRule stopRule, LearnerHistory history) {
+        if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1, got " + maxTokens);
+        if (maxSentenceTokens(maxTokens) < 1)
+            throw new IllegalArgumentException("max tokens " + maxTokens + " leaves no room for a sentence in the model's "
+                    + weights.config.nPositions() + " positions");
+        Generator generator = new Generator(weights, pool, maxBatch, stopRule);
+        return new GrammarTutorAgent(this, generator, maxTokens, history);
+    }
+
+    TutorPrompt prompt() {
+        return prompt;
+    }
+
+    EditClassifier classifier() {
+        return classifier;
+    }
+}

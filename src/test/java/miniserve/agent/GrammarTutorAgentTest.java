@@ -1,0 +1,161 @@
+package miniserve.agent;
+
+import miniserve.agent.Correction.ErrorCount;
+import miniserve.agent.Correction.Status;
+import miniserve.agent.GrammarTutorAgent.BatchResult;
+import miniserve.kernels.ComputePool;
+import miniserve.model.Generator.StopRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GrammarTutorAgentTest {
+
+    private static final int MAX_TOKENS = 12;
+    private static final List<String> SENTENCES = List.of(
+            "She go to school yesterday.", "I has two cat.", "Where you are going?",
+            "He don't like apples.", "They was happy.");
+
+    @TempDir
+    static Path weights;
+    static TutorModel model;
+
+    @BeforeAll
+    static void load() throws IOException {
+        TinyTutorCheckpoint.write(weights, 7);
+        model = TutorModel.load(weights);
+    }
+
+    private static GrammarTutorAgent agent(int maxBatch) {
+        return model.newAgent(ComputePool.serial(), maxBatch, MAX_TOKENS, StopRule.FIXED, new LearnerHistory());
+    }
+
+    @Test
+    void everyAnswerBelongsToItsSentenceAndAnUntrustedOutputLeavesTheSentenceAsItWas() {
+        List<Correction> out = agent(8).correctBatch(SENTENCES, List.of("a", "b", "c", "d", "e"));
+        assertThat(out).hasSize(SENTENCES.size());
+        for (int i = 0; i < SENTENCES.size(); i++) {
+            Correction c = out.get(i);
+            assertThat(c.sentence()).isEqualTo(SENTENCES.get(i));
+            assertThat(c.learnerId()).isEqualTo(List.of("a", "b", "c", "d", "e").get(i));
+            if (c.status() == Status.UNCHANGED) {
+                assertThat(c.corrected()).isEqualTo(c.sentence());
+                assertThat(c.reason()).isNotBlank();
+                assertThat(c.edits()).isEmpty();
+            } else {
+                assertThat(c.reason()).isNull();
+            }
+        }
+        // A random model never produces a correction of these sentences.
+        assertThat(out).allMatch(c -> c.status() != Status.CORRECTED);
+    }
+
+    @Test
+    void aSentenceGetsTheSameAnswerAloneAsInABatch() {
+        GrammarTutorAgent batched = agent(8), single = agent(1);
+        List<Correction> together = batched.correctBatch(SENTENCES, null);
+        for (int i = 0; i < SENTENCES.size(); i++)
+            assertThat(single.correct(SENTENCES.get(i), null)).isEqualTo(together.get(i));
+    }
+
+    @Test
+    void moreSentencesThanTheBatchHoldsRunAsSeveralBatchesInOrder() {
+        List<Correction> out = agent(2).correctBatch(SENTENCES, null);
+        assertThat(out.stream().map(Correction::sentence).toList()).isEqualTo(SENTENCES);
+        assertThat(out).isEqualTo(agent(8).correctBatch(SENTENCES, null));
+    }
+
+    @Test
+    void theWorkOfAFixedLengthBatchIsCounted() {
+        BatchResult r = agent(8).run(SENTENCES, null);
+        int[] lengths = SENTENCES.stream().mapToInt(s -> model.sentenceTokens(s) + 1).toArray();
+        int longest = Arrays.stream(lengths).max().orElseThrow();
+        int padding = Arrays.stream(lengths).map(l -> longest - l).sum();
+        int rows = SENTENCES.size();
+        assertThat(r.work().computed()).isEqualTo((long) rows * longest + (long) rows * (MAX_TOKENS - 1));
+        assertThat(r.work().padding()).isEqualTo(padding);
+        assertThat(r.work().useful() + r.work().padding() + r.work().afterEnd()).isEqualTo(r.work().computed());
+    }
+
+    @Test
+    void aTrustedOutputBecomesTypedExplainedEditsAndEntersTheLearnersHistory() {
+        GrammarTutorAgent agent = agent(1);
+        String s = "She go to school yesterday.";
+        Correction c = agent.correction(s, s, "She went to school yesterday.", true, "lea");
+        assertThat(c.status()).isEqualTo(Status.CORRECTED);
+        assertThat(c.corrected()).isEqualTo("She went to school yesterday.");
+        assertThat(c.edits()).singleElement().satisfies(e -> {
+            assertThat(e.original()).isEqualTo("go");
+            assertThat(e.replacement()).isEqualTo("went");
+            assertThat(e.start()).isEqualTo(1);
+            assertThat(e.end()).isEqualTo(2);
+            assertThat(e.explanation()).isNotBlank();
+        });
+        ErrorType type = c.edits().getFirst().type();
+        assertThat(c.frequentErrors()).containsExactly(new ErrorCount(type, 1));
+
+        Correction again = agent.correction("He go home.", "He go home.", "He goes home.", true, "lea");
+        assertThat(again.frequentErrors().stream().mapToInt(ErrorCount::count).sum()).isEqualTo(2);
+
+        Correction fine = agent.correction("He is here.", "He is here.", "He is here.", true, "lea");
+        assertThat(fine.status()).isEqualTo(Status.NO_ERRORS);
+        assertThat(fine.edits()).isEmpty();
+        assertThat(fine.frequentErrors()).isEqualTo(again.frequentErrors());
+
+        Correction refused = agent.correction("He go home.", "He go home.", "He goes home", false, "lea");
+        assertThat(refused.status()).isEqualTo(Status.UNCHANGED);
+        assertThat(refused.corrected()).isEqualTo("He go home.");
+        assertThat(refused.reason()).contains("did not finish");
+        assertThat(refused.frequentErrors()).as("a refused output records nothing").isEqualTo(again.frequentErrors());
+
+        Correction anonymous = agent.correction(s, s, "She went to school yesterday.", true, null);
+        assertThat(anonymous.frequentErrors()).isEmpty();
+    }
+
+    @Test
+    void spacingAroundTheSentenceIsNotAnError() {
+        Correction c = agent(1).correction("  He is here. ", "He is here.", "He is here.", true, null);
+        assertThat(c.status()).isEqualTo(Status.NO_ERRORS);
+        assertThat(c.corrected()).isEqualTo("  He is here. ");
+    }
+
+    @Test
+    void blankAndOverlongSentencesAreRefused() {
+        GrammarTutorAgent agent = agent(2);
+        assertThatThrownBy(() -> agent.correct("  ", null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        int limit = model.maxSentenceTokens(MAX_TOKENS);
+        assertThat(limit).isEqualTo(TinyTutorCheckpoint.N_POSITIONS - MAX_TOKENS - 1);
+        String longest = "a".repeat(limit), tooLong = "a".repeat(limit + 1); // one token per byte
+        assertThat(model.sentenceTokens(longest)).isEqualTo(limit);
+        assertThat(agent.correct(longest, null).sentence()).isEqualTo(longest);
+        assertThatThrownBy(() -> agent.correct(tooLong, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most " + limit);
+    }
+
+    @Test
+    void missingWeightsFailWithAMessageThatSaysWhatToDo(@TempDir Path empty) throws IOException {
+        assertThatThrownBy(() -> TutorModel.load(empty.resolve("nowhere"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("not found").hasMessageContaining("--weights");
+        Path partial = Files.createDirectories(empty.resolve("partial"));
+        Files.copy(weights.resolve("config.json"), partial.resolve("config.json"));
+        assertThatThrownBy(() -> TutorModel.load(partial)).isInstanceOf(IOException.class)
+                .hasMessageContaining("model.safetensors").hasMessageContaining("vocab.json").hasMessageContaining("merges.txt")
+                .hasMessageContaining("prompt_format.json");
+    }
+
+    @Test
+    void learnerIdsMustMatchTheSentences() {
+        List<String> ids = new ArrayList<>(List.of("x"));
+        assertThatThrownBy(() -> agent(2).correctBatch(SENTENCES, ids)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
