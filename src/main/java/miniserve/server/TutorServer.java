@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import miniserve.server.SchedulerRejection.Reason;
 import miniserve.server.StaticBatchScheduler.BatchFunction;
 import org.slf4j.Logger;
@@ -26,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The HTTP app: {@code POST /correct}, {@code GET /health}, {@code GET /metrics}.
@@ -43,6 +47,9 @@ public final class TutorServer implements AutoCloseable {
     // Bytes of an oversized body read (and dropped) before answering 413, so that the client,
     // still sending, reads the answer instead of a reset connection.
     private static final int MAX_BODY_DRAIN_BYTES = 16 * 1024 * 1024;
+
+    /** Connections the OS may hold for the server before it accepts them. */
+    private static final int ACCEPT_QUEUE = 1024;
 
     private static final Logger log = LoggerFactory.getLogger(TutorServer.class);
 
@@ -63,6 +70,7 @@ public final class TutorServer implements AutoCloseable {
     private final StaticBatchScheduler.Options options;
     private final Javalin app;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicReference<Server> jetty = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile State state = State.LOADING;
     private volatile ModelBackend backend;
@@ -75,6 +83,13 @@ public final class TutorServer implements AutoCloseable {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
+            // The JDK's default listen backlog (50) resets connections when a burst of clients
+            // (the lab's 50, a test's 200) connect at once; set it after Javalin adds its connector.
+            config.jetty.modifyServer(jetty::set);
+            config.events(events -> events.serverStarting(() -> {
+                for (Connector c : jetty.get().getConnectors())
+                    if (c instanceof ServerConnector sc) sc.setAcceptQueueSize(ACCEPT_QUEUE);
+            }));
         });
         app.post("/correct", this::correct);
         app.get("/health", this::health);
