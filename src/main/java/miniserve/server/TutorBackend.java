@@ -1,0 +1,117 @@
+package miniserve.server;
+
+import miniserve.agent.GrammarTutorAgent;
+import miniserve.agent.GrammarTutorAgent.BatchResult;
+import miniserve.agent.GrammarTutorAgent.Work;
+import miniserve.agent.LearnerHistory;
+import miniserve.agent.TutorModel;
+import miniserve.kernels.ComputePool;
+import miniserve.model.Generator.StopRule;
+import miniserve.server.StaticBatchScheduler.BatchFunction;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The grammar tutor as the server's model: one {@link GrammarTutorAgent} per model thread over
+ * shared weights, and one learner history for all of them.
+ *
+ * <ul>
+ *   <li>{@link Mode#BATCHED}: one agent whose generator takes up to {@code maxBatch} rows and splits
+ *       each matmul across a {@link ComputePool} of {@code threads} platform threads.</li>
+ *   <li>{@link Mode#UNBATCHED} (Lab 01's "variant C"): {@code threads} agents, each taking one
+ *       request at a time and computing single-threaded, so each request's forward pass runs on
+ *       one core and the cores serve different requests.</li>
+ * </ul>
+ */
+public final class TutorBackend implements ModelBackend {
+
+    public enum Mode { BATCHED, UNBATCHED }
+
+    /** A short sentence each worker corrects once before the server reports ready. */
+    static final String WARM_UP_SENTENCE = "She go to school yesterday.";
+
+    private final TutorModel model;
+    private final Mode mode;
+    private final int maxBatch;
+    private final int maxTokens;
+    private final StopRule stopRule;
+    private final int threads;
+    private final LearnerHistory history = new LearnerHistory();
+    private final List<ComputePool> pools = Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * @param maxBatch rows per batch in batched mode (unbatched mode runs batches of one)
+     * @param threads  batched: compute threads for one batch; unbatched: worker threads
+     */
+    public TutorBackend(TutorModel model, Mode mode, int maxBatch, int maxTokens, StopRule stopRule, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (maxBatch < 1) throw new IllegalArgumentException("max batch must be >= 1, got " + maxBatch);
+        if (model.maxSentenceTokens(maxTokens) < 1)
+            throw new IllegalArgumentException("max tokens " + maxTokens + " leaves no room for a sentence in the model's "
+                    + model.config().nPositions() + " positions");
+        this.model = model;
+        this.mode = mode;
+        this.maxBatch = maxBatch;
+        this.maxTokens = maxTokens;
+        this.stopRule = stopRule;
+        this.threads = threads;
+    }
+
+    public TutorModel model() {
+        return model;
+    }
+
+    @Override
+    public int maxSentenceTokens() {
+        return model.maxSentenceTokens(maxTokens);
+    }
+
+    @Override
+    public int sentenceTokens(String sentence) {
+        return model.sentenceTokens(sentence);
+    }
+
+    @Override
+    public List<BatchFunction<CorrectionRequest, Object>> workers(ServerMetrics metrics) {
+        List<BatchFunction<CorrectionRequest, Object>> workers = new ArrayList<>();
+        if (mode == Mode.BATCHED) {
+            workers.add(worker(newPool(threads), maxBatch, metrics));
+        } else {
+            for (int i = 0; i < threads; i++) workers.add(worker(ComputePool.serial(), 1, metrics));
+        }
+        return workers;
+    }
+
+    private BatchFunction<CorrectionRequest, Object> worker(ComputePool pool, int rows, ServerMetrics metrics) {
+        GrammarTutorAgent agent = model.newAgent(pool, rows, maxTokens, stopRule, history);
+        agent.correct(WARM_UP_SENTENCE, null); // anonymous: leaves no trace in the history or the metrics
+        return requests -> {
+            List<String> sentences = new ArrayList<>(requests.size());
+            List<String> learners = new ArrayList<>(requests.size());
+            for (CorrectionRequest r : requests) {
+                sentences.add(r.sentence());
+                learners.add(r.learnerId());
+            }
+            BatchResult result = agent.run(sentences, learners);
+            Work w = result.work();
+            metrics.work(w.computed(), w.padding(), w.afterEnd(), w.useful());
+            return result.corrections();
+        };
+    }
+
+    private ComputePool newPool(int n) {
+        ComputePool pool = ComputePool.create(n);
+        pools.add(pool);
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        synchronized (pools) {
+            for (ComputePool p : pools) p.close();
+            pools.clear();
+        }
+    }
+}
