@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 TokenizerCommand.class,
                 SynthCommand.class,
                 EvalCommand.class,
+                ServeCommand.class,
+                CorrectCommand.class,
         })
 public final class Main implements Runnable {
 

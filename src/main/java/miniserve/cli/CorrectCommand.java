@@ -1,0 +1,95 @@
+package miniserve.cli;
+
+import miniserve.agent.Correction;
+import miniserve.agent.Edit;
+import miniserve.agent.GrammarTutorAgent;
+import miniserve.agent.LearnerHistory;
+import miniserve.agent.TutorModel;
+import miniserve.kernels.ComputePool;
+import miniserve.model.Generator.StopRule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ./miniserve correct "She go to school yesterday."}: one-off corrections, printed for a person. */
+@Command(name = "correct", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Corrects one or more sentences with the tutor model and explains each edit.")
+public final class CorrectCommand implements Callable<Integer> {
+
+    /** Tokens generated per sentence unless told otherwise (here and in serve). */
+    static final int DEFAULT_MAX_TOKENS = 64;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "SENTENCE", description = "Sentences to correct (quote each one).")
+    List<String> sentences;
+
+    @Option(names = "--weights", paramLabel = "DIR", defaultValue = "weights",
+            description = "Tutor weights directory (default: ${DEFAULT-VALUE}).")
+    Path weights;
+
+    @Option(names = "--max-tokens", defaultValue = "" + DEFAULT_MAX_TOKENS,
+            description = "Most tokens generated per sentence (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--threads", description = "Compute threads (default: the number of cores, here ${DEFAULT-VALUE}).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        TutorModel model = TutorModel.load(weights);
+        int limit = model.maxSentenceTokens(maxTokens);
+        for (String s : sentences) {
+            if (s.isBlank()) throw new IllegalArgumentException("a sentence is blank");
+            int tokens = model.sentenceTokens(s);
+            if (tokens > limit)
+                throw new IllegalArgumentException("\"" + abbreviate(s) + "\" is " + tokens + " tokens long; the model takes at most "
+                        + limit + " with --max-tokens " + maxTokens);
+        }
+        List<Correction> corrections;
+        try (ComputePool pool = ComputePool.create(threads)) {
+            // One batch for all the sentences; every row stops once all have ended (nothing is measured here).
+            GrammarTutorAgent agent = model.newAgent(pool, sentences.size(), maxTokens, StopRule.ALL_ENDED, new LearnerHistory());
+            corrections = agent.correctBatch(sentences, null);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        for (int i = 0; i < corrections.size(); i++) {
+            if (i > 0) out.println();
+            print(corrections.get(i), out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static void print(Correction c, PrintWriter out) {
+        out.println(c.sentence().strip());
+        switch (c.status()) {
+            case NO_ERRORS -> out.println("  No errors found.");
+            case UNCHANGED -> out.println("  No correction: " + c.reason() + ".");
+            case CORRECTED -> {
+                out.println("-> " + c.corrected());
+                int n = 1;
+                for (Edit e : c.edits()) {
+                    String change = e.original().isEmpty() ? "add \"" + e.replacement() + "\""
+                            : e.replacement().isEmpty() ? "remove \"" + e.original() + "\""
+                            : "\"" + e.original() + "\" -> \"" + e.replacement() + "\"";
+                    out.println("  " + n++ + ". " + change + " (" + e.type().label() + "): " + e.explanation());
+                }
+            }
+        }
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.strip();
+        return t.length() <= 40 ? t : t.substring(0, 37) + "...";
+    }
+}
