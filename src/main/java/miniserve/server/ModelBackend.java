@@ -15,9 +15,8 @@ public interface ModelBackend extends AutoCloseable {
     int maxSentenceTokens();
 
     /**
-     * The sentence's length in tokens. Exact up to {@link #maxSentenceTokens()}; for a sentence
-     * obviously too long it may return a lower bound above the limit rather than encode it all.
-     * Runs on the request's (virtual) thread, so it must be cheap.
+     * The sentence's length in tokens. Runs on the request's (virtual) thread before the request
+     * is queued, so it must be cheap (tokenizing a sentence of at most 64 KiB is).
      */
     int sentenceTokens(String sentence);
 

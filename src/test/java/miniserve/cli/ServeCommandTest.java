@@ -1,0 +1,86 @@
+package miniserve.cli;
+
+import miniserve.agent.TinyTutorCheckpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServeCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void missingWeightsAreOneLineAndNothingKeepsRunning() {
+        CorrectCommandTest.Run r = CorrectCommandTest.run("serve", "--port", "0", "--weights", tmp.resolve("absent").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("not found", "--weights").doesNotContain("Exception");
+        assertThat(r.out()).doesNotContain("listening");
+    }
+
+    @Test
+    void badFlagValuesAreRefused() {
+        CorrectCommandTest.Run r = CorrectCommandTest.run("serve", "--mode", "sideways");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("batched or unbatched");
+    }
+
+    /** The real process: SIGTERM while requests are queued; every one of them is answered before it exits. */
+    @Test
+    void sigtermDrainsTheQueueBeforeTheProcessExits() throws Exception {
+        Path weights = TinyTutorCheckpoint.write(tmp, 5);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                "miniserve.cli.Main", "serve", "--port", "0", "--weights", weights.toString(), "--max-batch", "2",
+                "--max-wait-ms", "0", "--max-tokens", "64", "--threads", "1")
+                .redirectError(tmp.resolve("stderr.txt").toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertThat(line).as("first line of stdout").isNotNull();
+            Matcher m = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(line);
+            assertThat(m.matches()).as(line).isTrue();
+            String base = "http://127.0.0.1:" + m.group(1);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/correct")).timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"sentence\": \"Sentence number " + i + " goes here.\"}")).build();
+                answers.add(client.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+            }
+            // Wait until requests are waiting behind a running batch, then SIGTERM.
+            long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < guard && !client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().matches("(?s).*miniserve_queue_depth [1-9][0-9]*\\.0.*"))
+                Thread.sleep(2);
+            p.destroy(); // SIGTERM
+            for (int i = 0; i < answers.size(); i++) {
+                HttpResponse<String> a = answers.get(i).get(60, TimeUnit.SECONDS);
+                assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+                assertThat(a.body()).contains("Sentence number " + i + " goes here.");
+            }
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(tmp.resolve("stderr.txt"))).contains("draining", "stopped");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
