@@ -1,0 +1,71 @@
+package miniserve.lab;
+
+import miniserve.loadtest.LoadTestResult;
+import org.HdrHistogram.Histogram;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The runs of one configuration and their medians (the lab reports the median over repetitions).
+ *
+ * @param warmupRequests warm-up requests sent to this configuration's server before the runs
+ * @param warmupOk       how many of them were answered 200
+ */
+public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmupRequests, int warmupOk) {
+
+    public ConfigSummary(ServerConfig config, List<RunResult> runs) {
+        this(config, runs, 0, 0);
+    }
+
+    public ConfigSummary {
+        if (runs.isEmpty()) throw new IllegalArgumentException("no run for " + config.describe());
+        runs = List.copyOf(runs);
+    }
+
+    public double p50() { return median(r -> r.latencyMillis(50)); }
+    public double p95() { return median(r -> r.latencyMillis(95)); }
+    public double p99() { return median(r -> r.latencyMillis(99)); }
+    public double throughput() { return median(RunResult::throughput); }
+    public double meanBatchSize() { return median(r -> r.batch().meanBatchSize()); }
+    public double meanBatchFill() { return median(r -> r.batch().meanFill(config.maxBatch())); }
+    public double tokensComputed() { return median(r -> r.batch().tokensComputed()); }
+    public double tokensUseful() { return median(r -> r.batch().tokensUseful()); }
+    public double tokensPadding() { return median(r -> r.batch().tokensPadding()); }
+    public double tokensAfterEnd() { return median(r -> r.batch().tokensAfterEnd()); }
+    public double usefulFraction() { return median(r -> r.batch().usefulFraction()); }
+
+    public long planned() { return runs.stream().mapToLong(RunResult::planned).sum(); }
+    public long ok() { return runs.stream().mapToLong(RunResult::ok).sum(); }
+    public long failed() { return runs.stream().mapToLong(RunResult::failed).sum(); }
+
+    /** Every run's latencies in one histogram (for CDFs). */
+    public Histogram pooledLatency() {
+        Histogram h = LoadTestResult.newHistogram();
+        for (RunResult r : runs) h.add(r.latency());
+        return h;
+    }
+
+    /** Batches per size bucket summed over the runs. */
+    public Map<Double, Double> pooledBatchSizes() {
+        Map<Double, Double> out = new TreeMap<>();
+        for (RunResult r : runs) r.batch().sizeBuckets().forEach((k, v) -> out.merge(k, v, Double::sum));
+        return out;
+    }
+
+    /** The median over runs of a figure, ignoring NaN (a figure the server does not report); NaN if none. */
+    public double median(ToDoubleFunction<RunResult> figure) {
+        return median(runs.stream().mapToDouble(figure).filter(v -> !Double.isNaN(v)).toArray());
+    }
+
+    public static double median(double[] values) {
+        if (values.length == 0) return Double.NaN;
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+}

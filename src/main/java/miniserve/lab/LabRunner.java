@@ -1,0 +1,118 @@
+package miniserve.lab;
+
+import miniserve.loadtest.HistogramLogs;
+import miniserve.loadtest.LoadGenerator;
+import miniserve.loadtest.LoadTestResult;
+import miniserve.loadtest.LoadTestSpec;
+import miniserve.loadtest.Workload;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the sweep: for each configuration a fresh server process, a health wait, a warm-up, then
+ * the measured repetitions (each bracketed by two {@code /metrics} scrapes), then the server is
+ * stopped. Per-run summaries and histogram logs go to {@code runs/}, server output to {@code logs/}.
+ */
+public final class LabRunner {
+
+    private final LabSettings settings;
+    private final ServerLauncher launcher;
+    private final PrintStream console;
+    private final boolean interactive;
+
+    public LabRunner(LabSettings settings, ServerLauncher launcher, PrintStream console, boolean interactive) {
+        this.settings = settings;
+        this.launcher = launcher;
+        this.console = console;
+        this.interactive = interactive;
+    }
+
+    /** Runs every configuration and returns the results; writes nothing but per-run files and logs. */
+    public SweepResult run(Workload workload) throws InterruptedException {
+        Path out = settings.out();
+        Instant started = Instant.now();
+        // captured before anything is written, so the experiment's own files do not count as changes
+        Map<String, Object> git = Manifest.git(Path.of("").toAbsolutePath());
+        Map<String, Object> environment = Manifest.environment();
+        Map<String, Object> model = Manifest.model(settings.weights());
+        Map<String, Object> workloadInfo = new LinkedHashMap<>();
+        workloadInfo.put("file", workload.file() == null ? null : workload.file().toString());
+        workloadInfo.put("sha256", workload.file() == null ? null : Manifest.sha256(workload.file()));
+        workloadInfo.put("sentences", workload.size());
+        workloadInfo.put("max_words", workload.maxWords());
+        workloadInfo.put("skipped_longer", workload.skipped());
+        workloadInfo.put("seed", settings.seed());
+        workloadInfo.put("draw", "the same " + settings.total() + " requests in every run: the file's sentences in a seeded order, learner ids seeded");
+
+        long perConfig = settings.warmup() + (long) settings.repetitions() * settings.total();
+        List<ConfigSummary> summaries = new ArrayList<>();
+        List<Map<String, Object>> timings = new ArrayList<>();
+        int n = settings.configs().size();
+        try (ProgressBar bar = new ProgressBar(console, interactive, perConfig * n);
+             LoadGenerator generator = new LoadGenerator()) {
+            for (int i = 0; i < n; i++) {
+                ServerConfig config = settings.configs().get(i);
+                String where = "config " + (i + 1) + "/" + n + " " + config.label();
+                Map<String, Object> timing = new LinkedHashMap<>();
+                timing.put("config", config.label());
+                bar.stage(where + ": starting server");
+                long t0 = System.nanoTime();
+                try (ServerProcess server = ServerProcess.start(launcher.command(config),
+                        out.resolve("logs").resolve(config.label() + ".log"), settings.startTimeout())) {
+                    timing.put("server_start_s", seconds(t0));
+                    long t1 = System.nanoTime();
+                    server.awaitHealthy(settings.startTimeout());
+                    timing.put("health_wait_s", seconds(t1));
+                    LoadTestSpec spec = LoadTestSpec.closedLoop(server.baseUri(), settings.concurrency(), settings.total())
+                            .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
+
+                    bar.stage(where + ": warm-up");
+                    LoadTestResult.WarmupSummary warm = settings.warmup() == 0 ? LoadTestResult.WarmupSummary.NONE
+                            : generator.warmUp(spec.withWarmup(settings.warmup()), workload);
+                    timing.put("warmup_s", warm.seconds());
+                    bar.completeTo((long) i * perConfig + settings.warmup());
+
+                    List<RunResult> runs = new ArrayList<>();
+                    List<Double> runSeconds = new ArrayList<>();
+                    for (int rep = 1; rep <= settings.repetitions(); rep++) {
+                        bar.stage(where + ": run " + rep + "/" + settings.repetitions());
+                        MetricsSnapshot before = server.metrics();
+                        LoadTestResult result = generator.run(spec, workload, (done, planned) -> bar.stageProgress(done));
+                        MetricsSnapshot after = server.metrics();
+                        RunResult run = RunResult.of(config, rep, result, BatchStats.between(before, after));
+                        runs.add(run);
+                        runSeconds.add(result.wallSeconds());
+                        String name = config.label() + "-r" + rep;
+                        result.writeSummary(out.resolve("runs").resolve(name + ".json"));
+                        HistogramLogs.write(out.resolve("runs").resolve(name + ".hlog"), result);
+                        bar.completeTo((long) i * perConfig + settings.warmup() + (long) rep * settings.total());
+                        bar.println(describe(run) + (result.firstProblem() == null ? "" : "  first problem: " + result.firstProblem()));
+                    }
+                    timing.put("run_wall_s", runSeconds);
+                    summaries.add(new ConfigSummary(config, runs, warm.requests(), warm.ok()));
+                }
+                timing.put("total_s", seconds(t0));
+                timings.add(timing);
+            }
+        }
+        return new SweepResult(settings, summaries, started, Instant.now(), environment, git, model, workloadInfo, timings);
+    }
+
+    private static double seconds(long fromNanos) {
+        return Math.round((System.nanoTime() - fromNanos) / 1e6) / 1e3;
+    }
+
+    static String describe(RunResult r) {
+        String batch = Double.isNaN(r.batch().meanBatchSize()) ? "" : String.format(Locale.ROOT, ", mean batch %.2f", r.batch().meanBatchSize());
+        return String.format(Locale.ROOT, "%-10s run %d: %d/%d answered 200, %.2f req/s, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%s",
+                r.config().label(), r.repetition(), r.ok(), r.planned(), r.throughput(),
+                r.latencyMillis(50), r.latencyMillis(95), r.latencyMillis(99), batch);
+    }
+}
