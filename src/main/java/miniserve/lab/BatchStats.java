@@ -15,16 +15,19 @@ import java.util.SortedMap;
  * @param sizeBuckets     batches per size bucket, keyed by the bucket's upper bound (not cumulative)
  */
 public record BatchStats(double batches, double requestsBatched, Map<Double, Double> sizeBuckets,
-                         double tokensComputed, double tokensUseful, double tokensPadding, double tokensAfterEnd) {
+                         double tokensComputed, double tokensUseful, double tokensPadding, double tokensAfterEnd,
+                         double queueWaitSeconds, double queueWaitCount, double modelSeconds, double modelBatches) {
 
     public static final String BATCH_SIZE = "miniserve_batch_size";
     public static final String TOKENS_COMPUTED = "miniserve_tokens_computed_total";
     public static final String TOKENS_USEFUL = "miniserve_tokens_useful_total";
     public static final String TOKENS_PADDING = "miniserve_tokens_padding_total";
     public static final String TOKENS_AFTER_END = "miniserve_tokens_after_end_total";
+    public static final String QUEUE_WAIT = "miniserve_queue_wait_seconds";
+    public static final String BATCH_MODEL_TIME = "miniserve_batch_model_seconds";
 
     public static final BatchStats UNKNOWN = new BatchStats(Double.NaN, Double.NaN, Map.of(),
-            Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
     public static BatchStats between(MetricsSnapshot before, MetricsSnapshot after) {
         SortedMap<Double, Double> b = before.cumulativeBuckets(BATCH_SIZE);
@@ -43,7 +46,11 @@ public record BatchStats(double batches, double requestsBatched, Map<Double, Dou
                 delta(before, after, TOKENS_COMPUTED),
                 delta(before, after, TOKENS_USEFUL),
                 delta(before, after, TOKENS_PADDING),
-                delta(before, after, TOKENS_AFTER_END));
+                delta(before, after, TOKENS_AFTER_END),
+                delta(before, after, QUEUE_WAIT + "_sum"),
+                delta(before, after, QUEUE_WAIT + "_count"),
+                delta(before, after, BATCH_MODEL_TIME + "_sum"),
+                delta(before, after, BATCH_MODEL_TIME + "_count"));
     }
 
     private static double delta(MetricsSnapshot before, MetricsSnapshot after, String name) {
@@ -61,6 +68,16 @@ public record BatchStats(double batches, double requestsBatched, Map<Double, Dou
     /** Mean batch size as a fraction of {@code maxBatch}. */
     public double meanFill(int maxBatch) {
         return meanBatchSize() / maxBatch;
+    }
+
+    /** Mean time a request waited in the queue before its batch started, in ms, or NaN. */
+    public double meanQueueWaitMillis() {
+        return queueWaitCount > 0 ? queueWaitSeconds / queueWaitCount * 1e3 : Double.NaN;
+    }
+
+    /** Mean time the model took per batch, in ms, or NaN. */
+    public double meanBatchModelMillis() {
+        return modelBatches > 0 ? modelSeconds / modelBatches * 1e3 : Double.NaN;
     }
 
     /** Useful tokens over computed tokens, or NaN. */

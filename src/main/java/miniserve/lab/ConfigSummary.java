@@ -37,6 +37,8 @@ public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmu
     public double tokensPadding() { return median(r -> r.batch().tokensPadding()); }
     public double tokensAfterEnd() { return median(r -> r.batch().tokensAfterEnd()); }
     public double usefulFraction() { return median(r -> r.batch().usefulFraction()); }
+    public double meanQueueWaitMillis() { return median(r -> r.batch().meanQueueWaitMillis()); }
+    public double meanBatchModelMillis() { return median(r -> r.batch().meanBatchModelMillis()); }
 
     public long planned() { return runs.stream().mapToLong(RunResult::planned).sum(); }
     public long ok() { return runs.stream().mapToLong(RunResult::ok).sum(); }

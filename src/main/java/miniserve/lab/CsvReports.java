@@ -17,6 +17,7 @@ public final class CsvReports {
             "p50_ms", "p95_ms", "p99_ms", "throughput_rps",
             "mean_batch_size", "mean_batch_fill",
             "tokens_computed", "tokens_useful", "tokens_padding", "tokens_after_end", "useful_fraction",
+            "mean_queue_wait_ms", "mean_batch_model_ms",
             "requests", "ok", "failed");
 
     public static final List<String> RUN_COLUMNS = List.of(
@@ -24,7 +25,8 @@ public final class CsvReports {
             "requests", "ok", "non_200", "timeouts", "errors", "wall_s", "throughput_rps",
             "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms",
             "batches", "mean_batch_size", "mean_batch_fill",
-            "tokens_computed", "tokens_useful", "tokens_padding", "tokens_after_end", "useful_fraction");
+            "tokens_computed", "tokens_useful", "tokens_padding", "tokens_after_end", "useful_fraction",
+            "mean_queue_wait_ms", "mean_batch_model_ms");
 
     private CsvReports() {}
 
@@ -38,7 +40,7 @@ public final class CsvReports {
                     num(c.p50()), num(c.p95()), num(c.p99()), num(c.throughput()),
                     num(c.meanBatchSize()), num(c.meanBatchFill()),
                     num(c.tokensComputed()), num(c.tokensUseful()), num(c.tokensPadding()), num(c.tokensAfterEnd()),
-                    num(c.usefulFraction()),
+                    num(c.usefulFraction()), num(c.meanQueueWaitMillis()), num(c.meanBatchModelMillis()),
                     Long.toString(c.planned()), Long.toString(c.ok()), Long.toString(c.failed())));
         }
         write(file, lines);
@@ -58,7 +60,7 @@ public final class CsvReports {
                     num(r.meanMillis()),
                     num(b.batches()), num(b.meanBatchSize()), num(b.meanFill(k.maxBatch())),
                     num(b.tokensComputed()), num(b.tokensUseful()), num(b.tokensPadding()), num(b.tokensAfterEnd()),
-                    num(b.usefulFraction())));
+                    num(b.usefulFraction()), num(b.meanQueueWaitMillis()), num(b.meanBatchModelMillis())));
         }
         write(file, lines);
     }

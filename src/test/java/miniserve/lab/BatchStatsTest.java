@@ -24,6 +24,10 @@ class BatchStatsTest {
     private final Counter useful = Counter.builder().name("miniserve_tokens_useful_total").help("u").register(registry);
     private final Counter padding = Counter.builder().name("miniserve_tokens_padding_total").help("p").register(registry);
     private final Counter afterEnd = Counter.builder().name("miniserve_tokens_after_end_total").help("a").register(registry);
+    private final Histogram queueWait = Histogram.builder().name("miniserve_queue_wait_seconds").help("q")
+            .classicUpperBounds(0.01, 0.1, 1).classicOnly().register(registry);
+    private final Histogram modelTime = Histogram.builder().name("miniserve_batch_model_seconds").help("m")
+            .classicUpperBounds(0.01, 0.1, 1).classicOnly().register(registry);
     private final Counter requests = Counter.builder().name("miniserve_requests_total").help("r").labelNames("status").register(registry);
 
     private MetricsSnapshot scrape() throws Exception {
@@ -47,6 +51,9 @@ class BatchStatsTest {
         padding.inc(60);
         afterEnd.inc(120);
         requests.labelValues("200").inc(48);
+        queueWait.observe(0.010);
+        queueWait.observe(0.020);
+        modelTime.observe(0.4);
         MetricsSnapshot after = scrape();
 
         BatchStats b = BatchStats.between(before, after);
@@ -63,6 +70,8 @@ class BatchStatsTest {
         assertThat(b.tokensPadding()).isEqualTo(60);
         assertThat(b.tokensAfterEnd()).isEqualTo(120);
         assertThat(b.usefulFraction()).isCloseTo(0.625, within(1e-12));
+        assertThat(b.meanQueueWaitMillis()).isCloseTo(15.0, within(1e-9));   // (10 + 20) / 2 ms
+        assertThat(b.meanBatchModelMillis()).isCloseTo(400.0, within(1e-9)); // one batch of 0.4 s
         assertThat(after.value("miniserve_requests_total", "status", "200")).isEqualTo(48);
     }
 

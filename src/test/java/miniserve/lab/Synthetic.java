@@ -29,7 +29,8 @@ final class Synthetic {
             buckets.put(Double.POSITIVE_INFINITY, 0.0);
         }
         BatchStats stats = new BatchStats(batches, Double.isNaN(meanBatch) ? Double.NaN : requests, buckets,
-                requests * 32.0, requests * 12.0, requests * 2.0, requests * 20.0);
+                requests * 32.0, requests * 12.0, requests * 2.0, requests * 20.0,
+                requests * 0.02, requests, batches * 0.3, batches);
         return new RunResult(c, rep, requests, requests - failed, failed, 0, 0, Map.of(200, (long) (requests - failed)),
                 requests / throughput, throughput, h, stats);
     }
