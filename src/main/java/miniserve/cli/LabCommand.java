@@ -9,10 +9,12 @@ import miniserve.lab.ServerLauncher;
 import miniserve.lab.SweepResult;
 import miniserve.loadtest.Workload;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.Console;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +36,8 @@ import java.util.concurrent.Callable;
                         + LabCommand.QUICK_TOTAL + " requests; max_tokens " + LabCommand.QUICK_MAX_TOKENS + ".",
                 "Exit status: 0 when the sweep ran (whatever the verdicts; they are in acceptance.md), 1 on an error."})
 public final class LabCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
 
     /**
      * Fixed generation length of the full sweep. It bounds the sweep's time (every request costs
@@ -106,7 +110,8 @@ public final class LabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream console = System.out;
+        PrintWriter console = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (!Files.isDirectory(weights))
             throw new IllegalArgumentException("weights directory '" + weights + "' not found; pass --weights DIR "
                     + "(a GPT-2 checkpoint directory with model.safetensors, config.json and the tokenizer files)");
@@ -114,7 +119,10 @@ public final class LabCommand implements Callable<Integer> {
         if (startTimeoutSeconds <= 0) throw new IllegalArgumentException("--start-timeout must be positive");
         String name = LocalDate.now() + "-phase-33-lab-02";
         Path dir = out != null ? out : quick ? Path.of("target", "lab-quick", name) : Path.of("experiments", name);
-        Path workloadFile = Workload.resolveFile(workload, msg -> System.err.println("miniserve lab: " + msg));
+        Path workloadFile = Workload.resolveFile(workload, msg -> {
+            err.println("miniserve lab: " + msg);
+            err.flush();
+        });
         Workload work = Workload.load(workloadFile, maxWords);
 
         LabSettings settings = new LabSettings(
@@ -133,12 +141,14 @@ public final class LabCommand implements Callable<Integer> {
                 settings.concurrency(), settings.maxTokens(), settings.stopRule());
         console.println("workload " + work.describe() + ", seed " + seed);
         console.println("output   " + dir);
+        console.flush();
         LabRunner runner = new LabRunner(settings, ServerLauncher.serve(settings), console, isTerminal());
         SweepResult result = runner.run(work);
         List<Acceptance.Check> checks = LabOutputs.writeAll(result, dir);
         console.println();
         for (Acceptance.Check c : checks) console.printf("%-14s %s: %s%n", c.verdict(), c.title(), c.finding());
         console.printf("wrote %s (%s)%n", dir, String.join(", ", LabOutputs.FILES));
+        console.flush();
         return 0;
     }
 

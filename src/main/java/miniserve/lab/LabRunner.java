@@ -6,7 +6,7 @@ import miniserve.loadtest.LoadTestResult;
 import miniserve.loadtest.LoadTestSpec;
 import miniserve.loadtest.Workload;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,10 +24,10 @@ public final class LabRunner {
 
     private final LabSettings settings;
     private final ServerLauncher launcher;
-    private final PrintStream console;
+    private final PrintWriter console;
     private final boolean interactive;
 
-    public LabRunner(LabSettings settings, ServerLauncher launcher, PrintStream console, boolean interactive) {
+    public LabRunner(LabSettings settings, ServerLauncher launcher, PrintWriter console, boolean interactive) {
         this.settings = settings;
         this.launcher = launcher;
         this.console = console;

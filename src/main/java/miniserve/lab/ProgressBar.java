@@ -1,6 +1,6 @@
 package miniserve.lab;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,7 +13,7 @@ final class ProgressBar implements AutoCloseable {
 
     private static final int WIDTH = 28;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean interactive;
     private final long totalUnits;
     private final long startNanos = System.nanoTime();
@@ -23,7 +23,7 @@ final class ProgressBar implements AutoCloseable {
     private final Thread ticker;
     private int lastWidth;
 
-    ProgressBar(PrintStream out, boolean interactive, long totalUnits) {
+    ProgressBar(PrintWriter out, boolean interactive, long totalUnits) {
         this.out = out;
         this.interactive = interactive;
         this.totalUnits = Math.max(1, totalUnits);
@@ -47,7 +47,10 @@ final class ProgressBar implements AutoCloseable {
     synchronized void stage(String text) {
         stage = text;
         stageBase = doneUnits.get();
-        if (!interactive) out.println(line());
+        if (!interactive) {
+            out.println(line());
+            out.flush();
+        }
     }
 
     /** Units done within the current stage (called by the load generator, from many threads). */
@@ -64,6 +67,7 @@ final class ProgressBar implements AutoCloseable {
     synchronized void println(String message) {
         if (interactive) out.print("\r" + " ".repeat(lastWidth) + "\r");
         out.println(message);
+        out.flush();
         if (interactive) redraw();
     }
 
@@ -95,6 +99,7 @@ final class ProgressBar implements AutoCloseable {
             ticker.interrupt();
             redraw();
             out.println();
+            out.flush();
         }
     }
 }

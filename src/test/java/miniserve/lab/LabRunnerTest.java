@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class LabRunnerTest {
 
     private LabRunner runner(LabSettings s, ByteArrayOutputStream console) {
         return new LabRunner(s, ServerLauncher.serve(s, System.getProperty("java.class.path"),
-                ContractStandInServer.class.getName()), new PrintStream(console, true), false);
+                ContractStandInServer.class.getName()), new PrintWriter(console, true), false);
     }
 
     private static void assertNoServerLeft(Path weights) throws IOException {

@@ -20,18 +20,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A tiny real HTTP server for the load generator's tests: {@code POST /correct} answers whatever
  * the behaviour says for the sentence it received (a status, after a delay, or a stall).
  */
-final class StandInServer implements AutoCloseable {
+public final class StandInServer implements AutoCloseable {
 
     /** What to answer to one sentence. */
-    record Reply(int status, long delayMillis, boolean stalls) {
-        static Reply ok() { return new Reply(200, 0, false); }
-        static Reply status(int s) { return new Reply(s, 0, false); }
-        static Reply after(long ms) { return new Reply(200, ms, false); }
-        static Reply stall() { return new Reply(200, 0, true); }
+    public record Reply(int status, long delayMillis, boolean stalls) {
+        public static Reply ok() { return new Reply(200, 0, false); }
+        public static Reply status(int s) { return new Reply(s, 0, false); }
+        public static Reply after(long ms) { return new Reply(200, ms, false); }
+        public static Reply stall() { return new Reply(200, 0, true); }
     }
 
     @FunctionalInterface
-    interface Behaviour {
+    public interface Behaviour {
         Reply reply(String sentence) throws InterruptedException;
     }
 
@@ -44,7 +44,7 @@ final class StandInServer implements AutoCloseable {
     final AtomicInteger peakInFlight = new AtomicInteger();
     final ConcurrentHashMap<String, Integer> learnerIds = new ConcurrentHashMap<>();
 
-    StandInServer(Behaviour behaviour) throws IOException {
+    public StandInServer(Behaviour behaviour) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/correct", ex -> handle(ex, behaviour));
@@ -77,7 +77,7 @@ final class StandInServer implements AutoCloseable {
         }
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
