@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,9 @@ public final class LabOutputs {
 
     public static final List<String> FILES = List.of(SUMMARY_CSV, RUNS_CSV, THROUGHPUT_PNG, P95_PNG, CDF_PNG,
             FILL_PNG, MANIFEST, ACCEPTANCE);
+
+    /** The full sweep must finish within this on the project's 2-core machine (max_tokens is chosen for it). */
+    public static final Duration FULL_SWEEP_BUDGET = Duration.ofMinutes(15);
 
     private LabOutputs() {}
 
@@ -72,6 +76,12 @@ public final class LabOutputs {
                 .append(" requests, max_tokens=").append(s.maxTokens()).append(", stop rule ").append(s.stopRule())
                 .append(", ").append(s.threads()).append(" compute threads per server. Every figure is the median over the repetitions; ")
                 .append("the numbers come from `batch_sweep.csv` and `batch_sweep_runs.csv`.");
+        Duration took = Duration.between(r.started(), r.finished());
+        b.append(String.format(Locale.ROOT, "\n\nThe sweep took %.1f min", took.toMillis() / 60000.0));
+        if (!s.quick())
+            b.append(" (budget for the full sweep: ").append(FULL_SWEEP_BUDGET.toMinutes()).append(" min, ")
+                    .append(took.compareTo(FULL_SWEEP_BUDGET) <= 0 ? "met" : "exceeded").append(")");
+        b.append('.');
         if (s.quick())
             b.append("\n\n**Quick run** (CI smoke test): fewer requests and repetitions than the lab asks for; ")
                     .append("its verdicts show that the pipeline works, not that the lab's claims hold.");
@@ -87,6 +97,7 @@ public final class LabOutputs {
         m.put("finished", r.finished().toString());
         m.put("duration_s", Duration.between(r.started(), r.finished()).toMillis() / 1000.0);
         m.put("quick", s.quick());
+        m.put("time_budget_s", s.quick() ? null : FULL_SWEEP_BUDGET.toSeconds());
         m.put("git", r.git());
         m.putAll(r.environment());
         m.put("model", r.model());

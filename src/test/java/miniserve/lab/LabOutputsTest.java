@@ -72,7 +72,8 @@ class LabOutputsTest {
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve(LabOutputs.MANIFEST).toFile());
         assertThat(manifest.path("git").path("commit").asText()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
         assertThat(manifest.path("date").asText()).isEqualTo("2025-01-02");
-        assertThat(Files.readString(dir.resolve(LabOutputs.ACCEPTANCE))).contains("**PASS**").doesNotContain("**FAIL**");
+        assertThat(Files.readString(dir.resolve(LabOutputs.ACCEPTANCE))).contains("**PASS**").doesNotContain("**FAIL**")
+                .contains("The sweep took 12.0 min (budget for the full sweep: 15 min, met)");
     }
 
     @Test
