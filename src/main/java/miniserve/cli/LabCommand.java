@@ -90,7 +90,7 @@ public final class LabCommand implements Callable<Integer> {
             + "or data/ud-ewt/dev.txt with a warning when that is missing).")
     Path workload;
 
-    @Option(names = "--max-words", defaultValue = "40",
+    @Option(names = "--max-words", defaultValue = "" + Workload.DEFAULT_MAX_WORDS,
             description = "Leave out workload sentences longer than this many words; 0 keeps all (default: ${DEFAULT-VALUE}).")
     int maxWords;
 

@@ -69,7 +69,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                     + ", or data/ud-ewt/dev.txt with a warning when that is missing).")
     Path workload;
 
-    @Option(names = "--max-words", defaultValue = "0",
+    @Option(names = "--max-words", defaultValue = "" + Workload.DEFAULT_MAX_WORDS,
             description = "Skip workload sentences longer than this many words; 0 keeps all (default: ${DEFAULT-VALUE}).")
     int maxWords;
 

@@ -72,7 +72,7 @@ public record LoadTestSpec(URI target, Loop loop, int concurrency, int total, do
         return new LoadTestSpec(target, loop, concurrency, total, ratePerSecond, duration, maxInFlight, n, requestTimeout, maxRunTime, seed);
     }
 
-    /** For the open loop: the number of workers used by the warm-up. */
+    /** Closed loop: the number of clients; open loop: the clients of the warm-up. */
     public LoadTestSpec withConcurrency(int n) {
         return new LoadTestSpec(target, loop, n, total, ratePerSecond, duration, maxInFlight, warmup, requestTimeout, maxRunTime, seed);
     }

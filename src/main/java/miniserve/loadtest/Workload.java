@@ -24,6 +24,11 @@ public final class Workload {
     public static final Path FALLBACK_FILE = Path.of("data/ud-ewt/dev.txt");
     /** Requests carry one of this many learner ids, so per-learner history is exercised but bounded. */
     public static final int LEARNERS = 20;
+    /**
+     * Longer sentences are left out by default: a tutor's input is a sentence or two, and the lab's fixed
+     * {@code max_tokens} is sized for corrections of that length (the learner workload has none longer).
+     */
+    public static final int DEFAULT_MAX_WORDS = 40;
 
     /** One request's payload. */
     public record Item(String sentence, String learnerId) {}
