@@ -208,12 +208,13 @@ public final class Acceptance {
             }
         }
         b.append("\n## Stretch: how full the batches were\n\n");
-        b.append("| configuration | mean batch size | mean fill (of max_batch) | mean queue wait (ms) | mean model time per batch (ms) | useful / computed tokens |\n");
-        b.append("|---|---:|---:|---:|---:|---:|\n");
+        b.append("| configuration | mean batch size | mean fill (of max_batch) | mean queue wait (ms) | mean model time per batch (ms) | peak queue depth | useful / computed tokens |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (ConfigSummary c : configs)
             b.append("| ").append(c.config().describe()).append(" | ").append(fmt(c.meanBatchSize())).append(" | ")
                     .append(pctOrDash(c.meanBatchFill())).append(" | ").append(fmt(c.meanQueueWaitMillis())).append(" | ")
-                    .append(fmt(c.meanBatchModelMillis())).append(" | ").append(pctOrDash(c.usefulFraction())).append(" |\n");
+                    .append(fmt(c.meanBatchModelMillis())).append(" | ").append(fmt(c.peakQueueDepth())).append(" | ")
+                    .append(pctOrDash(c.usefulFraction())).append(" |\n");
         b.append("\nThe distribution per configuration is in `batch_fill_histogram.png`.\n");
         return b.toString();
     }

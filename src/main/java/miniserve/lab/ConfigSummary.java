@@ -39,6 +39,7 @@ public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmu
     public double usefulFraction() { return median(r -> r.batch().usefulFraction()); }
     public double meanQueueWaitMillis() { return median(r -> r.batch().meanQueueWaitMillis()); }
     public double meanBatchModelMillis() { return median(r -> r.batch().meanBatchModelMillis()); }
+    public double peakQueueDepth() { return median(RunResult::peakQueueDepth); }
 
     public long planned() { return runs.stream().mapToLong(RunResult::planned).sum(); }
     public long ok() { return runs.stream().mapToLong(RunResult::ok).sum(); }

@@ -17,7 +17,7 @@ public final class CsvReports {
             "p50_ms", "p95_ms", "p99_ms", "throughput_rps",
             "mean_batch_size", "mean_batch_fill",
             "tokens_computed", "tokens_useful", "tokens_padding", "tokens_after_end", "useful_fraction",
-            "mean_queue_wait_ms", "mean_batch_model_ms",
+            "mean_queue_wait_ms", "mean_batch_model_ms", "peak_queue_depth",
             "requests", "ok", "failed");
 
     public static final List<String> RUN_COLUMNS = List.of(
@@ -26,7 +26,7 @@ public final class CsvReports {
             "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms",
             "batches", "mean_batch_size", "mean_batch_fill",
             "tokens_computed", "tokens_useful", "tokens_padding", "tokens_after_end", "useful_fraction",
-            "mean_queue_wait_ms", "mean_batch_model_ms");
+            "mean_queue_wait_ms", "mean_batch_model_ms", "peak_queue_depth");
 
     private CsvReports() {}
 
@@ -41,6 +41,7 @@ public final class CsvReports {
                     num(c.meanBatchSize()), num(c.meanBatchFill()),
                     num(c.tokensComputed()), num(c.tokensUseful()), num(c.tokensPadding()), num(c.tokensAfterEnd()),
                     num(c.usefulFraction()), num(c.meanQueueWaitMillis()), num(c.meanBatchModelMillis()),
+                    num(c.peakQueueDepth()),
                     Long.toString(c.planned()), Long.toString(c.ok()), Long.toString(c.failed())));
         }
         write(file, lines);
@@ -60,7 +61,8 @@ public final class CsvReports {
                     num(r.meanMillis()),
                     num(b.batches()), num(b.meanBatchSize()), num(b.meanFill(k.maxBatch())),
                     num(b.tokensComputed()), num(b.tokensUseful()), num(b.tokensPadding()), num(b.tokensAfterEnd()),
-                    num(b.usefulFraction()), num(b.meanQueueWaitMillis()), num(b.meanBatchModelMillis())));
+                    num(b.usefulFraction()), num(b.meanQueueWaitMillis()), num(b.meanBatchModelMillis()),
+                    num(r.peakQueueDepth())));
         }
         write(file, lines);
     }

@@ -8,6 +8,7 @@ import miniserve.loadtest.Workload;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ import java.util.Map;
  * stopped. Per-run summaries and histogram logs go to {@code runs/}, server output to {@code logs/}.
  */
 public final class LabRunner {
+
+    private static final Duration QUEUE_SAMPLE_INTERVAL = Duration.ofMillis(250);
 
     private final LabSettings settings;
     private final ServerLauncher launcher;
@@ -84,9 +87,14 @@ public final class LabRunner {
                     for (int rep = 1; rep <= settings.repetitions(); rep++) {
                         bar.stage(where + ": run " + rep + "/" + settings.repetitions());
                         MetricsSnapshot before = server.metrics();
-                        LoadTestResult result = generator.run(spec, workload, (done, planned) -> bar.stageProgress(done));
+                        LoadTestResult result;
+                        double peakQueue;
+                        try (QueueDepthSampler sampler = new QueueDepthSampler(server, QUEUE_SAMPLE_INTERVAL)) {
+                            result = generator.run(spec, workload, (done, planned) -> bar.stageProgress(done));
+                            peakQueue = sampler.peak();
+                        }
                         MetricsSnapshot after = server.metrics();
-                        RunResult run = RunResult.of(config, rep, result, BatchStats.between(before, after));
+                        RunResult run = RunResult.of(config, rep, result, BatchStats.between(before, after), peakQueue);
                         runs.add(run);
                         runSeconds.add(result.wallSeconds());
                         String name = config.label() + "-r" + rep;

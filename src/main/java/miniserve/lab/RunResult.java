@@ -9,16 +9,17 @@ import java.util.Map;
  * One measured run of one configuration: the load generator's figures and the server's batch
  * statistics for the same interval.
  *
- * @param latency latency histogram in nanoseconds (the source of every percentile)
+ * @param latency        latency histogram in nanoseconds (the source of every percentile)
+ * @param peakQueueDepth highest queue depth the server reported while the run went on (NaN if unknown)
  */
 public record RunResult(ServerConfig config, int repetition, int planned, long ok, long non200, long timeouts,
                         long errors, Map<Integer, Long> statusCounts, double wallSeconds, double throughput,
-                        Histogram latency, BatchStats batch) {
+                        Histogram latency, BatchStats batch, double peakQueueDepth) {
 
-    public static RunResult of(ServerConfig config, int repetition, LoadTestResult r, BatchStats batch) {
+    public static RunResult of(ServerConfig config, int repetition, LoadTestResult r, BatchStats batch, double peakQueueDepth) {
         return new RunResult(config, repetition, r.planned(), r.ok(), r.non200(), r.timeouts(),
                 r.errors() + r.notSent(), Map.copyOf(r.statusCounts()), r.wallSeconds(), r.throughput(),
-                r.latencyHistogram(), batch);
+                r.latencyHistogram(), batch, peakQueueDepth);
     }
 
     /** Latency at a percentile in milliseconds. */

@@ -3,6 +3,7 @@ package miniserve.lab;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -71,6 +72,8 @@ public final class ContractStandInServer {
 
         LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
         Semaphore workers = new Semaphore(threads);
+        GaugeWithCallback.builder().name("miniserve_queue_depth").help("waiting requests")
+                .callback(cb -> cb.call(batched ? queue.size() : workers.getQueueLength())).register(registry);
         if (batched) {
             Thread model = new Thread(() -> {
                 try {

@@ -71,6 +71,7 @@ class LabRunnerTest {
             assertThat(run.batch().requestsBatched()).isEqualTo(40);
             assertThat(run.batch().tokensComputed()).isEqualTo(40 * 8);
             assertThat(run.batch().meanBatchSize()).isBetween(1.0, (double) run.config().maxBatch());
+            assertThat(run.peakQueueDepth()).isBetween(0.0, 10.0); // the gauge was read; never more than the clients
         }
         ConfigSummary b8 = result.configs().get(3);
         assertThat(b8.config()).isEqualTo(ServerConfig.batched(8, 20));

@@ -32,7 +32,7 @@ final class Synthetic {
                 requests * 32.0, requests * 12.0, requests * 2.0, requests * 20.0,
                 requests * 0.02, requests, batches * 0.3, batches);
         return new RunResult(c, rep, requests, requests - failed, failed, 0, 0, Map.of(200, (long) (requests - failed)),
-                requests / throughput, throughput, h, stats);
+                requests / throughput, throughput, h, stats, Double.isNaN(meanBatch) ? Double.NaN : 50 - meanBatch);
     }
 
     /** One configuration run three times around the given figures (the middle run has them exactly). */
