@@ -7,6 +7,7 @@ import miniserve.lab.LabSettings;
 import miniserve.lab.ServerConfig;
 import miniserve.lab.ServerLauncher;
 import miniserve.lab.SweepResult;
+import miniserve.lab.WorkloadTokens;
 import miniserve.loadtest.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code ./miniserve lab}: the static-batching sweep of lab 02. */
@@ -140,6 +142,10 @@ public final class LabCommand implements Callable<Integer> {
                 quick ? " (quick)" : "", settings.configs().size(), settings.repetitions(), settings.total(),
                 settings.concurrency(), settings.maxTokens(), settings.stopRule());
         console.println("workload " + work.describe() + ", seed " + seed);
+        WorkloadTokens tokens = WorkloadTokens.measure(work, weights, settings.maxTokens());
+        if (tokens != null)
+            console.printf(Locale.ROOT, "tokens   per sentence p50 %d, p95 %d, max %d: a same-length correction fits max_tokens %d for %.0f%% of them%n",
+                    tokens.p50(), tokens.p95(), tokens.max(), settings.maxTokens(), tokens.coveredByMaxTokens() * 100);
         console.println("output   " + dir);
         console.flush();
         LabRunner runner = new LabRunner(settings, ServerLauncher.serve(settings), console, isTerminal());

@@ -52,6 +52,8 @@ public final class LabRunner {
         workloadInfo.put("max_words", workload.maxWords());
         workloadInfo.put("skipped_longer", workload.skipped());
         workloadInfo.put("seed", settings.seed());
+        WorkloadTokens tokens = WorkloadTokens.measure(workload, settings.weights(), settings.maxTokens());
+        workloadInfo.put("tokens_per_sentence", tokens == null ? "no tokenizer in " + settings.weights() : tokens.toMap());
         workloadInfo.put("draw", "the same " + settings.total() + " requests in every run: the file's sentences in a seeded order, learner ids seeded");
 
         long perConfig = settings.warmup() + (long) settings.repetitions() * settings.total();
