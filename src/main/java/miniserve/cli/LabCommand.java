@@ -107,6 +107,14 @@ public final class LabCommand implements Callable<Integer> {
             description = "Seconds a server may take to listen and to become healthy (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
 
+    @Option(names = "--equal-load", defaultValue = "0.5",
+            description = "After its closed-loop runs, each configuration also gets an open-loop run at this fraction of the "
+                    + "baseline's throughput, to compare latency at equal offered load; 0 = none (default: ${DEFAULT-VALUE}).")
+    double equalLoad;
+
+    @Option(names = "--equal-load-duration", description = "Seconds of that open-loop run (default: 20; --quick: 5).")
+    Double equalLoadSeconds;
+
     @Option(names = "--server-java-opt", description = "Extra JVM option for the servers (repeatable), e.g. -Xmx2g.")
     List<String> serverJavaOptions = new ArrayList<>();
 
@@ -136,7 +144,8 @@ public final class LabCommand implements Callable<Integer> {
                 maxTokens != null ? maxTokens : quick ? QUICK_MAX_TOKENS : DEFAULT_MAX_TOKENS,
                 stopRule, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
                 weights, workloadFile, maxWords, seed, Duration.ofMillis(timeoutMs),
-                Duration.ofSeconds(startTimeoutSeconds), quick, dir, serverJavaOptions);
+                Duration.ofSeconds(startTimeoutSeconds), quick, dir, serverJavaOptions, equalLoad,
+                Duration.ofMillis(Math.round(1000 * (equalLoadSeconds != null ? equalLoadSeconds : quick ? 5 : 20))));
 
         console.printf("lab 02 sweep%s: %d configurations x %d repetitions x %d requests (%d clients), max_tokens %d, stop rule %s%n",
                 quick ? " (quick)" : "", settings.configs().size(), settings.repetitions(), settings.total(),

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
@@ -47,6 +48,13 @@ public final class Charts {
     public static XYChart p95VsBatch(List<ConfigSummary> configs, String subtitle) {
         return sweepChart(configs, ConfigSummary::p95, "p95 latency vs max_batch" + subtitle,
                 "p95 latency (ms, median of runs)");
+    }
+
+    /** p95 latency against max_batch in the open-loop runs at equal offered load. */
+    public static XYChart p95EqualLoadVsBatch(List<ConfigSummary> configs, double rate, String subtitle) {
+        return sweepChart(configs, c -> c.equalLoad(r -> r.latencyMillis(95)),
+                String.format(Locale.ROOT, "p95 latency vs max_batch at an equal load of %.1f req/s (open loop)", rate) + subtitle,
+                "p95 latency (ms, from scheduled arrival)");
     }
 
     private static XYChart sweepChart(List<ConfigSummary> configs, ToDoubleFunction<ConfigSummary> y,

@@ -14,11 +14,17 @@ import java.util.function.ToDoubleFunction;
  *
  * @param warmupRequests warm-up requests sent to this configuration's server before the runs
  * @param warmupOk       how many of them were answered 200
+ * @param equalLoad      the open-loop run at a share of the baseline's throughput, or null
  */
-public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmupRequests, int warmupOk) {
+public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmupRequests, int warmupOk,
+                            RunResult equalLoad) {
 
     public ConfigSummary(ServerConfig config, List<RunResult> runs) {
-        this(config, runs, 0, 0);
+        this(config, runs, 0, 0, null);
+    }
+
+    public ConfigSummary(ServerConfig config, List<RunResult> runs, int warmupRequests, int warmupOk) {
+        this(config, runs, warmupRequests, warmupOk, null);
     }
 
     public ConfigSummary {
@@ -29,6 +35,7 @@ public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmu
     public double p50() { return median(r -> r.latencyMillis(50)); }
     public double p95() { return median(r -> r.latencyMillis(95)); }
     public double p99() { return median(r -> r.latencyMillis(99)); }
+    public double meanLatency() { return median(RunResult::meanMillis); }
     public double throughput() { return median(RunResult::throughput); }
     public double meanBatchSize() { return median(r -> r.batch().meanBatchSize()); }
     public double meanBatchFill() { return median(r -> r.batch().meanFill(config.maxBatch())); }
@@ -41,9 +48,15 @@ public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmu
     public double meanBatchModelMillis() { return median(r -> r.batch().meanBatchModelMillis()); }
     public double peakQueueDepth() { return median(RunResult::peakQueueDepth); }
 
+    /** Requests of the closed-loop runs (the lab's load). */
     public long planned() { return runs.stream().mapToLong(RunResult::planned).sum(); }
     public long ok() { return runs.stream().mapToLong(RunResult::ok).sum(); }
     public long failed() { return runs.stream().mapToLong(RunResult::failed).sum(); }
+
+    /** A figure of the equal-load run, or NaN without one. */
+    public double equalLoad(ToDoubleFunction<RunResult> figure) {
+        return equalLoad == null ? Double.NaN : figure.applyAsDouble(equalLoad);
+    }
 
     /** Every run's latencies in one histogram (for CDFs). */
     public Histogram pooledLatency() {

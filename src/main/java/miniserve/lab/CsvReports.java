@@ -18,10 +18,11 @@ public final class CsvReports {
             "mean_batch_size", "mean_batch_fill",
             "tokens_computed", "tokens_useful", "tokens_padding", "tokens_after_end", "useful_fraction",
             "mean_queue_wait_ms", "mean_batch_model_ms", "peak_queue_depth",
-            "requests", "ok", "failed");
+            "requests", "ok", "failed",
+            "equal_load_rate_rps", "equal_load_throughput_rps", "equal_load_p50_ms", "equal_load_p95_ms", "equal_load_p99_ms");
 
     public static final List<String> RUN_COLUMNS = List.of(
-            "config", "mode", "max_batch", "max_wait_ms", "repetition",
+            "config", "mode", "max_batch", "max_wait_ms", "repetition", "loop", "offered_rate_rps",
             "requests", "ok", "non_200", "timeouts", "errors", "wall_s", "throughput_rps",
             "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms",
             "batches", "mean_batch_size", "mean_batch_fill",
@@ -42,7 +43,10 @@ public final class CsvReports {
                     num(c.tokensComputed()), num(c.tokensUseful()), num(c.tokensPadding()), num(c.tokensAfterEnd()),
                     num(c.usefulFraction()), num(c.meanQueueWaitMillis()), num(c.meanBatchModelMillis()),
                     num(c.peakQueueDepth()),
-                    Long.toString(c.planned()), Long.toString(c.ok()), Long.toString(c.failed())));
+                    Long.toString(c.planned()), Long.toString(c.ok()), Long.toString(c.failed()),
+                    num(c.equalLoad(RunResult::offeredRate)), num(c.equalLoad(RunResult::throughput)),
+                    num(c.equalLoad(r -> r.latencyMillis(50))), num(c.equalLoad(r -> r.latencyMillis(95))),
+                    num(c.equalLoad(r -> r.latencyMillis(99)))));
         }
         write(file, lines);
     }
@@ -55,6 +59,7 @@ public final class CsvReports {
             BatchStats b = r.batch();
             lines.add(String.join(",",
                     k.label(), k.mode(), batchField(k), waitField(k), Integer.toString(r.repetition()),
+                    r.openLoop() ? "open" : "closed", num(r.offeredRate()),
                     Integer.toString(r.planned()), Long.toString(r.ok()), Long.toString(r.non200()),
                     Long.toString(r.timeouts()), Long.toString(r.errors()), num(r.wallSeconds()), num(r.throughput()),
                     num(r.latencyMillis(50)), num(r.latencyMillis(95)), num(r.latencyMillis(99)), num(r.maxMillis()),

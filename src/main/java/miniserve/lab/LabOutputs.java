@@ -24,6 +24,8 @@ public final class LabOutputs {
     public static final String P95_PNG = "p95_vs_batch.png";
     public static final String CDF_PNG = "latency_cdf_baseline_vs_batch8.png";
     public static final String FILL_PNG = "batch_fill_histogram.png";
+    /** Written when the sweep has equal-load runs. */
+    public static final String P95_EQUAL_LOAD_PNG = "p95_equal_load_vs_batch.png";
     public static final String MANIFEST = "manifest.json";
     public static final String ACCEPTANCE = "acceptance.md";
 
@@ -46,8 +48,11 @@ public final class LabOutputs {
         Charts.savePng(Charts.latencyCdf(cdf, "Latency CDF: " + String.join(" vs ",
                 cdf.stream().map(c -> c.config().describe()).toList()) + subtitle), dir.resolve(CDF_PNG));
         Charts.savePng(Charts.batchFillHistogram(configs, subtitle), dir.resolve(FILL_PNG));
+        configs.stream().filter(c -> c.config().unbatched() && c.equalLoad() != null).findFirst().ifPresent(base ->
+                Charts.savePng(Charts.p95EqualLoadVsBatch(configs, base.equalLoad().offeredRate(), subtitle),
+                        dir.resolve(P95_EQUAL_LOAD_PNG)));
         Manifest.write(dir.resolve(MANIFEST), manifest(r));
-        List<Acceptance.Check> checks = Acceptance.evaluate(configs);
+        List<Acceptance.Check> checks = Acceptance.evaluate(configs, r.settings().concurrency());
         write(dir.resolve(ACCEPTANCE), Acceptance.markdown(checks, configs, context(r)));
         return checks;
     }
@@ -75,6 +80,8 @@ public final class LabOutputs {
                 .append("closed loop of ").append(s.concurrency()).append(" clients x ").append(s.total())
                 .append(" requests, max_tokens=").append(s.maxTokens()).append(", stop rule ").append(s.stopRule())
                 .append(", ").append(s.threads()).append(" compute threads per server. Every figure is the median over the repetitions; ")
+                .append(s.equalLoadFraction() > 0 ? String.format(Locale.ROOT, "each configuration also ran %.0f s of open-loop load at %.0f%% of the "
+                        + "baseline's throughput (check 2b); ", s.equalLoadDuration().toMillis() / 1000.0, s.equalLoadFraction() * 100) : "")
                 .append("the numbers come from `batch_sweep.csv` and `batch_sweep_runs.csv`.");
         Duration took = Duration.between(r.started(), r.finished());
         b.append(String.format(Locale.ROOT, "\n\nThe sweep took %.1f min", took.toMillis() / 60000.0));
@@ -109,6 +116,13 @@ public final class LabOutputs {
         load.put("warmup_per_server", s.warmup());
         load.put("request_timeout_ms", s.requestTimeout().toMillis());
         load.put("client", "java.net.http.HttpClient, HTTP/1.1, one virtual thread per client");
+        Map<String, Object> equal = new LinkedHashMap<>();
+        equal.put("loop", "open, Poisson arrivals, latency from each request's scheduled arrival");
+        equal.put("fraction_of_baseline_throughput", s.equalLoadFraction());
+        equal.put("duration_s", s.equalLoadDuration().toMillis() / 1000.0);
+        equal.put("rate_rps", r.configs().stream().filter(c -> c.config().unbatched() && c.equalLoad() != null)
+                .map(c -> (Object) c.equalLoad().offeredRate()).findFirst().orElse(null));
+        load.put("equal_load", equal);
         m.put("load", load);
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("max_tokens", s.maxTokens());
@@ -129,7 +143,9 @@ public final class LabOutputs {
         }
         m.put("configurations", configs);
         m.put("timings", r.timings());
-        m.put("outputs", FILES);
+        List<String> outputs = new ArrayList<>(FILES);
+        if (r.configs().stream().anyMatch(c -> c.equalLoad() != null)) outputs.add(P95_EQUAL_LOAD_PNG);
+        m.put("outputs", outputs);
         return m;
     }
 

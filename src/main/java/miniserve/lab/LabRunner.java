@@ -60,6 +60,8 @@ public final class LabRunner {
         List<ConfigSummary> summaries = new ArrayList<>();
         List<Map<String, Object>> timings = new ArrayList<>();
         int n = settings.configs().size();
+        double equalLoadRate = Double.NaN; // set by the baseline, which runs first
+        long done = 0;                     // progress units (requests) finished
         try (ProgressBar bar = new ProgressBar(console, interactive, perConfig * n);
              LoadGenerator generator = new LoadGenerator()) {
             for (int i = 0; i < n; i++) {
@@ -82,31 +84,34 @@ public final class LabRunner {
                     LoadTestResult.WarmupSummary warm = settings.warmup() == 0 ? LoadTestResult.WarmupSummary.NONE
                             : generator.warmUp(spec.withWarmup(settings.warmup()), workload);
                     timing.put("warmup_s", warm.seconds());
-                    bar.completeTo((long) i * perConfig + settings.warmup());
+                    bar.completeTo(done += settings.warmup());
 
                     List<RunResult> runs = new ArrayList<>();
                     List<Double> runSeconds = new ArrayList<>();
                     for (int rep = 1; rep <= settings.repetitions(); rep++) {
                         bar.stage(where + ": run " + rep + "/" + settings.repetitions());
-                        MetricsSnapshot before = server.metrics();
-                        LoadTestResult result;
-                        double peakQueue;
-                        try (QueueDepthSampler sampler = new QueueDepthSampler(server, QUEUE_SAMPLE_INTERVAL)) {
-                            result = generator.run(spec, workload, (done, planned) -> bar.stageProgress(done));
-                            peakQueue = sampler.peak();
-                        }
-                        MetricsSnapshot after = server.metrics();
-                        RunResult run = RunResult.of(config, rep, result, BatchStats.between(before, after), peakQueue);
+                        RunResult run = measure(server, generator, spec, workload, config, rep, bar, config.label() + "-r" + rep);
                         runs.add(run);
-                        runSeconds.add(result.wallSeconds());
-                        String name = config.label() + "-r" + rep;
-                        result.writeSummary(out.resolve("runs").resolve(name + ".json"));
-                        HistogramLogs.write(out.resolve("runs").resolve(name + ".hlog"), result);
-                        bar.completeTo((long) i * perConfig + settings.warmup() + (long) rep * settings.total());
-                        bar.println(describe(run) + (result.firstProblem() == null ? "" : "  first problem: " + result.firstProblem()));
+                        runSeconds.add(run.wallSeconds());
+                        bar.completeTo(done += settings.total());
                     }
                     timing.put("run_wall_s", runSeconds);
-                    summaries.add(new ConfigSummary(config, runs, warm.requests(), warm.ok()));
+
+                    if (config.unbatched() && settings.equalLoadFraction() > 0) {
+                        equalLoadRate = settings.equalLoadFraction() * new ConfigSummary(config, runs).throughput();
+                        long expected = Math.round(equalLoadRate * settings.equalLoadDuration().toNanos() / 1e9);
+                        bar.addUnits(expected * (n - i));
+                    }
+                    RunResult equalLoad = null;
+                    if (settings.equalLoadFraction() > 0 && equalLoadRate > 0) {
+                        bar.stage(where + String.format(Locale.ROOT, ": equal load, %.1f req/s open loop", equalLoadRate));
+                        LoadTestSpec open = LoadTestSpec.openLoop(server.baseUri(), equalLoadRate, settings.equalLoadDuration())
+                                .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
+                        equalLoad = measure(server, generator, open, workload, config, 1, bar, config.label() + "-equal-load");
+                        timing.put("equal_load_wall_s", equalLoad.wallSeconds());
+                        bar.completeTo(done += equalLoad.planned());
+                    }
+                    summaries.add(new ConfigSummary(config, runs, warm.requests(), warm.ok(), equalLoad));
                 }
                 timing.put("total_s", seconds(t0));
                 timings.add(timing);
@@ -115,14 +120,33 @@ public final class LabRunner {
         return new SweepResult(settings, summaries, started, Instant.now(), environment, git, model, workloadInfo, timings);
     }
 
+    /** One measured run between two /metrics scrapes, with the queue sampled; its files go to runs/. */
+    private RunResult measure(ServerProcess server, LoadGenerator generator, LoadTestSpec spec, Workload workload,
+                              ServerConfig config, int rep, ProgressBar bar, String name) throws InterruptedException {
+        MetricsSnapshot before = server.metrics();
+        LoadTestResult result;
+        double peakQueue;
+        try (QueueDepthSampler sampler = new QueueDepthSampler(server, QUEUE_SAMPLE_INTERVAL)) {
+            result = generator.run(spec, workload, (d, planned) -> bar.stageProgress(d));
+            peakQueue = sampler.peak();
+        }
+        MetricsSnapshot after = server.metrics();
+        RunResult run = RunResult.of(config, rep, result, BatchStats.between(before, after), peakQueue);
+        result.writeSummary(settings.out().resolve("runs").resolve(name + ".json"));
+        HistogramLogs.write(settings.out().resolve("runs").resolve(name + ".hlog"), result);
+        bar.println(describe(run) + (result.firstProblem() == null ? "" : "  first problem: " + result.firstProblem()));
+        return run;
+    }
+
     private static double seconds(long fromNanos) {
         return Math.round((System.nanoTime() - fromNanos) / 1e6) / 1e3;
     }
 
     static String describe(RunResult r) {
         String batch = Double.isNaN(r.batch().meanBatchSize()) ? "" : String.format(Locale.ROOT, ", mean batch %.2f", r.batch().meanBatchSize());
-        return String.format(Locale.ROOT, "%-10s run %d: %d/%d answered 200, %.2f req/s, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%s",
-                r.config().label(), r.repetition(), r.ok(), r.planned(), r.throughput(),
+        String what = r.openLoop() ? String.format(Locale.ROOT, "equal load %.1f req/s", r.offeredRate()) : "run " + r.repetition();
+        return String.format(Locale.ROOT, "%-10s %s: %d/%d answered 200, %.2f req/s, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%s",
+                r.config().label(), what, r.ok(), r.planned(), r.throughput(),
                 r.latencyMillis(50), r.latencyMillis(95), r.latencyMillis(99), batch);
     }
 }

@@ -2,6 +2,7 @@ package miniserve.lab;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,11 +13,14 @@ import java.util.List;
  * @param threads        compute threads of each server ({@code --threads})
  * @param warmup         requests sent to each fresh server before its measured runs
  * @param serverJavaOptions extra JVM options for the server processes
+ * @param equalLoadFraction after its closed-loop runs, each configuration also gets an open-loop run at this
+ *                          fraction of the baseline's throughput (0 = none), to compare latency at equal load
+ * @param equalLoadDuration how long that open-loop run offers requests
  */
 public record LabSettings(List<ServerConfig> configs, int repetitions, int concurrency, int total, int warmup,
                           int maxTokens, String stopRule, int threads, Path weights, Path workloadFile, int maxWords,
                           long seed, Duration requestTimeout, Duration startTimeout, boolean quick, Path out,
-                          List<String> serverJavaOptions) {
+                          List<String> serverJavaOptions, double equalLoadFraction, Duration equalLoadDuration) {
 
     public LabSettings {
         if (configs.isEmpty()) throw new IllegalArgumentException("no configuration to run");
@@ -28,8 +32,21 @@ public record LabSettings(List<ServerConfig> configs, int repetitions, int concu
         if (!stopRule.equals("fixed") && !stopRule.equals("all-ended"))
             throw new IllegalArgumentException("--stop-rule must be 'fixed' or 'all-ended', got '" + stopRule + "'");
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-        configs = List.copyOf(configs);
+        if (!(equalLoadFraction >= 0 && equalLoadFraction <= 1))
+            throw new IllegalArgumentException("--equal-load must be a fraction in 0..1 (0 = off), got " + equalLoadFraction);
+        if (equalLoadFraction > 0 && !(equalLoadDuration.toMillis() > 0))
+            throw new IllegalArgumentException("--equal-load-duration must be positive");
+        // the baseline runs first: its throughput sets the equal load of the others
+        List<ServerConfig> ordered = new ArrayList<>(configs.stream().filter(ServerConfig::unbatched).toList());
+        ordered.addAll(configs.stream().filter(c -> !c.unbatched()).toList());
+        configs = List.copyOf(ordered);
         serverJavaOptions = List.copyOf(serverJavaOptions);
+    }
+
+    /** The same settings without the equal-load runs. */
+    public LabSettings withoutEqualLoad() {
+        return new LabSettings(configs, repetitions, concurrency, total, warmup, maxTokens, stopRule, threads, weights,
+                workloadFile, maxWords, seed, requestTimeout, startTimeout, quick, out, serverJavaOptions, 0, Duration.ZERO);
     }
 
     /** Measured requests over the whole sweep. */

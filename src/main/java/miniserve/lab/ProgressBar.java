@@ -15,7 +15,7 @@ final class ProgressBar implements AutoCloseable {
 
     private final PrintWriter out;
     private final boolean interactive;
-    private final long totalUnits;
+    private volatile long totalUnits;
     private final long startNanos = System.nanoTime();
     private final AtomicLong doneUnits = new AtomicLong();
     private volatile long stageBase;
@@ -61,6 +61,11 @@ final class ProgressBar implements AutoCloseable {
     /** Marks a whole block of units done (a stage that was cut short, or skipped work). */
     void completeTo(long units) {
         doneUnits.accumulateAndGet(units, Math::max);
+    }
+
+    /** More work than planned at the start (its size became known during the sweep). */
+    synchronized void addUnits(long units) {
+        totalUnits += Math.max(0, units);
     }
 
     /** Prints a message above the bar. */

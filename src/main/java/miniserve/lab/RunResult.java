@@ -1,6 +1,7 @@
 package miniserve.lab;
 
 import miniserve.loadtest.LoadTestResult;
+import miniserve.loadtest.LoadTestSpec;
 import org.HdrHistogram.Histogram;
 
 import java.util.Map;
@@ -11,15 +12,21 @@ import java.util.Map;
  *
  * @param latency        latency histogram in nanoseconds (the source of every percentile)
  * @param peakQueueDepth highest queue depth the server reported while the run went on (NaN if unknown)
+ * @param offeredRate    for an open-loop run, the arrival rate in requests per second; NaN for a closed loop
  */
 public record RunResult(ServerConfig config, int repetition, int planned, long ok, long non200, long timeouts,
                         long errors, Map<Integer, Long> statusCounts, double wallSeconds, double throughput,
-                        Histogram latency, BatchStats batch, double peakQueueDepth) {
+                        Histogram latency, BatchStats batch, double peakQueueDepth, double offeredRate) {
 
     public static RunResult of(ServerConfig config, int repetition, LoadTestResult r, BatchStats batch, double peakQueueDepth) {
         return new RunResult(config, repetition, r.planned(), r.ok(), r.non200(), r.timeouts(),
                 r.errors() + r.notSent(), Map.copyOf(r.statusCounts()), r.wallSeconds(), r.throughput(),
-                r.latencyHistogram(), batch, peakQueueDepth);
+                r.latencyHistogram(), batch, peakQueueDepth,
+                r.spec().loop() == LoadTestSpec.Loop.OPEN ? r.spec().ratePerSecond() : Double.NaN);
+    }
+
+    public boolean openLoop() {
+        return !Double.isNaN(offeredRate);
     }
 
     /** Latency at a percentile in milliseconds. */

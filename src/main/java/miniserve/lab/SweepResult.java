@@ -16,9 +16,13 @@ public record SweepResult(LabSettings settings, List<ConfigSummary> configs, Ins
                           Map<String, Object> environment, Map<String, Object> git, Map<String, Object> model,
                           Map<String, Object> workload, List<Map<String, Object>> timings) {
 
+    /** Every run: each configuration's closed-loop repetitions, then its equal-load run if any. */
     public List<RunResult> runs() {
         List<RunResult> out = new ArrayList<>();
-        for (ConfigSummary c : configs) out.addAll(c.runs());
+        for (ConfigSummary c : configs) {
+            out.addAll(c.runs());
+            if (c.equalLoad() != null) out.add(c.equalLoad());
+        }
         return out;
     }
 }

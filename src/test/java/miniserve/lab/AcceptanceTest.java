@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AcceptanceTest {
 
     private static List<Acceptance.Verdict> verdicts(List<ConfigSummary> configs) {
-        return Acceptance.evaluate(configs).stream().map(Acceptance.Check::verdict).toList();
+        return Acceptance.evaluate(configs, 50).stream().map(Acceptance.Check::verdict).toList();
     }
 
     private static List<ConfigSummary> replace(List<ConfigSummary> sweep, ConfigSummary replacement) {
@@ -24,27 +24,47 @@ class AcceptanceTest {
 
     @Test
     void aSweepThatBehavesAsTheLabExpectsPassesEveryCheck() {
-        List<Acceptance.Check> checks = Acceptance.evaluate(Synthetic.goodSweep());
-        assertThat(checks).extracting(Acceptance.Check::verdict).containsExactly(PASS, PASS, PASS, PASS, PASS);
+        List<Acceptance.Check> checks = Acceptance.evaluate(Synthetic.goodSweep(), 50);
+        assertThat(checks).extracting(Acceptance.Check::label).containsExactly("1", "2", "2b", "3", "4", "S");
+        assertThat(checks).extracting(Acceptance.Check::verdict).containsExactly(PASS, PASS, NOT_EVALUATED, PASS, PASS, PASS);
         assertThat(checks.get(0).finding()).contains("lowest ratio 2.70x").contains("at max_batch=8 3.30x").contains("reached");
-        assertThat(checks.get(2).finding()).contains("saturates at max_batch=8").contains("+7.6%");
-        assertThat(checks.get(3).finding()).isEqualTo("10500 of 10500 measured requests answered 200");
-        assertThat(checks.get(4).finding()).startsWith("throughput -2.0%");
+        assertThat(checks.get(3).finding()).contains("saturates at max_batch=8").contains("+7.6%");
+        assertThat(checks.get(4).finding()).isEqualTo("10500 of 10500 measured requests answered 200");
+        assertThat(checks.get(5).finding()).startsWith("throughput -2.0%");
     }
 
     @Test
     void tooLittleGainAtMaxBatchFourFailsTheFirstCheck() {
         List<ConfigSummary> sweep = replace(Synthetic.goodSweep(), Synthetic.config(ServerConfig.batched(4, 10), 14.9, 6500, 3.9));
-        Acceptance.Check first = Acceptance.evaluate(sweep).get(0);
+        Acceptance.Check first = Acceptance.evaluate(sweep, 50).get(0);
         assertThat(first.verdict()).isEqualTo(FAIL);
         assertThat(first.finding()).contains("lowest ratio 1.49x");
         assertThat(first.table()).anyMatch(row -> row.contains("max_batch=4") && row.endsWith("FAIL |"));
     }
 
     @Test
-    void aBatchedConfigurationFasterInTheTailFailsTheSecondCheck() {
+    void aBatchedConfigurationFasterInTheTailFailsTheSecondCheckWithLittlesLawExplained() {
         List<ConfigSummary> sweep = replace(Synthetic.goodSweep(), Synthetic.config(ServerConfig.batched(8, 20), 33, 4000, 7.6));
-        assertThat(verdicts(sweep).get(1)).isEqualTo(FAIL);
+        Acceptance.Check second = Acceptance.evaluate(sweep, 50).get(1);
+        assertThat(second.verdict()).isEqualTo(FAIL);
+        assertThat(second.note()).contains("Little's law").contains("check 2b");
+        // clients / throughput, in ms, is in the table: 50 / 33 req/s = 1515.15 ms
+        assertThat(second.table()).anyMatch(row -> row.startsWith("| max_batch=8, max_wait_ms=20 |") && row.contains("| 1515.2 |"));
+        assertThat(Acceptance.evaluate(Synthetic.goodSweep(), 50).get(1).note()).isEmpty();
+    }
+
+    @Test
+    void theEqualLoadCheckComparesTheOpenLoopRuns() {
+        List<ConfigSummary> sweep = new ArrayList<>();
+        double[] p95 = {100, 90, 150, 260, 400, 700, 1500};
+        for (int i = 0; i < 7; i++) sweep.add(Synthetic.withEqualLoad(Synthetic.goodSweep().get(i), 5, p95[i]));
+        Acceptance.Check eq = Acceptance.evaluate(sweep, 50).get(2);
+        assertThat(eq.label()).isEqualTo("2b");
+        assertThat(eq.verdict()).isEqualTo(PASS);
+        assertThat(eq.finding()).startsWith("4 of 4 configurations").contains("at 5.00 req/s");
+
+        sweep.set(3, Synthetic.withEqualLoad(Synthetic.goodSweep().get(3), 5, 95)); // max_batch=4 faster than the baseline
+        assertThat(Acceptance.evaluate(sweep, 50).get(2).verdict()).isEqualTo(FAIL);
     }
 
     @Test
@@ -55,7 +75,7 @@ class AcceptanceTest {
                 Synthetic.config(ServerConfig.batched(2, 10), 20, 5500, 2),
                 Synthetic.config(ServerConfig.batched(4, 10), 40, 6000, 4),
                 Synthetic.config(ServerConfig.batched(8, 20), 80, 7000, 8));
-        Acceptance.Check sat = Acceptance.evaluate(sweep).get(2);
+        Acceptance.Check sat = Acceptance.evaluate(sweep, 50).get(3);
         assertThat(sat.verdict()).isEqualTo(FAIL);
         assertThat(sat.finding()).contains("still grows");
     }
@@ -67,7 +87,7 @@ class AcceptanceTest {
                 Synthetic.run(b16, 1, 35, 4000, 9000, 500, 0, 14),
                 Synthetic.run(b16, 2, 35, 4000, 9000, 500, 3, 14),
                 Synthetic.run(b16, 3, 35, 4000, 9000, 500, 0, 14)), 100, 100);
-        Acceptance.Check all = Acceptance.evaluate(replace(Synthetic.goodSweep(), withFailures)).get(3);
+        Acceptance.Check all = Acceptance.evaluate(replace(Synthetic.goodSweep(), withFailures), 50).get(4);
         assertThat(all.verdict()).isEqualTo(FAIL);
         assertThat(all.finding()).startsWith("10497 of 10500");
     }
@@ -75,7 +95,7 @@ class AcceptanceTest {
     @Test
     void maxBatchOneFarFromTheBaselineFailsTheStretchCheck() {
         List<ConfigSummary> sweep = replace(Synthetic.goodSweep(), Synthetic.config(ServerConfig.batched(1, 0), 7, 7000, 1));
-        Acceptance.Check stretch = Acceptance.evaluate(sweep).get(4);
+        Acceptance.Check stretch = Acceptance.evaluate(sweep, 50).get(5);
         assertThat(stretch.verdict()).isEqualTo(FAIL);
         assertThat(stretch.finding()).startsWith("throughput -30.0%").contains("tolerance 10%");
     }
@@ -83,13 +103,13 @@ class AcceptanceTest {
     @Test
     void withoutABaselineTheComparisonsAreNotEvaluatedRatherThanPassed() {
         List<ConfigSummary> noBaseline = Synthetic.goodSweep().stream().filter(c -> !c.config().unbatched()).toList();
-        assertThat(verdicts(noBaseline)).containsExactly(NOT_EVALUATED, NOT_EVALUATED, PASS, PASS, NOT_EVALUATED);
+        assertThat(verdicts(noBaseline)).containsExactly(NOT_EVALUATED, NOT_EVALUATED, NOT_EVALUATED, PASS, PASS, NOT_EVALUATED);
     }
 
     @Test
     void theMarkdownStatesEveryVerdictWithItsNumbers() {
         List<ConfigSummary> sweep = Synthetic.goodSweep();
-        String md = Acceptance.markdown(Acceptance.evaluate(sweep), sweep, "context line");
+        String md = Acceptance.markdown(Acceptance.evaluate(sweep, 50), sweep, "context line");
         assertThat(md).startsWith("# Lab 02 acceptance").contains("context line")
                 .contains("| 1 | Throughput at max_batch >= 4 is at least 1.50x the baseline | **PASS** |")
                 .contains("| S | Stretch: max_batch=1 behaves like the unbatched baseline | **PASS** |")

@@ -32,7 +32,7 @@ class LabRunnerTest {
 
     private LabSettings settings(List<ServerConfig> configs, int reps, int total, Path weights, Duration startTimeout) {
         return new LabSettings(configs, reps, 10, total, 5, 8, "fixed", 2, weights, Path.of("in-memory"), 0, 42,
-                Duration.ofSeconds(30), startTimeout, true, dir.resolve("out"), List.of("-Xmx256m"));
+                Duration.ofSeconds(30), startTimeout, true, dir.resolve("out"), List.of("-Xmx256m"), 0.5, Duration.ofSeconds(1));
     }
 
     private LabRunner runner(LabSettings s, ByteArrayOutputStream console) {
@@ -60,12 +60,12 @@ class LabRunnerTest {
         SweepResult result = runner(s, console).run(WORK);
         LabOutputs.writeAll(result, s.out());
 
-        LabOutputsTest.assertCompleteOutput(s.out(), configs, 2);
+        LabOutputsTest.assertCompleteOutput(s.out(), configs, 2, true);
         assertNoServerLeft(weights);
         try (Stream<Path> pids = Files.list(weights.resolve("pids"))) {
             assertThat(pids.count()).isEqualTo(configs.size()); // one fresh process per configuration
         }
-        for (RunResult run : result.runs()) {
+        for (RunResult run : result.runs().stream().filter(r -> !r.openLoop()).toList()) {
             assertThat(run.ok()).isEqualTo(40);
             // the scrapes around each run leave out the warm-up and the other runs
             assertThat(run.batch().requestsBatched()).isEqualTo(40);
@@ -76,6 +76,17 @@ class LabRunnerTest {
         ConfigSummary b8 = result.configs().get(3);
         assertThat(b8.config()).isEqualTo(ServerConfig.batched(8, 20));
         assertThat(b8.meanBatchSize()).isGreaterThan(1.0); // ten clients keep the batches of eight filling
+
+        // the baseline ran first and set the equal load: every configuration had an open-loop run at that rate
+        double rate = 0.5 * result.configs().get(0).throughput();
+        for (ConfigSummary c : result.configs()) {
+            assertThat(c.equalLoad()).isNotNull();
+            assertThat(c.equalLoad().offeredRate()).isCloseTo(rate, org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(c.equalLoad().ok()).isEqualTo(c.equalLoad().planned());
+        }
+        assertThat(Files.readAllLines(s.out().resolve(LabOutputs.RUNS_CSV))).hasSize(1 + configs.size() * 3)
+                .anyMatch(row -> row.contains(",open,"));
+        assertThat(s.out().resolve(LabOutputs.P95_EQUAL_LOAD_PNG)).isRegularFile();
 
         JsonNode manifest = new ObjectMapper().readTree(s.out().resolve(LabOutputs.MANIFEST).toFile());
         assertThat(manifest.path("model").path("config").path("n_layer").asInt()).isEqualTo(2);
