@@ -31,9 +31,12 @@ import java.util.concurrent.Callable;
                 "Runs lab 02's sweep: the unbatched baseline and static batching at (max_batch, max_wait_ms) = "
                         + "(1,0) (2,10) (4,10) (8,20) (16,20) (32,50), each on a freshly started server process, warmed up, "
                         + "then measured --repetitions times with a closed loop of --concurrency clients x --total requests.",
+                "Each configuration then gets an open-loop run at --equal-load times the baseline's throughput, which compares "
+                        + "latency at equal offered load (in the closed loop, latency is clients / throughput).",
                 "Writes batch_sweep.csv, batch_sweep_runs.csv, throughput_vs_batch.png, p95_vs_batch.png, "
-                        + "latency_cdf_baseline_vs_batch8.png, batch_fill_histogram.png, manifest.json and acceptance.md "
-                        + "(plus per-run summaries and histogram logs in runs/, server output in logs/) to --out.",
+                        + "latency_cdf_baseline_vs_batch8.png, batch_fill_histogram.png, p95_equal_load_vs_batch.png, "
+                        + "manifest.json and acceptance.md (plus per-run summaries and histogram logs in runs/, server output "
+                        + "in logs/) to --out.",
                 "--quick runs a small version for CI: baseline, (1,0), (4,10), (8,20); one repetition of "
                         + LabCommand.QUICK_TOTAL + " requests; max_tokens " + LabCommand.QUICK_MAX_TOKENS + ".",
                 "Exit status: 0 when the sweep ran (whatever the verdicts; they are in acceptance.md), 1 on an error."})
@@ -162,7 +165,7 @@ public final class LabCommand implements Callable<Integer> {
         List<Acceptance.Check> checks = LabOutputs.writeAll(result, dir);
         console.println();
         for (Acceptance.Check c : checks) console.printf("%-14s %s: %s%n", c.verdict(), c.title(), c.finding());
-        console.printf("wrote %s (%s)%n", dir, String.join(", ", LabOutputs.FILES));
+        console.printf("wrote %s (%s)%n", dir, String.join(", ", LabOutputs.outputs(result)));
         console.flush();
         return 0;
     }

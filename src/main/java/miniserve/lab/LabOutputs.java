@@ -76,7 +76,8 @@ public final class LabOutputs {
         StringBuilder b = new StringBuilder();
         b.append("Run of ").append(when).append(" at commit `").append(r.git().get("commit")).append('`')
                 .append(Boolean.TRUE.equals(r.git().get("dirty")) ? " (working tree modified)" : "").append(": ")
-                .append(s.configs().size()).append(" configurations x ").append(s.repetitions()).append(" repetitions, ")
+                .append(s.configs().size()).append(" configurations x ").append(s.repetitions())
+                .append(s.repetitions() == 1 ? " repetition, " : " repetitions, ")
                 .append("closed loop of ").append(s.concurrency()).append(" clients x ").append(s.total())
                 .append(" requests, max_tokens=").append(s.maxTokens()).append(", stop rule ").append(s.stopRule())
                 .append(", ").append(s.threads()).append(" compute threads per server. Every figure is the median over the repetitions; ")
@@ -143,10 +144,15 @@ public final class LabOutputs {
         }
         m.put("configurations", configs);
         m.put("timings", r.timings());
-        List<String> outputs = new ArrayList<>(FILES);
-        if (r.configs().stream().anyMatch(c -> c.equalLoad() != null)) outputs.add(P95_EQUAL_LOAD_PNG);
-        m.put("outputs", outputs);
+        m.put("outputs", outputs(r));
         return m;
+    }
+
+    /** The files {@link #writeAll} writes for this sweep. */
+    public static List<String> outputs(SweepResult r) {
+        List<String> outputs = new ArrayList<>(FILES);
+        if (r.configs().stream().anyMatch(c -> c.config().unbatched() && c.equalLoad() != null)) outputs.add(P95_EQUAL_LOAD_PNG);
+        return outputs;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

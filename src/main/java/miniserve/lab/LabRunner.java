@@ -83,7 +83,7 @@ public final class LabRunner {
                     bar.stage(where + ": warm-up");
                     LoadTestResult.WarmupSummary warm = settings.warmup() == 0 ? LoadTestResult.WarmupSummary.NONE
                             : generator.warmUp(spec.withWarmup(settings.warmup()), workload);
-                    timing.put("warmup_s", warm.seconds());
+                    timing.put("warmup_s", round3(warm.seconds()));
                     bar.completeTo(done += settings.warmup());
 
                     List<RunResult> runs = new ArrayList<>();
@@ -92,7 +92,7 @@ public final class LabRunner {
                         bar.stage(where + ": run " + rep + "/" + settings.repetitions());
                         RunResult run = measure(server, generator, spec, workload, config, rep, bar, config.label() + "-r" + rep);
                         runs.add(run);
-                        runSeconds.add(run.wallSeconds());
+                        runSeconds.add(round3(run.wallSeconds()));
                         bar.completeTo(done += settings.total());
                     }
                     timing.put("run_wall_s", runSeconds);
@@ -108,7 +108,7 @@ public final class LabRunner {
                         LoadTestSpec open = LoadTestSpec.openLoop(server.baseUri(), equalLoadRate, settings.equalLoadDuration())
                                 .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
                         equalLoad = measure(server, generator, open, workload, config, 1, bar, config.label() + "-equal-load");
-                        timing.put("equal_load_wall_s", equalLoad.wallSeconds());
+                        timing.put("equal_load_wall_s", round3(equalLoad.wallSeconds()));
                         bar.completeTo(done += equalLoad.planned());
                     }
                     summaries.add(new ConfigSummary(config, runs, warm.requests(), warm.ok(), equalLoad));
@@ -139,7 +139,11 @@ public final class LabRunner {
     }
 
     private static double seconds(long fromNanos) {
-        return Math.round((System.nanoTime() - fromNanos) / 1e6) / 1e3;
+        return round3((System.nanoTime() - fromNanos) / 1e9);
+    }
+
+    private static double round3(double seconds) {
+        return Math.round(seconds * 1e3) / 1e3;
     }
 
     static String describe(RunResult r) {
