@@ -84,6 +84,11 @@ public final class LabOutputs {
                 .append(s.equalLoadFraction() > 0 ? String.format(Locale.ROOT, "each configuration also ran %.0f s of open-loop load at %.0f%% of the "
                         + "baseline's throughput (check 2b); ", s.equalLoadDuration().toMillis() / 1000.0, s.equalLoadFraction() * 100) : "")
                 .append("the numbers come from `batch_sweep.csv` and `batch_sweep_runs.csv`.");
+        Object load = r.environment().get("load_average_at_start");
+        Object cores = ((Map<?, ?>) r.environment().getOrDefault("cpu", Map.of())).get("cores");
+        if (load instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Double one && cores instanceof Integer n && one > n / 2.0)
+            b.append(String.format(Locale.ROOT, "\n\n**The machine was busy**: its load average was %.2f on %d cores when the sweep "
+                    + "started (see `manifest.json`); other work competed with the servers, so the figures are noisier than on an idle machine.", one, n));
         Duration took = Duration.between(r.started(), r.finished());
         b.append(String.format(Locale.ROOT, "\n\nThe sweep took %.1f min", took.toMillis() / 60000.0));
         if (!s.quick())
@@ -108,6 +113,7 @@ public final class LabOutputs {
         m.put("time_budget_s", s.quick() ? null : FULL_SWEEP_BUDGET.toSeconds());
         m.put("git", r.git());
         m.putAll(r.environment());
+        m.put("load_average_at_end", Manifest.loadAverage());
         m.put("model", r.model());
         m.put("workload", r.workload());
         Map<String, Object> load = new LinkedHashMap<>();

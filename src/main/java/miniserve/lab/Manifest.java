@@ -47,6 +47,7 @@ public final class Manifest {
         cpu.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("cpu", cpu);
         m.put("memory_bytes", totalMemory());
+        m.put("load_average_at_start", loadAverage());
         m.put("lab_jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
         return m;
     }
@@ -62,6 +63,21 @@ public final class Manifest {
             }
         }
         return "unknown";
+    }
+
+    /**
+     * The 1, 5 and 15-minute load averages from {@code /proc/loadavg}, or null elsewhere. Other work on
+     * the machine competes with the server for its cores, so a busy machine makes every figure noisier.
+     */
+    public static List<Double> loadAverage() {
+        Path f = Path.of("/proc/loadavg");
+        if (!Files.isReadable(f)) return null;
+        try {
+            String[] parts = Files.readString(f).strip().split("\\s+");
+            return List.of(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static Object totalMemory() {

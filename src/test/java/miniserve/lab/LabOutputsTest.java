@@ -98,6 +98,26 @@ class LabOutputsTest {
     }
 
     @Test
+    void aBusyMachineIsFlaggedInTheAcceptanceReport() throws Exception {
+        List<ConfigSummary> sweep = Synthetic.goodSweep();
+        SweepResult base = Synthetic.sweep(sweep, Synthetic.settings(sweep, dir));
+        for (double load : new double[]{5.0, 0.2}) {
+            java.util.Map<String, Object> env = new java.util.LinkedHashMap<>(base.environment());
+            env.put("cpu", java.util.Map.of("model", "test", "cores", 2));
+            env.put("load_average_at_start", List.of(load, 1.0, 1.0));
+            SweepResult r = new SweepResult(base.settings(), base.configs(), base.started(), base.finished(), env,
+                    base.git(), base.model(), base.workload(), base.timings());
+            Path out = dir.resolve("load-" + load);
+            LabOutputs.writeAll(r, out);
+            String md = Files.readString(out.resolve(LabOutputs.ACCEPTANCE));
+            if (load > 1) assertThat(md).contains("**The machine was busy**: its load average was 5.00 on 2 cores");
+            else assertThat(md).doesNotContain("machine was busy");
+            JsonNode manifest = new ObjectMapper().readTree(out.resolve(LabOutputs.MANIFEST).toFile());
+            assertThat(manifest.path("load_average_at_start").get(0).asDouble()).isEqualTo(load);
+        }
+    }
+
+    @Test
     void theCdfComparesTheBaselineWithMaxBatchEight() {
         List<ConfigSummary> pair = LabOutputs.cdfPair(Synthetic.goodSweep());
         assertThat(pair).extracting(ConfigSummary::config)
