@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 ServeCommand.class,
                 CorrectCommand.class,
+                LoadtestCommand.class,
+                LabCommand.class,
         })
 public final class Main implements Runnable {
 

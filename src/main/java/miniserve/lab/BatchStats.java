@@ -1,0 +1,87 @@
+package miniserve.lab;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * What the server did during one measured run, from the difference of two {@code /metrics} scrapes
+ * (before and after the run, so warm-up and earlier runs are left out). A figure the server does
+ * not expose is NaN; the lab still runs against a server without these metrics.
+ *
+ * @param batches         number of batches run (count of {@code miniserve_batch_size})
+ * @param requestsBatched sum of batch sizes
+ * @param sizeBuckets     batches per size bucket, keyed by the bucket's upper bound (not cumulative)
+ */
+public record BatchStats(double batches, double requestsBatched, Map<Double, Double> sizeBuckets,
+                         double tokensComputed, double tokensUseful, double tokensPadding, double tokensAfterEnd,
+                         double queueWaitSeconds, double queueWaitCount, double modelSeconds, double modelBatches) {
+
+    public static final String BATCH_SIZE = "miniserve_batch_size";
+    public static final String TOKENS_COMPUTED = "miniserve_tokens_computed_total";
+    public static final String TOKENS_USEFUL = "miniserve_tokens_useful_total";
+    public static final String TOKENS_PADDING = "miniserve_tokens_padding_total";
+    public static final String TOKENS_AFTER_END = "miniserve_tokens_after_end_total";
+    public static final String QUEUE_WAIT = "miniserve_queue_wait_seconds";
+    public static final String BATCH_MODEL_TIME = "miniserve_batch_model_seconds";
+
+    public static final BatchStats UNKNOWN = new BatchStats(Double.NaN, Double.NaN, Map.of(),
+            Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+    public static BatchStats between(MetricsSnapshot before, MetricsSnapshot after) {
+        SortedMap<Double, Double> b = before.cumulativeBuckets(BATCH_SIZE);
+        SortedMap<Double, Double> a = after.cumulativeBuckets(BATCH_SIZE);
+        Map<Double, Double> perBucket = new LinkedHashMap<>();
+        double previous = 0;
+        for (Map.Entry<Double, Double> e : a.entrySet()) {
+            double cumulative = e.getValue() - b.getOrDefault(e.getKey(), 0.0);
+            perBucket.put(e.getKey(), cumulative - previous);
+            previous = cumulative;
+        }
+        return new BatchStats(
+                delta(before, after, BATCH_SIZE + "_count"),
+                delta(before, after, BATCH_SIZE + "_sum"),
+                Collections.unmodifiableMap(perBucket),
+                delta(before, after, TOKENS_COMPUTED),
+                delta(before, after, TOKENS_USEFUL),
+                delta(before, after, TOKENS_PADDING),
+                delta(before, after, TOKENS_AFTER_END),
+                delta(before, after, QUEUE_WAIT + "_sum"),
+                delta(before, after, QUEUE_WAIT + "_count"),
+                delta(before, after, BATCH_MODEL_TIME + "_sum"),
+                delta(before, after, BATCH_MODEL_TIME + "_count"));
+    }
+
+    private static double delta(MetricsSnapshot before, MetricsSnapshot after, String name) {
+        double a = after.sum(name);
+        if (Double.isNaN(a)) return Double.NaN;
+        double b = before.sum(name);
+        return Double.isNaN(b) ? a : a - b;
+    }
+
+    /** Mean requests per batch, or NaN. */
+    public double meanBatchSize() {
+        return batches > 0 ? requestsBatched / batches : Double.NaN;
+    }
+
+    /** Mean batch size as a fraction of {@code maxBatch}. */
+    public double meanFill(int maxBatch) {
+        return meanBatchSize() / maxBatch;
+    }
+
+    /** Mean time a request waited in the queue before its batch started, in ms, or NaN. */
+    public double meanQueueWaitMillis() {
+        return queueWaitCount > 0 ? queueWaitSeconds / queueWaitCount * 1e3 : Double.NaN;
+    }
+
+    /** Mean time the model took per batch, in ms, or NaN. */
+    public double meanBatchModelMillis() {
+        return modelBatches > 0 ? modelSeconds / modelBatches * 1e3 : Double.NaN;
+    }
+
+    /** Useful tokens over computed tokens, or NaN. */
+    public double usefulFraction() {
+        return tokensComputed > 0 ? tokensUseful / tokensComputed : Double.NaN;
+    }
+}

@@ -1,0 +1,156 @@
+package miniserve.lab;
+
+import miniserve.loadtest.HistogramLogs;
+import miniserve.loadtest.LoadGenerator;
+import miniserve.loadtest.LoadTestResult;
+import miniserve.loadtest.LoadTestSpec;
+import miniserve.loadtest.Workload;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the sweep: for each configuration a fresh server process, a health wait, a warm-up, then
+ * the measured repetitions (each bracketed by two {@code /metrics} scrapes), then the server is
+ * stopped. Per-run summaries and histogram logs go to {@code runs/}, server output to {@code logs/}.
+ */
+public final class LabRunner {
+
+    private static final Duration QUEUE_SAMPLE_INTERVAL = Duration.ofMillis(250);
+
+    private final LabSettings settings;
+    private final ServerLauncher launcher;
+    private final PrintWriter console;
+    private final boolean interactive;
+
+    public LabRunner(LabSettings settings, ServerLauncher launcher, PrintWriter console, boolean interactive) {
+        this.settings = settings;
+        this.launcher = launcher;
+        this.console = console;
+        this.interactive = interactive;
+    }
+
+    /** Runs every configuration and returns the results; writes nothing but per-run files and logs. */
+    public SweepResult run(Workload workload) throws InterruptedException {
+        Path out = settings.out();
+        Instant started = Instant.now();
+        // captured before anything is written, so the experiment's own files do not count as changes
+        Map<String, Object> git = Manifest.git(Path.of("").toAbsolutePath());
+        Map<String, Object> environment = Manifest.environment();
+        Map<String, Object> model = Manifest.model(settings.weights());
+        Map<String, Object> workloadInfo = new LinkedHashMap<>();
+        workloadInfo.put("file", workload.file() == null ? null : workload.file().toString());
+        workloadInfo.put("sha256", workload.file() == null ? null : Manifest.sha256(workload.file()));
+        workloadInfo.put("sentences", workload.size());
+        workloadInfo.put("max_words", workload.maxWords());
+        workloadInfo.put("skipped_longer", workload.skipped());
+        workloadInfo.put("seed", settings.seed());
+        WorkloadTokens tokens = WorkloadTokens.measure(workload, settings.weights(), settings.maxTokens());
+        workloadInfo.put("tokens_per_sentence", tokens == null ? "no tokenizer in " + settings.weights() : tokens.toMap());
+        workloadInfo.put("draw", "the same " + settings.total() + " requests in every run: the file's sentences in a seeded order, learner ids seeded");
+
+        long perConfig = settings.warmup() + (long) settings.repetitions() * settings.total();
+        List<ConfigSummary> summaries = new ArrayList<>();
+        List<Map<String, Object>> timings = new ArrayList<>();
+        int n = settings.configs().size();
+        double equalLoadRate = Double.NaN; // set by the baseline, which runs first
+        long done = 0;                     // progress units (requests) finished
+        try (ProgressBar bar = new ProgressBar(console, interactive, perConfig * n);
+             LoadGenerator generator = new LoadGenerator()) {
+            for (int i = 0; i < n; i++) {
+                ServerConfig config = settings.configs().get(i);
+                String where = "config " + (i + 1) + "/" + n + " " + config.label();
+                Map<String, Object> timing = new LinkedHashMap<>();
+                timing.put("config", config.label());
+                bar.stage(where + ": starting server");
+                long t0 = System.nanoTime();
+                try (ServerProcess server = ServerProcess.start(launcher.command(config),
+                        out.resolve("logs").resolve(config.label() + ".log"), settings.startTimeout())) {
+                    timing.put("server_start_s", seconds(t0));
+                    long t1 = System.nanoTime();
+                    server.awaitHealthy(settings.startTimeout());
+                    timing.put("health_wait_s", seconds(t1));
+                    LoadTestSpec spec = LoadTestSpec.closedLoop(server.baseUri(), settings.concurrency(), settings.total())
+                            .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
+
+                    bar.stage(where + ": warm-up");
+                    LoadTestResult.WarmupSummary warm = settings.warmup() == 0 ? LoadTestResult.WarmupSummary.NONE
+                            : generator.warmUp(spec.withWarmup(settings.warmup()), workload);
+                    timing.put("warmup_s", round3(warm.seconds()));
+                    bar.completeTo(done += settings.warmup());
+
+                    List<RunResult> runs = new ArrayList<>();
+                    List<Double> runSeconds = new ArrayList<>();
+                    for (int rep = 1; rep <= settings.repetitions(); rep++) {
+                        bar.stage(where + ": run " + rep + "/" + settings.repetitions());
+                        RunResult run = measure(server, generator, spec, workload, config, rep, bar, config.label() + "-r" + rep);
+                        runs.add(run);
+                        runSeconds.add(round3(run.wallSeconds()));
+                        bar.completeTo(done += settings.total());
+                    }
+                    timing.put("run_wall_s", runSeconds);
+
+                    if (config.unbatched() && settings.equalLoadFraction() > 0) {
+                        equalLoadRate = settings.equalLoadFraction() * new ConfigSummary(config, runs).throughput();
+                        long expected = Math.round(equalLoadRate * settings.equalLoadDuration().toNanos() / 1e9);
+                        bar.addUnits(expected * (n - i));
+                    }
+                    RunResult equalLoad = null;
+                    if (settings.equalLoadFraction() > 0 && equalLoadRate > 0) {
+                        bar.stage(where + String.format(Locale.ROOT, ": equal load, %.1f req/s open loop", equalLoadRate));
+                        LoadTestSpec open = LoadTestSpec.openLoop(server.baseUri(), equalLoadRate, settings.equalLoadDuration())
+                                .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
+                        equalLoad = measure(server, generator, open, workload, config, 1, bar, config.label() + "-equal-load");
+                        timing.put("equal_load_wall_s", round3(equalLoad.wallSeconds()));
+                        bar.completeTo(done += equalLoad.planned());
+                    }
+                    summaries.add(new ConfigSummary(config, runs, warm.requests(), warm.ok(), equalLoad));
+                }
+                timing.put("total_s", seconds(t0));
+                timings.add(timing);
+            }
+        }
+        return new SweepResult(settings, summaries, started, Instant.now(), environment, git, model, workloadInfo, timings);
+    }
+
+    /** One measured run between two /metrics scrapes, with the queue sampled; its files go to runs/. */
+    private RunResult measure(ServerProcess server, LoadGenerator generator, LoadTestSpec spec, Workload workload,
+                              ServerConfig config, int rep, ProgressBar bar, String name) throws InterruptedException {
+        MetricsSnapshot before = server.metrics();
+        LoadTestResult result;
+        double peakQueue;
+        try (QueueDepthSampler sampler = new QueueDepthSampler(server, QUEUE_SAMPLE_INTERVAL)) {
+            result = generator.run(spec, workload, (d, planned) -> bar.stageProgress(d));
+            peakQueue = sampler.peak();
+        }
+        MetricsSnapshot after = server.metrics();
+        RunResult run = RunResult.of(config, rep, result, BatchStats.between(before, after), peakQueue);
+        result.writeSummary(settings.out().resolve("runs").resolve(name + ".json"));
+        HistogramLogs.write(settings.out().resolve("runs").resolve(name + ".hlog"), result);
+        bar.println(describe(run) + (result.firstProblem() == null ? "" : "  first problem: " + result.firstProblem()));
+        return run;
+    }
+
+    private static double seconds(long fromNanos) {
+        return round3((System.nanoTime() - fromNanos) / 1e9);
+    }
+
+    private static double round3(double seconds) {
+        return Math.round(seconds * 1e3) / 1e3;
+    }
+
+    static String describe(RunResult r) {
+        String batch = Double.isNaN(r.batch().meanBatchSize()) ? "" : String.format(Locale.ROOT, ", mean batch %.2f", r.batch().meanBatchSize());
+        String what = r.openLoop() ? String.format(Locale.ROOT, "equal load %.1f req/s", r.offeredRate()) : "run " + r.repetition();
+        return String.format(Locale.ROOT, "%-10s %s: %d/%d answered 200, %.2f req/s, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%s",
+                r.config().label(), what, r.ok(), r.planned(), r.throughput(),
+                r.latencyMillis(50), r.latencyMillis(95), r.latencyMillis(99), batch);
+    }
+}

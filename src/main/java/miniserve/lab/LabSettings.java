@@ -1,0 +1,56 @@
+package miniserve.lab;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a sweep is run with; recorded in the manifest.
+ *
+ * @param maxTokens      fixed generation length passed to every server ({@code --max-tokens})
+ * @param stopRule       {@code fixed} (every row generates maxTokens; the lab's rule) or {@code all-ended}
+ * @param threads        compute threads of each server ({@code --threads})
+ * @param warmup         requests sent to each fresh server before its measured runs
+ * @param serverJavaOptions extra JVM options for the server processes
+ * @param equalLoadFraction after its closed-loop runs, each configuration also gets an open-loop run at this
+ *                          fraction of the baseline's throughput (0 = none), to compare latency at equal load
+ * @param equalLoadDuration how long that open-loop run offers requests
+ */
+public record LabSettings(List<ServerConfig> configs, int repetitions, int concurrency, int total, int warmup,
+                          int maxTokens, String stopRule, int threads, Path weights, Path workloadFile, int maxWords,
+                          long seed, Duration requestTimeout, Duration startTimeout, boolean quick, Path out,
+                          List<String> serverJavaOptions, double equalLoadFraction, Duration equalLoadDuration) {
+
+    public LabSettings {
+        if (configs.isEmpty()) throw new IllegalArgumentException("no configuration to run");
+        if (repetitions < 1) throw new IllegalArgumentException("--repetitions must be >= 1, got " + repetitions);
+        if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be >= 1, got " + concurrency);
+        if (total < 1) throw new IllegalArgumentException("--total must be >= 1, got " + total);
+        if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+        if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be >= 1, got " + maxTokens);
+        if (!stopRule.equals("fixed") && !stopRule.equals("all-ended"))
+            throw new IllegalArgumentException("--stop-rule must be 'fixed' or 'all-ended', got '" + stopRule + "'");
+        if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        if (!(equalLoadFraction >= 0 && equalLoadFraction <= 1))
+            throw new IllegalArgumentException("--equal-load must be a fraction in 0..1 (0 = off), got " + equalLoadFraction);
+        if (equalLoadFraction > 0 && !(equalLoadDuration.toMillis() > 0))
+            throw new IllegalArgumentException("--equal-load-duration must be positive");
+        // the baseline runs first: its throughput sets the equal load of the others
+        List<ServerConfig> ordered = new ArrayList<>(configs.stream().filter(ServerConfig::unbatched).toList());
+        ordered.addAll(configs.stream().filter(c -> !c.unbatched()).toList());
+        configs = List.copyOf(ordered);
+        serverJavaOptions = List.copyOf(serverJavaOptions);
+    }
+
+    /** The same settings without the equal-load runs. */
+    public LabSettings withoutEqualLoad() {
+        return new LabSettings(configs, repetitions, concurrency, total, warmup, maxTokens, stopRule, threads, weights,
+                workloadFile, maxWords, seed, requestTimeout, startTimeout, quick, out, serverJavaOptions, 0, Duration.ZERO);
+    }
+
+    /** Measured requests over the whole sweep. */
+    public long measuredRequests() {
+        return (long) configs.size() * repetitions * total;
+    }
+}

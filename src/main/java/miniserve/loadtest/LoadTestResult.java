@@ -1,0 +1,236 @@
+package miniserve.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The measured part of one load test (warm-up excluded) and every figure derived from it.
+ *
+ * <p>Latency figures come from an HdrHistogram of nanoseconds. It holds every request that got an
+ * answer, whatever its status, and every request that timed out (at the time it was abandoned, a lower
+ * bound of its real latency), so a server that stalls shows in the tail instead of vanishing from it.
+ * Transport errors (no answer at all) are counted apart. Throughput counts only 200 answers, so a
+ * server that fails fast cannot look fast.
+ */
+public final class LoadTestResult {
+
+    /** Values up to an hour keep three significant digits. */
+    public static final long HIGHEST_TRACKABLE_NANOS = 3_600_000_000_000L;
+    public static final int SIGNIFICANT_DIGITS = 3;
+
+    private final LoadTestSpec spec;
+    private final String workload;
+    private final int planned;
+    private final List<RequestRecord> records;   // sent requests, in index order
+    private final long startNanos;
+    private final long startEpochMillis;
+    private final long wallNanos;
+    private final WarmupSummary warmup;
+
+    private final Histogram latency = newHistogram();
+    private final Histogram service = newHistogram();
+    private final Map<Integer, Long> statusCounts = new TreeMap<>();
+    private long responses, ok, timeouts, errors;
+    private String firstProblem;
+
+    /** How the warm-up went (its requests are not in any figure, but failures there are worth knowing). */
+    public record WarmupSummary(int requests, int ok, double seconds) {
+        public static final WarmupSummary NONE = new WarmupSummary(0, 0, 0);
+    }
+
+    /**
+     * @param planned     how many requests the run meant to send
+     * @param records     the requests actually sent (null entries are ignored)
+     * @param startNanos  {@link System#nanoTime()} at the start of the measured phase
+     * @param endNanos    {@link System#nanoTime()} when the last request finished
+     */
+    public LoadTestResult(LoadTestSpec spec, String workload, int planned, List<RequestRecord> records,
+                          long startNanos, long startEpochMillis, long endNanos, WarmupSummary warmup) {
+        this.spec = spec;
+        this.workload = workload;
+        this.planned = planned;
+        List<RequestRecord> sent = new ArrayList<>();
+        for (RequestRecord r : records) if (r != null) sent.add(r);
+        this.records = Collections.unmodifiableList(sent);
+        this.startNanos = startNanos;
+        this.startEpochMillis = startEpochMillis;
+        this.wallNanos = Math.max(0, endNanos - startNanos);
+        this.warmup = warmup;
+        for (RequestRecord r : this.records) {
+            switch (r.outcome()) {
+                case RESPONSE -> {
+                    responses++;
+                    statusCounts.merge(r.status(), 1L, Long::sum);
+                    if (r.status() == 200) ok++;
+                    else if (firstProblem == null) firstProblem = "HTTP " + r.status() + ": " + r.detail();
+                }
+                case TIMEOUT -> {
+                    timeouts++;
+                    if (firstProblem == null) firstProblem = "timeout: " + r.detail();
+                }
+                case ERROR -> {
+                    errors++;
+                    if (firstProblem == null) firstProblem = "error: " + r.detail();
+                }
+            }
+            if (r.outcome() != RequestRecord.Outcome.ERROR) {
+                latency.recordValue(clamp(r.latencyNanos()));
+                service.recordValue(clamp(r.serviceNanos()));
+            }
+        }
+    }
+
+    public static Histogram newHistogram() {
+        return new Histogram(HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
+    }
+
+    private static long clamp(long nanos) {
+        return Math.min(Math.max(nanos, 0), HIGHEST_TRACKABLE_NANOS);
+    }
+
+    public LoadTestSpec spec() { return spec; }
+    public String workload() { return workload; }
+    public List<RequestRecord> records() { return records; }
+    public WarmupSummary warmup() { return warmup; }
+    public long startNanos() { return startNanos; }
+    public long startEpochMillis() { return startEpochMillis; }
+
+    /** Requests the run meant to send. */
+    public int planned() { return planned; }
+    /** Requests sent (planned minus those the run-time limit stopped). */
+    public int sent() { return records.size(); }
+    public int notSent() { return planned - records.size(); }
+    /** Answers of any status. */
+    public long responses() { return responses; }
+    /** Answers with status 200. */
+    public long ok() { return ok; }
+    /** Answers with a status other than 200. */
+    public long non200() { return responses - ok; }
+    public long timeouts() { return timeouts; }
+    public long errors() { return errors; }
+    /** Count per HTTP status of the answers. */
+    public Map<Integer, Long> statusCounts() { return Collections.unmodifiableMap(statusCounts); }
+    /** The first non-200 answer, timeout or error, or null if there was none. */
+    public String firstProblem() { return firstProblem; }
+    /** True when every planned request was sent and answered 200. */
+    public boolean allOk() { return ok == planned; }
+
+    /** From the start of the measured phase to the end of its last request. */
+    public double wallSeconds() { return wallNanos / 1e9; }
+
+    /** 200 answers per second of wall time. */
+    public double throughput() {
+        return wallNanos == 0 ? 0 : ok / (wallNanos / 1e9);
+    }
+
+    /** Answers of any status per second of wall time. */
+    public double responseRate() {
+        return wallNanos == 0 ? 0 : responses / (wallNanos / 1e9);
+    }
+
+    /** Latency from each request's intended start (a copy). */
+    public Histogram latencyHistogram() { return latency.copy(); }
+
+    /** Time from actually sending to the answer (a copy). Equal to latency in a closed loop. */
+    public Histogram serviceHistogram() { return service.copy(); }
+
+    /** Latency at a percentile (0..100) in milliseconds, or NaN with no latency recorded. */
+    public double latencyMillis(double percentile) {
+        return percentileMillis(latency, percentile);
+    }
+
+    public static double percentileMillis(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    /** The JSON summary: every figure of the run. */
+    public Map<String, Object> summary() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", spec.target().toString());
+        m.put("loop", spec.loop().name().toLowerCase());
+        if (spec.loop() == LoadTestSpec.Loop.CLOSED) {
+            m.put("concurrency", spec.concurrency());
+            m.put("total", spec.total());
+        } else {
+            m.put("rate_per_s", spec.ratePerSecond());
+            m.put("duration_s", spec.duration().toNanos() / 1e9);
+            m.put("max_in_flight", spec.maxInFlight());
+        }
+        m.put("warmup_requests", warmup.requests());
+        m.put("warmup_ok", warmup.ok());
+        m.put("request_timeout_ms", spec.requestTimeout().toMillis());
+        m.put("workload", workload);
+        m.put("seed", spec.seed());
+        m.put("planned", planned);
+        m.put("sent", sent());
+        m.put("not_sent", notSent());
+        m.put("responses", responses);
+        m.put("ok", ok);
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        statusCounts.forEach((k, v) -> byStatus.put(Integer.toString(k), v));
+        m.put("status_counts", byStatus);
+        m.put("timeouts", timeouts);
+        m.put("errors", errors);
+        m.put("first_problem", firstProblem);
+        m.put("wall_time_s", wallSeconds());
+        m.put("throughput_rps", throughput());
+        m.put("response_rate_rps", responseRate());
+        m.put("latency_ms", latencyFigures(latency));
+        if (spec.loop() == LoadTestSpec.Loop.OPEN) m.put("service_time_ms", latencyFigures(service));
+        return m;
+    }
+
+    /** Writes {@link #summary()} as pretty-printed JSON. */
+    public void writeSummary(Path file) {
+        try {
+            if (file.getParent() != null) Files.createDirectories(file.getParent());
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), summary());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** A few lines for a person. */
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("requests  %d planned, %d sent, %d answered 200, %d other status, %d timeouts, %d errors%n",
+                planned, sent(), ok, non200(), timeouts, errors));
+        if (!statusCounts.isEmpty()) b.append("statuses  ").append(statusCounts).append(System.lineSeparator());
+        b.append(String.format("time      %.2f s wall, throughput %.2f req/s (200 only)%n", wallSeconds(), throughput()));
+        b.append(String.format("latency   p50 %s  p95 %s  p99 %s  max %s%n", ms(latencyMillis(50)), ms(latencyMillis(95)),
+                ms(latencyMillis(99)), ms(latency.getTotalCount() == 0 ? Double.NaN : latency.getMaxValue() / 1e6)));
+        if (firstProblem != null) b.append("first problem  ").append(firstProblem).append(System.lineSeparator());
+        return b.toString();
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.1f ms", v);
+    }
+
+    public static Map<String, Object> latencyFigures(Histogram h) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("count", h.getTotalCount());
+        boolean empty = h.getTotalCount() == 0; // JSON has no NaN: no latency is written as null
+        l.put("p50", empty ? null : percentileMillis(h, 50));
+        l.put("p90", empty ? null : percentileMillis(h, 90));
+        l.put("p95", empty ? null : percentileMillis(h, 95));
+        l.put("p99", empty ? null : percentileMillis(h, 99));
+        l.put("p999", empty ? null : percentileMillis(h, 99.9));
+        l.put("max", empty ? null : h.getMaxValue() / 1e6);
+        l.put("mean", empty ? null : h.getMean() / 1e6);
+        l.put("min", empty ? null : h.getMinValue() / 1e6);
+        return l;
+    }
+}

@@ -1,0 +1,126 @@
+package miniserve.lab;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static miniserve.lab.Acceptance.Verdict.FAIL;
+import static miniserve.lab.Acceptance.Verdict.NOT_EVALUATED;
+import static miniserve.lab.Acceptance.Verdict.PASS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AcceptanceTest {
+
+    private static List<Acceptance.Verdict> verdicts(List<ConfigSummary> configs) {
+        return Acceptance.evaluate(configs, 50).stream().map(Acceptance.Check::verdict).toList();
+    }
+
+    private static List<ConfigSummary> replace(List<ConfigSummary> sweep, ConfigSummary replacement) {
+        List<ConfigSummary> out = new ArrayList<>();
+        for (ConfigSummary c : sweep) out.add(c.config().equals(replacement.config()) ? replacement : c);
+        return out;
+    }
+
+    @Test
+    void aSweepThatBehavesAsTheLabExpectsPassesEveryCheck() {
+        List<Acceptance.Check> checks = Acceptance.evaluate(Synthetic.goodSweep(), 50);
+        assertThat(checks).extracting(Acceptance.Check::label).containsExactly("1", "2", "2b", "3", "4", "S");
+        assertThat(checks).extracting(Acceptance.Check::verdict).containsExactly(PASS, PASS, NOT_EVALUATED, PASS, PASS, PASS);
+        assertThat(checks.get(0).finding()).contains("lowest ratio 2.70x").contains("at max_batch=8 3.30x").contains("reached");
+        assertThat(checks.get(3).finding()).contains("saturates at max_batch=8").contains("+7.6%");
+        assertThat(checks.get(4).finding()).isEqualTo("10500 of 10500 measured requests answered 200");
+        assertThat(checks.get(5).finding()).startsWith("throughput -2.0%");
+    }
+
+    @Test
+    void tooLittleGainAtMaxBatchFourFailsTheFirstCheck() {
+        List<ConfigSummary> sweep = replace(Synthetic.goodSweep(), Synthetic.config(ServerConfig.batched(4, 10), 14.9, 6500, 3.9));
+        Acceptance.Check first = Acceptance.evaluate(sweep, 50).get(0);
+        assertThat(first.verdict()).isEqualTo(FAIL);
+        assertThat(first.finding()).contains("lowest ratio 1.49x");
+        assertThat(first.table()).anyMatch(row -> row.contains("max_batch=4") && row.endsWith("FAIL |"));
+    }
+
+    @Test
+    void aBatchedConfigurationFasterInTheTailFailsTheSecondCheckWithLittlesLawExplained() {
+        List<ConfigSummary> sweep = replace(Synthetic.goodSweep(), Synthetic.config(ServerConfig.batched(8, 20), 33, 4000, 7.6));
+        Acceptance.Check second = Acceptance.evaluate(sweep, 50).get(1);
+        assertThat(second.verdict()).isEqualTo(FAIL);
+        assertThat(second.note()).contains("Little's law").contains("check 2b");
+        // clients / throughput, in ms, is in the table: 50 / 33 req/s = 1515.15 ms
+        assertThat(second.table()).anyMatch(row -> row.startsWith("| max_batch=8, max_wait_ms=20 |") && row.contains("| 1515.2 |"));
+        assertThat(Acceptance.evaluate(Synthetic.goodSweep(), 50).get(1).note()).isEmpty();
+    }
+
+    @Test
+    void theEqualLoadCheckComparesTheOpenLoopRuns() {
+        List<ConfigSummary> sweep = new ArrayList<>();
+        double[] p95 = {100, 90, 150, 260, 400, 700, 1500};
+        for (int i = 0; i < 7; i++) sweep.add(Synthetic.withEqualLoad(Synthetic.goodSweep().get(i), 5, p95[i]));
+        Acceptance.Check eq = Acceptance.evaluate(sweep, 50).get(2);
+        assertThat(eq.label()).isEqualTo("2b");
+        assertThat(eq.verdict()).isEqualTo(PASS);
+        assertThat(eq.finding()).startsWith("4 of 4 configurations").contains("at 5.00 req/s");
+
+        sweep.set(3, Synthetic.withEqualLoad(Synthetic.goodSweep().get(3), 5, 95)); // max_batch=4 faster than the baseline
+        assertThat(Acceptance.evaluate(sweep, 50).get(2).verdict()).isEqualTo(FAIL);
+    }
+
+    @Test
+    void throughputStillGrowingAtTheLargestBatchFailsSaturation() {
+        List<ConfigSummary> sweep = List.of(
+                Synthetic.config(ServerConfig.baseline(), 10, 5000, 1),
+                Synthetic.config(ServerConfig.batched(1, 0), 10, 5000, 1),
+                Synthetic.config(ServerConfig.batched(2, 10), 20, 5500, 2),
+                Synthetic.config(ServerConfig.batched(4, 10), 40, 6000, 4),
+                Synthetic.config(ServerConfig.batched(8, 20), 80, 7000, 8));
+        Acceptance.Check sat = Acceptance.evaluate(sweep, 50).get(3);
+        assertThat(sat.verdict()).isEqualTo(FAIL);
+        assertThat(sat.finding()).contains("still grows");
+    }
+
+    @Test
+    void anyFailedRequestFailsTheFourthCheck() {
+        ServerConfig b16 = ServerConfig.batched(16, 20);
+        ConfigSummary withFailures = new ConfigSummary(b16, List.of(
+                Synthetic.run(b16, 1, 35, 4000, 9000, 500, 0, 14),
+                Synthetic.run(b16, 2, 35, 4000, 9000, 500, 3, 14),
+                Synthetic.run(b16, 3, 35, 4000, 9000, 500, 0, 14)), 100, 100);
+        Acceptance.Check all = Acceptance.evaluate(replace(Synthetic.goodSweep(), withFailures), 50).get(4);
+        assertThat(all.verdict()).isEqualTo(FAIL);
+        assertThat(all.finding()).startsWith("10497 of 10500");
+    }
+
+    @Test
+    void maxBatchOneFarFromTheBaselineFailsTheStretchCheck() {
+        List<ConfigSummary> sweep = replace(Synthetic.goodSweep(), Synthetic.config(ServerConfig.batched(1, 0), 7, 7000, 1));
+        Acceptance.Check stretch = Acceptance.evaluate(sweep, 50).get(5);
+        assertThat(stretch.verdict()).isEqualTo(FAIL);
+        assertThat(stretch.finding()).startsWith("throughput -30.0%").contains("tolerance 10%");
+    }
+
+    @Test
+    void withoutABaselineTheComparisonsAreNotEvaluatedRatherThanPassed() {
+        List<ConfigSummary> noBaseline = Synthetic.goodSweep().stream().filter(c -> !c.config().unbatched()).toList();
+        assertThat(verdicts(noBaseline)).containsExactly(NOT_EVALUATED, NOT_EVALUATED, NOT_EVALUATED, PASS, PASS, NOT_EVALUATED);
+    }
+
+    @Test
+    void theMarkdownStatesEveryVerdictWithItsNumbers() {
+        List<ConfigSummary> sweep = Synthetic.goodSweep();
+        String md = Acceptance.markdown(Acceptance.evaluate(sweep, 50), sweep, "context line");
+        assertThat(md).startsWith("# Lab 02 acceptance").contains("context line")
+                .contains("| 1 | Throughput at max_batch >= 4 is at least 1.50x the baseline | **PASS** |")
+                .contains("| S | Stretch: max_batch=1 behaves like the unbatched baseline | **PASS** |")
+                .contains("| max_batch=8, max_wait_ms=20 | 33.00 | 3.30 | PASS |")
+                .contains("## Stretch: how full the batches were");
+    }
+
+    @Test
+    void medianIsTheMiddleValueOrTheMeanOfTheTwoMiddleOnes() {
+        assertThat(ConfigSummary.median(new double[]{3, 1, 2})).isEqualTo(2);
+        assertThat(ConfigSummary.median(new double[]{4, 1, 3, 2})).isEqualTo(2.5);
+        assertThat(ConfigSummary.median(new double[]{})).isNaN();
+    }
+}
