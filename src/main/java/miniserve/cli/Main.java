@@ -6,7 +6,11 @@ import picocli.CommandLine.Command;
 /** The one entry point: {@code ./miniserve <subcommand>}. */
 @Command(name = "miniserve", mixinStandardHelpOptions = true, version = "miniserve 0.1.0",
         description = "A grammar tutor served over HTTP by a pure-Java GPT-2, and a lab that measures request batching.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                ModelInfoCommand.class,
+                TokenizerCommand.class,
+        })
 public final class Main implements Runnable {
 
     @Override
@@ -23,7 +27,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            cmd.getErr().println("miniserve " + cmd.getCommandName() + ": " + msg);
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + msg);
             if (System.getenv("MINISERVE_DEBUG") != null) ex.printStackTrace(cmd.getErr());
             return 1;
         });
