@@ -40,15 +40,15 @@ import picocli.CommandLine.Option;
             "Each configuration runs in its own JVM (one JMH fork); the machine should be otherwise idle."})
 public final class BenchMain implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "A quick subset (about two minutes) instead of the full set (about half an hour).")
+    @Option(names = "--quick", description = "A quick subset (a few minutes) instead of the full set (about 40 minutes).")
     boolean quick;
 
     @Option(names = "--openblas", description = "Also measure OpenBLAS SGEMM on the same shapes (bench/openblas_sgemm.py with Debian's python3-numpy) and print the ratio.")
     boolean openblas;
 
     @Option(names = "--suites", split = ",", paramLabel = "SUITE",
-            description = "Which suites to run, comma-separated: matmul, scalar, streamed, lmhead, pool (default: all).")
-    List<String> suites = List.of("matmul", "scalar", "streamed", "lmhead", "pool");
+            description = "Which suites to run, comma-separated: matmul, scalar, streamed, lmhead, pool, forward, decode (default: all).")
+    List<String> suites = List.of("matmul", "scalar", "streamed", "lmhead", "pool", "forward", "decode");
 
     @Option(names = "--threads", split = ",", paramLabel = "N", description = "Pool sizes to measure (default: 1,2).")
     List<Integer> threads = List.of(1, 2);
@@ -62,7 +62,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV.")
     Path csv;
 
-    private static final List<String> SUITE_ORDER = List.of("matmul", "scalar", "streamed", "lmhead", "pool");
+    private static final List<String> SUITE_ORDER = List.of("matmul", "scalar", "streamed", "lmhead", "pool", "forward", "decode");
     private static final Set<String> SUITES = Set.copyOf(SUITE_ORDER);
 
     /** One table row. */
@@ -123,6 +123,13 @@ public final class BenchMain implements Callable<Integer> {
         if (suites.contains("pool")) {
             rows.addAll(run("pool", "PoolBench.handoff", Map.of("threads", split(threadList))));
         }
+        if (suites.contains("forward")) {
+            rows.addAll(run("forward", "ModelBench.forward", Map.of("threads", split(threadList))));
+        }
+        if (suites.contains("decode")) {
+            String[] bs = quick ? new String[] {"1", "8"} : new String[] {"1", "8", "32"};
+            rows.addAll(run("decode", "ModelBench.decodeStep", Map.of("B", bs, "threads", split(threadList))));
+        }
         String loadAfter = loadAverage();
         // Group each suite by shape (in the order listed above), then M, then threads.
         List<String> shapeOrder = List.of(concat(concat(gpt2, tutor), new String[] {"768x50257", "256x8192"}));
@@ -162,6 +169,8 @@ public final class BenchMain implements Callable<Integer> {
                 k = Integer.parseInt(kn[0]);
                 n = Integer.parseInt(kn[1]);
             }
+            if (p.getParam("B") != null) m = Integer.parseInt(p.getParam("B"));
+            if (suite.equals("forward")) m = ModelBench.Forward.B;
             int t = p.getParam("threads") == null ? 1 : Integer.parseInt(p.getParam("threads"));
             rows.add(new Row(suite, m, k, n, t, r.getPrimaryResult().getStatistics()));
         }
@@ -182,6 +191,10 @@ public final class BenchMain implements Callable<Integer> {
                 System.out.println(title(lastSuite));
                 if (lastSuite.equals("pool")) {
                     System.out.println("threads   ns/call  (min–max)");
+                } else if (lastSuite.equals("forward")) {
+                    System.out.printf(Locale.ROOT, "    B     T  thr    ms/forward   GFLOP/s  (min–max)     (%.1f GFLOP per forward)%n", forwardFlops() / 1e9);
+                } else if (lastSuite.equals("decode")) {
+                    System.out.println("    B  thr       ms/step   tokens/s  (min–max)");
                 } else {
                     System.out.println("    M     K      N  thr      µs/call   GFLOP/s  (min–max)     " + (blas.isEmpty() ? "" : "OpenBLAS   ratio"));
                 }
@@ -189,6 +202,17 @@ public final class BenchMain implements Callable<Integer> {
             Statistics s = r.micros();
             if (r.suite().equals("pool")) {
                 System.out.printf(Locale.ROOT, "%7d  %8.0f  (%.0f–%.0f)%n", r.threads(), s.getPercentile(50) * 1e3, s.getMin() * 1e3, s.getMax() * 1e3);
+                continue;
+            }
+            if (r.suite().equals("forward")) {
+                double f = forwardFlops();
+                System.out.printf(Locale.ROOT, "%5d %5d  %3d  %12.1f  %8.1f  (%.1f–%.1f)%n", r.m(), ModelBench.Forward.T, r.threads(),
+                        s.getPercentile(50) / 1e3, f / (s.getPercentile(50) * 1e3), f / (s.getMax() * 1e3), f / (s.getMin() * 1e3));
+                continue;
+            }
+            if (r.suite().equals("decode")) {
+                System.out.printf(Locale.ROOT, "%5d  %3d  %12.2f  %9.1f  (%.1f–%.1f)%n", r.m(), r.threads(), s.getPercentile(50) / 1e3,
+                        r.m() * 1e6 / s.getPercentile(50), r.m() * 1e6 / s.getMax(), r.m() * 1e6 / s.getMin());
                 continue;
             }
             double g = r.gflops(s.getPercentile(50));
@@ -212,6 +236,8 @@ public final class BenchMain implements Callable<Integer> {
             case "streamed" -> "matmul, vector kernel, w read from memory every call (copies cycled past the L3)";
             case "lmhead" -> "LM head  out[M,N] = x[M,K]·w[N,K]ᵀ (matmulTransposedB)";
             case "pool" -> "ComputePool.parallelFor hand-off, near-empty task";
+            case "forward" -> "GPT-2-small forward (random weights), logits at every position; GFLOP = 2·B·T·(12·L·C² + V·C)";
+            case "decode" -> "GPT-2-small decode step (random weights), one token per row, KV cache of 16..127 slots";
             default -> suite;
         };
     }
@@ -271,6 +297,10 @@ public final class BenchMain implements Callable<Integer> {
                         b == null ? "" : String.format(Locale.ROOT, "%.2f", b));
             }
         }
+    }
+
+    private static double forwardFlops() {
+        return ModelBench.forwardFlops(miniserve.model.GptConfig.gpt2Small(), ModelBench.Forward.B * ModelBench.Forward.T);
     }
 
     private static String machine() {
