@@ -160,7 +160,8 @@ public final class Matmul {
 
     private static int narrowPanel(float[] out, float[] x, float[] w, float[] bias, int K, int N,
                                    int m, int left, int n, int k0, int k1, int init) {
-        if (left >= 5) {
+        // 7 or 8 rows go as 4 + 4 rather than 6 + a weak 1- or 2-row tile (batches of 8 are common)
+        if (left >= 5 && left != 7 && left != 8) {
             int rows = Math.min(6, left);
             narrow6x2(out, x, w, bias, K, N, m, rows, n, k0, k1, init);
             return rows;
