@@ -167,8 +167,11 @@ public final class Matmul {
             return rows;
         }
         if (left >= 3) {
-            narrow4x2(out, x, w, bias, K, N, m, left, n, k0, k1, init);
-        } else if (left == 2) {
+            int rows = Math.min(4, left);
+            narrow4x2(out, x, w, bias, K, N, m, rows, n, k0, k1, init);
+            return rows;
+        }
+        if (left == 2) {
             narrow2x2(out, x, w, bias, K, N, m, 2, n, k0, k1, init);
         } else {
             narrow1x2(out, x, w, bias, K, N, m, 1, n, k0, k1, init);
