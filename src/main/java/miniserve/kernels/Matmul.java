@@ -1,5 +1,6 @@
 package miniserve.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -47,8 +48,6 @@ public final class Matmul {
     static final int MC = 512;
     /** Below this many multiply-adds a product runs on the calling thread: the hand-off would cost more than it saves. */
     static final long PARALLEL_MIN_FMAS = 1L << 16;
-
-    private static final int ZERO = 0, BIAS = 1, ACCUMULATE = 2;
 
     /** out[M,N] = x[M,K]·w[K,N] + bias (bias may be null), split over N across the pool. */
     public static void matmul(ComputePool pool, float[] out, float[] x, float[] w, float[] bias, int M, int K, int N) {
@@ -111,29 +110,29 @@ public final class Matmul {
      * ({@code wide}) or the narrower one; package-private so tests can run either family.
      */
     static void matmulColumns(boolean wide, float[] out, float[] x, float[] w, float[] bias, int M, int K, int N, int n0, int n1) {
-        if (K == 0) {
-            for (int m = 0; m < M; m++) {
-                for (int n = n0; n < n1; n++) out[m * N + n] = bias == null ? 0f : bias[n];
-            }
-            return;
+        // Every tile adds to what out holds, so out starts as the bias (or zeros). Tiles that chose
+        // between zero, bias and out at their start made C2 merge vectors from three paths, and the
+        // code it compiled under one regime ran 3x slower under the other (measured: decode after prefill).
+        for (int m = 0; m < M; m++) {
+            if (bias == null) Arrays.fill(out, m * N + n0, m * N + n1, 0f);
+            else System.arraycopy(bias, n0, out, m * N + n0, n1 - n0);
         }
         int kc = M <= SMALL_M ? KC_SMALL_M : KC;
         int panel = (wide ? 3 : 2) * L;
         for (int k0 = 0; k0 < K; k0 += kc) {
             int k1 = Math.min(K, k0 + kc);
-            int init = k0 > 0 ? ACCUMULATE : bias != null ? BIAS : ZERO;
             for (int mb = 0; mb < M; mb += MC) {
                 int me = Math.min(M, mb + MC);
                 int n = n0;
                 for (; n + panel <= n1; n += panel) {
                     for (int m = mb; m < me; ) {
-                        m += wide ? widePanel(out, x, w, bias, K, N, m, me - m, n, k0, k1, init)
-                                  : narrowPanel(out, x, w, bias, K, N, m, me - m, n, k0, k1, init);
+                        m += wide ? widePanel(out, x, w, K, N, m, me - m, n, k0, k1)
+                                  : narrowPanel(out, x, w, K, N, m, me - m, n, k0, k1);
                     }
                 }
                 for (; n < n1; n += L) {
                     for (int m = mb; m < me; ) {
-                        m += columnTile(out, x, w, bias, K, N, m, me - m, n, n1, k0, k1, init);
+                        m += columnTile(out, x, w, K, N, m, me - m, n, n1, k0, k1);
                     }
                 }
             }
@@ -141,53 +140,57 @@ public final class Matmul {
     }
 
     /** Runs the largest 512-bit-family tile that fits the {@code left} remaining rows; returns the rows done. */
-    private static int widePanel(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                                 int m, int left, int n, int k0, int k1, int init) {
+    private static int widePanel(float[] out, float[] x, float[] w, int K, int N,
+                                 int m, int left, int n, int k0, int k1) {
         if (left >= 5) {
             int rows = Math.min(8, left);
-            wide8x3(out, x, w, bias, K, N, m, rows, n, k0, k1, init);
+            wide8x3(out, x, w, K, N, m, rows, n, k0, k1);
             return rows;
         }
         if (left >= 3) {
-            wide4x3(out, x, w, bias, K, N, m, left, n, k0, k1, init);
+            wide4x3(out, x, w, K, N, m, left, n, k0, k1);
         } else if (left == 2) {
-            wide2x3(out, x, w, bias, K, N, m, 2, n, k0, k1, init);
+            wide2x3(out, x, w, K, N, m, 2, n, k0, k1);
         } else {
-            wide1x3(out, x, w, bias, K, N, m, 1, n, k0, k1, init);
+            wide1x3(out, x, w, K, N, m, 1, n, k0, k1);
         }
         return left;
     }
 
-    private static int narrowPanel(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                                   int m, int left, int n, int k0, int k1, int init) {
-        if (left >= 5) {
+    private static int narrowPanel(float[] out, float[] x, float[] w, int K, int N,
+                                   int m, int left, int n, int k0, int k1) {
+        // 7 or 8 rows go as 4 + 4 rather than 6 + a weak 1- or 2-row tile (batches of 8 are common)
+        if (left >= 5 && left != 7 && left != 8) {
             int rows = Math.min(6, left);
-            narrow6x2(out, x, w, bias, K, N, m, rows, n, k0, k1, init);
+            narrow6x2(out, x, w, K, N, m, rows, n, k0, k1);
             return rows;
         }
         if (left >= 3) {
-            narrow4x2(out, x, w, bias, K, N, m, left, n, k0, k1, init);
-        } else if (left == 2) {
-            narrow2x2(out, x, w, bias, K, N, m, 2, n, k0, k1, init);
+            int rows = Math.min(4, left);
+            narrow4x2(out, x, w, K, N, m, rows, n, k0, k1);
+            return rows;
+        }
+        if (left == 2) {
+            narrow2x2(out, x, w, K, N, m, 2, n, k0, k1);
         } else {
-            narrow1x2(out, x, w, bias, K, N, m, 1, n, k0, k1, init);
+            narrow1x2(out, x, w, K, N, m, 1, n, k0, k1);
         }
         return left;
     }
 
-    private static int columnTile(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                                  int m, int left, int n, int nEnd, int k0, int k1, int init) {
+    private static int columnTile(float[] out, float[] x, float[] w, int K, int N,
+                                  int m, int left, int n, int nEnd, int k0, int k1) {
         if (left >= 5) {
             int rows = Math.min(8, left);
-            column8(out, x, w, bias, K, N, m, rows, n, nEnd, k0, k1, init);
+            column8(out, x, w, K, N, m, rows, n, nEnd, k0, k1);
             return rows;
         }
         if (left >= 3) {
-            column4(out, x, w, bias, K, N, m, left, n, nEnd, k0, k1, init);
+            column4(out, x, w, K, N, m, left, n, nEnd, k0, k1);
         } else if (left == 2) {
-            column2(out, x, w, bias, K, N, m, 2, n, nEnd, k0, k1, init);
+            column2(out, x, w, K, N, m, 2, n, nEnd, k0, k1);
         } else {
-            column1(out, x, w, bias, K, N, m, 1, n, nEnd, k0, k1, init);
+            column1(out, x, w, K, N, m, 1, n, nEnd, k0, k1);
         }
         return left;
     }
@@ -216,30 +219,13 @@ public final class Matmul {
         }
     }
 
-    /** A tile's starting accumulator: zero, the bias, or what an earlier k block left in out. */
-    private static FloatVector start(int init, float[] out, int o, float[] bias, int n) {
-        return switch (init) {
-            case ACCUMULATE -> FloatVector.fromArray(F, out, o);
-            case BIAS -> FloatVector.fromArray(F, bias, n);
-            default -> FloatVector.zero(F);
-        };
-    }
-
-    private static FloatVector start(int init, float[] out, int o, float[] bias, int n, VectorMask<Float> mask) {
-        return switch (init) {
-            case ACCUMULATE -> FloatVector.fromArray(F, out, o, mask);
-            case BIAS -> FloatVector.fromArray(F, bias, n, mask);
-            default -> FloatVector.zero(F);
-        };
-    }
-
     // The tiles below are unrolled by hand: C2 keeps vector locals in registers, not arrays of vectors.
 
     // ---- broadcast tiles of the 512-bit family (32 vector registers: 24 accumulators + 3 weights + 1 broadcast)
 
     /** Adds an 8-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 8), columns n .. n+3·L-1. */
-    private static void wide8x3(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                               int m, int rows, int n, int k0, int k1, int init) {
+    private static void wide8x3(float[] out, float[] x, float[] w, int K, int N,
+                               int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
         int r4 = m + Math.min(4, last), r5 = m + Math.min(5, last), r6 = m + Math.min(6, last), r7 = m + Math.min(7, last);
@@ -251,14 +237,14 @@ public final class Matmul {
         int x5 = r5 * K, o5 = r5 * N + n;
         int x6 = r6 * K, o6 = r6 * N + n;
         int x7 = r7 * K, o7 = r7 * N + n;
-        FloatVector c00 = start(init, out, o0, bias, n), c01 = start(init, out, o0 + L, bias, n + L), c02 = start(init, out, o0 + 2 * L, bias, n + 2 * L);
-        FloatVector c10 = start(init, out, o1, bias, n), c11 = start(init, out, o1 + L, bias, n + L), c12 = start(init, out, o1 + 2 * L, bias, n + 2 * L);
-        FloatVector c20 = start(init, out, o2, bias, n), c21 = start(init, out, o2 + L, bias, n + L), c22 = start(init, out, o2 + 2 * L, bias, n + 2 * L);
-        FloatVector c30 = start(init, out, o3, bias, n), c31 = start(init, out, o3 + L, bias, n + L), c32 = start(init, out, o3 + 2 * L, bias, n + 2 * L);
-        FloatVector c40 = start(init, out, o4, bias, n), c41 = start(init, out, o4 + L, bias, n + L), c42 = start(init, out, o4 + 2 * L, bias, n + 2 * L);
-        FloatVector c50 = start(init, out, o5, bias, n), c51 = start(init, out, o5 + L, bias, n + L), c52 = start(init, out, o5 + 2 * L, bias, n + 2 * L);
-        FloatVector c60 = start(init, out, o6, bias, n), c61 = start(init, out, o6 + L, bias, n + L), c62 = start(init, out, o6 + 2 * L, bias, n + 2 * L);
-        FloatVector c70 = start(init, out, o7, bias, n), c71 = start(init, out, o7 + L, bias, n + L), c72 = start(init, out, o7 + 2 * L, bias, n + 2 * L);
+        FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L), c02 = FloatVector.fromArray(F, out, o0 + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(F, out, o1), c11 = FloatVector.fromArray(F, out, o1 + L), c12 = FloatVector.fromArray(F, out, o1 + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(F, out, o2), c21 = FloatVector.fromArray(F, out, o2 + L), c22 = FloatVector.fromArray(F, out, o2 + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(F, out, o3), c31 = FloatVector.fromArray(F, out, o3 + L), c32 = FloatVector.fromArray(F, out, o3 + 2 * L);
+        FloatVector c40 = FloatVector.fromArray(F, out, o4), c41 = FloatVector.fromArray(F, out, o4 + L), c42 = FloatVector.fromArray(F, out, o4 + 2 * L);
+        FloatVector c50 = FloatVector.fromArray(F, out, o5), c51 = FloatVector.fromArray(F, out, o5 + L), c52 = FloatVector.fromArray(F, out, o5 + 2 * L);
+        FloatVector c60 = FloatVector.fromArray(F, out, o6), c61 = FloatVector.fromArray(F, out, o6 + L), c62 = FloatVector.fromArray(F, out, o6 + 2 * L);
+        FloatVector c70 = FloatVector.fromArray(F, out, o7), c71 = FloatVector.fromArray(F, out, o7 + L), c72 = FloatVector.fromArray(F, out, o7 + 2 * L);
         for (int k = k0; k < k1; k++) {
             int wk = k * N + n;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L), w2 = FloatVector.fromArray(F, w, wk + 2 * L);
@@ -282,19 +268,19 @@ public final class Matmul {
         c70.intoArray(out, o7); c71.intoArray(out, o7 + L); c72.intoArray(out, o7 + 2 * L);
     }
 
-    /** Adds an 4-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 4), columns n .. n+3·L-1. */
-    private static void wide4x3(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                               int m, int rows, int n, int k0, int k1, int init) {
+    /** Adds a 4-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 4), columns n .. n+3·L-1. */
+    private static void wide4x3(float[] out, float[] x, float[] w, int K, int N,
+                               int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
         int x0 = r0 * K, o0 = r0 * N + n;
         int x1 = r1 * K, o1 = r1 * N + n;
         int x2 = r2 * K, o2 = r2 * N + n;
         int x3 = r3 * K, o3 = r3 * N + n;
-        FloatVector c00 = start(init, out, o0, bias, n), c01 = start(init, out, o0 + L, bias, n + L), c02 = start(init, out, o0 + 2 * L, bias, n + 2 * L);
-        FloatVector c10 = start(init, out, o1, bias, n), c11 = start(init, out, o1 + L, bias, n + L), c12 = start(init, out, o1 + 2 * L, bias, n + 2 * L);
-        FloatVector c20 = start(init, out, o2, bias, n), c21 = start(init, out, o2 + L, bias, n + L), c22 = start(init, out, o2 + 2 * L, bias, n + 2 * L);
-        FloatVector c30 = start(init, out, o3, bias, n), c31 = start(init, out, o3 + L, bias, n + L), c32 = start(init, out, o3 + 2 * L, bias, n + 2 * L);
+        FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L), c02 = FloatVector.fromArray(F, out, o0 + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(F, out, o1), c11 = FloatVector.fromArray(F, out, o1 + L), c12 = FloatVector.fromArray(F, out, o1 + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(F, out, o2), c21 = FloatVector.fromArray(F, out, o2 + L), c22 = FloatVector.fromArray(F, out, o2 + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(F, out, o3), c31 = FloatVector.fromArray(F, out, o3 + L), c32 = FloatVector.fromArray(F, out, o3 + 2 * L);
         for (int k = k0; k < k1; k++) {
             int wk = k * N + n;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L), w2 = FloatVector.fromArray(F, w, wk + 2 * L);
@@ -310,15 +296,15 @@ public final class Matmul {
         c30.intoArray(out, o3); c31.intoArray(out, o3 + L); c32.intoArray(out, o3 + 2 * L);
     }
 
-    /** Adds an 2-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 2), columns n .. n+3·L-1. */
-    private static void wide2x3(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                               int m, int rows, int n, int k0, int k1, int init) {
+    /** Adds a 2-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 2), columns n .. n+3·L-1. */
+    private static void wide2x3(float[] out, float[] x, float[] w, int K, int N,
+                               int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last);
         int x0 = r0 * K, o0 = r0 * N + n;
         int x1 = r1 * K, o1 = r1 * N + n;
-        FloatVector c00 = start(init, out, o0, bias, n), c01 = start(init, out, o0 + L, bias, n + L), c02 = start(init, out, o0 + 2 * L, bias, n + 2 * L);
-        FloatVector c10 = start(init, out, o1, bias, n), c11 = start(init, out, o1 + L, bias, n + L), c12 = start(init, out, o1 + 2 * L, bias, n + 2 * L);
+        FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L), c02 = FloatVector.fromArray(F, out, o0 + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(F, out, o1), c11 = FloatVector.fromArray(F, out, o1 + L), c12 = FloatVector.fromArray(F, out, o1 + 2 * L);
         for (int k = k0; k < k1; k++) {
             int wk = k * N + n;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L), w2 = FloatVector.fromArray(F, w, wk + 2 * L);
@@ -330,12 +316,12 @@ public final class Matmul {
         c10.intoArray(out, o1); c11.intoArray(out, o1 + L); c12.intoArray(out, o1 + 2 * L);
     }
 
-    /** Adds an 1-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 1), columns n .. n+3·L-1. */
-    private static void wide1x3(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                               int m, int rows, int n, int k0, int k1, int init) {
+    /** Adds a 1-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 1), columns n .. n+3·L-1. */
+    private static void wide1x3(float[] out, float[] x, float[] w, int K, int N,
+                               int m, int rows, int n, int k0, int k1) {
         int r0 = m;
         int x0 = r0 * K, o0 = r0 * N + n;
-        FloatVector c00 = start(init, out, o0, bias, n), c01 = start(init, out, o0 + L, bias, n + L), c02 = start(init, out, o0 + 2 * L, bias, n + 2 * L);
+        FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L), c02 = FloatVector.fromArray(F, out, o0 + 2 * L);
         for (int k = k0; k < k1; k++) {
             int wk = k * N + n;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L), w2 = FloatVector.fromArray(F, w, wk + 2 * L);
@@ -347,9 +333,9 @@ public final class Matmul {
 
     // ---- broadcast tiles of the narrower family (16 registers on AVX2: 12 accumulators + 2 weights + 1 broadcast)
 
-    /** Adds an 6-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 6), columns n .. n+2·L-1. */
-    private static void narrow6x2(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                               int m, int rows, int n, int k0, int k1, int init) {
+    /** Adds a 6-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 6), columns n .. n+2·L-1. */
+    private static void narrow6x2(float[] out, float[] x, float[] w, int K, int N,
+                               int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
         int r4 = m + Math.min(4, last), r5 = m + Math.min(5, last);
@@ -359,12 +345,12 @@ public final class Matmul {
         int x3 = r3 * K, o3 = r3 * N + n;
         int x4 = r4 * K, o4 = r4 * N + n;
         int x5 = r5 * K, o5 = r5 * N + n;
-        FloatVector c00 = start(init, out, o0, bias, n), c01 = start(init, out, o0 + L, bias, n + L);
-        FloatVector c10 = start(init, out, o1, bias, n), c11 = start(init, out, o1 + L, bias, n + L);
-        FloatVector c20 = start(init, out, o2, bias, n), c21 = start(init, out, o2 + L, bias, n + L);
-        FloatVector c30 = start(init, out, o3, bias, n), c31 = start(init, out, o3 + L, bias, n + L);
-        FloatVector c40 = start(init, out, o4, bias, n), c41 = start(init, out, o4 + L, bias, n + L);
-        FloatVector c50 = start(init, out, o5, bias, n), c51 = start(init, out, o5 + L, bias, n + L);
+        FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L);
+        FloatVector c10 = FloatVector.fromArray(F, out, o1), c11 = FloatVector.fromArray(F, out, o1 + L);
+        FloatVector c20 = FloatVector.fromArray(F, out, o2), c21 = FloatVector.fromArray(F, out, o2 + L);
+        FloatVector c30 = FloatVector.fromArray(F, out, o3), c31 = FloatVector.fromArray(F, out, o3 + L);
+        FloatVector c40 = FloatVector.fromArray(F, out, o4), c41 = FloatVector.fromArray(F, out, o4 + L);
+        FloatVector c50 = FloatVector.fromArray(F, out, o5), c51 = FloatVector.fromArray(F, out, o5 + L);
         for (int k = k0; k < k1; k++) {
             int wk = k * N + n;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L);
@@ -384,19 +370,19 @@ public final class Matmul {
         c50.intoArray(out, o5); c51.intoArray(out, o5 + L);
     }
 
-    /** Adds an 4-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 4), columns n .. n+2·L-1. */
-    private static void narrow4x2(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                               int m, int rows, int n, int k0, int k1, int init) {
+    /** Adds a 4-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 4), columns n .. n+2·L-1. */
+    private static void narrow4x2(float[] out, float[] x, float[] w, int K, int N,
+                               int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
         int x0 = r0 * K, o0 = r0 * N + n;
         int x1 = r1 * K, o1 = r1 * N + n;
         int x2 = r2 * K, o2 = r2 * N + n;
         int x3 = r3 * K, o3 = r3 * N + n;
-        FloatVector c00 = start(init, out, o0, bias, n), c01 = start(init, out, o0 + L, bias, n + L);
-        FloatVector c10 = start(init, out, o1, bias, n), c11 = start(init, out, o1 + L, bias, n + L);
-        FloatVector c20 = start(init, out, o2, bias, n), c21 = start(init, out, o2 + L, bias, n + L);
-        FloatVector c30 = start(init, out, o3, bias, n), c31 = start(init, out, o3 + L, bias, n + L);
+        FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L);
+        FloatVector c10 = FloatVector.fromArray(F, out, o1), c11 = FloatVector.fromArray(F, out, o1 + L);
+        FloatVector c20 = FloatVector.fromArray(F, out, o2), c21 = FloatVector.fromArray(F, out, o2 + L);
+        FloatVector c30 = FloatVector.fromArray(F, out, o3), c31 = FloatVector.fromArray(F, out, o3 + L);
         for (int k = k0; k < k1; k++) {
             int wk = k * N + n;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L);
@@ -412,15 +398,15 @@ public final class Matmul {
         c30.intoArray(out, o3); c31.intoArray(out, o3 + L);
     }
 
-    /** Adds an 2-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 2), columns n .. n+2·L-1. */
-    private static void narrow2x2(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                               int m, int rows, int n, int k0, int k1, int init) {
+    /** Adds a 2-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 2), columns n .. n+2·L-1. */
+    private static void narrow2x2(float[] out, float[] x, float[] w, int K, int N,
+                               int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last);
         int x0 = r0 * K, o0 = r0 * N + n;
         int x1 = r1 * K, o1 = r1 * N + n;
-        FloatVector c00 = start(init, out, o0, bias, n), c01 = start(init, out, o0 + L, bias, n + L);
-        FloatVector c10 = start(init, out, o1, bias, n), c11 = start(init, out, o1 + L, bias, n + L);
+        FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L);
+        FloatVector c10 = FloatVector.fromArray(F, out, o1), c11 = FloatVector.fromArray(F, out, o1 + L);
         for (int k = k0; k < k1; k++) {
             int wk = k * N + n;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L);
@@ -432,12 +418,12 @@ public final class Matmul {
         c10.intoArray(out, o1); c11.intoArray(out, o1 + L);
     }
 
-    /** Adds an 1-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 1), columns n .. n+2·L-1. */
-    private static void narrow1x2(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                               int m, int rows, int n, int k0, int k1, int init) {
+    /** Adds a 1-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 1), columns n .. n+2·L-1. */
+    private static void narrow1x2(float[] out, float[] x, float[] w, int K, int N,
+                               int m, int rows, int n, int k0, int k1) {
         int r0 = m;
         int x0 = r0 * K, o0 = r0 * N + n;
-        FloatVector c00 = start(init, out, o0, bias, n), c01 = start(init, out, o0 + L, bias, n + L);
+        FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L);
         for (int k = k0; k < k1; k++) {
             int wk = k * N + n;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L);
@@ -450,8 +436,8 @@ public final class Matmul {
     // ---- one-vector tiles for the columns left over after the last full panel
 
     /** Adds an 8-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
-    private static void column8(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                                int m, int rows, int n, int nEnd, int k0, int k1, int init) {
+    private static void column8(float[] out, float[] x, float[] w, int K, int N,
+                                int m, int rows, int n, int nEnd, int k0, int k1) {
         VectorMask<Float> mask = F.indexInRange(n, nEnd);
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
@@ -464,14 +450,14 @@ public final class Matmul {
         int x5 = r5 * K, o5 = r5 * N + n;
         int x6 = r6 * K, o6 = r6 * N + n;
         int x7 = r7 * K, o7 = r7 * N + n;
-        FloatVector c0 = start(init, out, o0, bias, n, mask);
-        FloatVector c1 = start(init, out, o1, bias, n, mask);
-        FloatVector c2 = start(init, out, o2, bias, n, mask);
-        FloatVector c3 = start(init, out, o3, bias, n, mask);
-        FloatVector c4 = start(init, out, o4, bias, n, mask);
-        FloatVector c5 = start(init, out, o5, bias, n, mask);
-        FloatVector c6 = start(init, out, o6, bias, n, mask);
-        FloatVector c7 = start(init, out, o7, bias, n, mask);
+        FloatVector c0 = FloatVector.fromArray(F, out, o0, mask);
+        FloatVector c1 = FloatVector.fromArray(F, out, o1, mask);
+        FloatVector c2 = FloatVector.fromArray(F, out, o2, mask);
+        FloatVector c3 = FloatVector.fromArray(F, out, o3, mask);
+        FloatVector c4 = FloatVector.fromArray(F, out, o4, mask);
+        FloatVector c5 = FloatVector.fromArray(F, out, o5, mask);
+        FloatVector c6 = FloatVector.fromArray(F, out, o6, mask);
+        FloatVector c7 = FloatVector.fromArray(F, out, o7, mask);
         for (int k = k0; k < k1; k++) {
             FloatVector wv = FloatVector.fromArray(F, w, k * N + n, mask);
             c0 = FloatVector.broadcast(F, x[x0 + k]).fma(wv, c0);
@@ -493,9 +479,9 @@ public final class Matmul {
         c7.intoArray(out, o7, mask);
     }
 
-    /** Adds an 4-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
-    private static void column4(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                                int m, int rows, int n, int nEnd, int k0, int k1, int init) {
+    /** Adds a 4-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
+    private static void column4(float[] out, float[] x, float[] w, int K, int N,
+                                int m, int rows, int n, int nEnd, int k0, int k1) {
         VectorMask<Float> mask = F.indexInRange(n, nEnd);
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
@@ -503,10 +489,10 @@ public final class Matmul {
         int x1 = r1 * K, o1 = r1 * N + n;
         int x2 = r2 * K, o2 = r2 * N + n;
         int x3 = r3 * K, o3 = r3 * N + n;
-        FloatVector c0 = start(init, out, o0, bias, n, mask);
-        FloatVector c1 = start(init, out, o1, bias, n, mask);
-        FloatVector c2 = start(init, out, o2, bias, n, mask);
-        FloatVector c3 = start(init, out, o3, bias, n, mask);
+        FloatVector c0 = FloatVector.fromArray(F, out, o0, mask);
+        FloatVector c1 = FloatVector.fromArray(F, out, o1, mask);
+        FloatVector c2 = FloatVector.fromArray(F, out, o2, mask);
+        FloatVector c3 = FloatVector.fromArray(F, out, o3, mask);
         for (int k = k0; k < k1; k++) {
             FloatVector wv = FloatVector.fromArray(F, w, k * N + n, mask);
             c0 = FloatVector.broadcast(F, x[x0 + k]).fma(wv, c0);
@@ -520,16 +506,16 @@ public final class Matmul {
         c3.intoArray(out, o3, mask);
     }
 
-    /** Adds an 2-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
-    private static void column2(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                                int m, int rows, int n, int nEnd, int k0, int k1, int init) {
+    /** Adds a 2-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
+    private static void column2(float[] out, float[] x, float[] w, int K, int N,
+                                int m, int rows, int n, int nEnd, int k0, int k1) {
         VectorMask<Float> mask = F.indexInRange(n, nEnd);
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last);
         int x0 = r0 * K, o0 = r0 * N + n;
         int x1 = r1 * K, o1 = r1 * N + n;
-        FloatVector c0 = start(init, out, o0, bias, n, mask);
-        FloatVector c1 = start(init, out, o1, bias, n, mask);
+        FloatVector c0 = FloatVector.fromArray(F, out, o0, mask);
+        FloatVector c1 = FloatVector.fromArray(F, out, o1, mask);
         for (int k = k0; k < k1; k++) {
             FloatVector wv = FloatVector.fromArray(F, w, k * N + n, mask);
             c0 = FloatVector.broadcast(F, x[x0 + k]).fma(wv, c0);
@@ -539,13 +525,13 @@ public final class Matmul {
         c1.intoArray(out, o1, mask);
     }
 
-    /** Adds an 1-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
-    private static void column1(float[] out, float[] x, float[] w, float[] bias, int K, int N,
-                                int m, int rows, int n, int nEnd, int k0, int k1, int init) {
+    /** Adds a 1-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
+    private static void column1(float[] out, float[] x, float[] w, int K, int N,
+                                int m, int rows, int n, int nEnd, int k0, int k1) {
         VectorMask<Float> mask = F.indexInRange(n, nEnd);
         int r0 = m;
         int x0 = r0 * K, o0 = r0 * N + n;
-        FloatVector c0 = start(init, out, o0, bias, n, mask);
+        FloatVector c0 = FloatVector.fromArray(F, out, o0, mask);
         for (int k = k0; k < k1; k++) {
             FloatVector wv = FloatVector.fromArray(F, w, k * N + n, mask);
             c0 = FloatVector.broadcast(F, x[x0 + k]).fma(wv, c0);
