@@ -1,0 +1,136 @@
+package miniserve.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The parameter-gradient products of the training backward pass, in GPT-2's layout.
+ *
+ * <p>For a layer {@code y[M,N] = x[M,K]·w[K,N] + b[N]} (see {@link Matmul#matmul}):
+ * <pre>
+ * dW[K,N] += x[M,K]ᵀ · dY[M,N]      weightGrad
+ * dB[N]   += Σ_m dY[m,:]             weightGrad (when dB is not null)
+ * dX[M,K]  = dY[M,N] · w[K,N]ᵀ       Matmul.matmulTransposedB(pool, dX, dY, w, M, N, K)
+ * </pre>
+ * The input gradient is the product the inference kernels already provide, so only the
+ * weight gradient lives here. Gradients accumulate (+=) so that a tensor used twice (the
+ * token embedding: input lookup and tied LM head) sums its contributions, as in llm.c.
+ *
+ * <p>Work is split over the rows of dW (and columns of dB): every output element is summed
+ * by one thread in a fixed order, so results do not depend on the number of threads.
+ */
+public final class MatmulGrad {
+    private MatmulGrad() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of dW per register tile and vectors of columns per tile: 4 × 3 accumulators. */
+    private static final int KT = 4, NV = 3;
+
+    /** dW[K,N] += x[M,K]ᵀ·dY[M,N]; dB[N] += column sums of dY (dB may be null). */
+    public static void weightGrad(ComputePool pool, float[] dW, float[] dB, float[] x, float[] dY, int M, int K, int N) {
+        checkSizes(dW, dB, x, dY, M, K, N);
+        pool.parallelFor(K, KT, (k0, k1) -> weightGradRange(dW, x, dY, M, K, N, k0, k1));
+        if (dB != null) pool.parallelFor(N, L, (n0, n1) -> biasGradRange(dB, dY, M, N, n0, n1));
+    }
+
+    /** Scalar twin of {@link #weightGrad}: the plain loops the tests compare against. */
+    public static void weightGradScalar(float[] dW, float[] dB, float[] x, float[] dY, int M, int K, int N) {
+        checkSizes(dW, dB, x, dY, M, K, N);
+        for (int k = 0; k < K; k++) {
+            for (int n = 0; n < N; n++) {
+                float acc = 0f;
+                for (int m = 0; m < M; m++) acc += x[m * K + k] * dY[m * N + n];
+                dW[k * N + n] += acc;
+            }
+        }
+        if (dB != null) {
+            for (int n = 0; n < N; n++) {
+                float acc = 0f;
+                for (int m = 0; m < M; m++) acc += dY[m * N + n];
+                dB[n] += acc;
+            }
+        }
+    }
+
+    private static void checkSizes(float[] dW, float[] dB, float[] x, float[] dY, int M, int K, int N) {
+        if (dW.length < (long) K * N || x.length < (long) M * K || dY.length < (long) M * N || (dB != null && dB.length < N))
+            throw new IllegalArgumentException("array too small for M=" + M + " K=" + K + " N=" + N);
+    }
+
+    /**
+     * Rows k0..k1 of dW. Loop order: column blocks outer, a tile of KT rows × NV vectors
+     * in registers, the sum over m innermost, so a column block of dY ([M, NV·L]) is read
+     * from cache once per row tile and every dW element is loaded and stored once per block.
+     */
+    static void weightGradRange(float[] dW, float[] x, float[] dY, int M, int K, int N, int k0, int k1) {
+        int nBlock = NV * L;
+        int nFull = N - N % nBlock;
+        for (int n = 0; n < nFull; n += nBlock) {
+            int k = k0;
+            for (; k + KT <= k1; k += KT) tile4x3(dW, x, dY, M, K, N, k, n);
+            for (; k < k1; k++) row1(dW, x, dY, M, K, N, k, n, nBlock);
+        }
+        if (nFull < N) {
+            // Column tail: whole vectors one row at a time, then scalars.
+            int nVec = nFull + (N - nFull) / L * L;
+            for (int k = k0; k < k1; k++) {
+                if (nVec > nFull) row1(dW, x, dY, M, K, N, k, nFull, nVec - nFull);
+                for (int c = nVec; c < N; c++) {
+                    float acc = 0f;
+                    for (int m = 0; m < M; m++) acc += x[m * K + k] * dY[m * N + c];
+                    dW[k * N + c] += acc;
+                }
+            }
+        }
+    }
+
+    private static void tile4x3(float[] dW, float[] x, float[] dY, int M, int K, int N, int k, int n) {
+        int w0 = k * N + n, w1 = w0 + N, w2 = w1 + N, w3 = w2 + N;
+        FloatVector a00 = FloatVector.fromArray(S, dW, w0), a01 = FloatVector.fromArray(S, dW, w0 + L), a02 = FloatVector.fromArray(S, dW, w0 + 2 * L);
+        FloatVector a10 = FloatVector.fromArray(S, dW, w1), a11 = FloatVector.fromArray(S, dW, w1 + L), a12 = FloatVector.fromArray(S, dW, w1 + 2 * L);
+        FloatVector a20 = FloatVector.fromArray(S, dW, w2), a21 = FloatVector.fromArray(S, dW, w2 + L), a22 = FloatVector.fromArray(S, dW, w2 + 2 * L);
+        FloatVector a30 = FloatVector.fromArray(S, dW, w3), a31 = FloatVector.fromArray(S, dW, w3 + L), a32 = FloatVector.fromArray(S, dW, w3 + 2 * L);
+        for (int m = 0; m < M; m++) {
+            int yo = m * N + n, xo = m * K + k;
+            FloatVector y0 = FloatVector.fromArray(S, dY, yo);
+            FloatVector y1 = FloatVector.fromArray(S, dY, yo + L);
+            FloatVector y2 = FloatVector.fromArray(S, dY, yo + 2 * L);
+            FloatVector x0 = FloatVector.broadcast(S, x[xo]);
+            a00 = x0.fma(y0, a00); a01 = x0.fma(y1, a01); a02 = x0.fma(y2, a02);
+            FloatVector x1 = FloatVector.broadcast(S, x[xo + 1]);
+            a10 = x1.fma(y0, a10); a11 = x1.fma(y1, a11); a12 = x1.fma(y2, a12);
+            FloatVector x2 = FloatVector.broadcast(S, x[xo + 2]);
+            a20 = x2.fma(y0, a20); a21 = x2.fma(y1, a21); a22 = x2.fma(y2, a22);
+            FloatVector x3 = FloatVector.broadcast(S, x[xo + 3]);
+            a30 = x3.fma(y0, a30); a31 = x3.fma(y1, a31); a32 = x3.fma(y2, a32);
+        }
+        a00.intoArray(dW, w0); a01.intoArray(dW, w0 + L); a02.intoArray(dW, w0 + 2 * L);
+        a10.intoArray(dW, w1); a11.intoArray(dW, w1 + L); a12.intoArray(dW, w1 + 2 * L);
+        a20.intoArray(dW, w2); a21.intoArray(dW, w2 + L); a22.intoArray(dW, w2 + 2 * L);
+        a30.intoArray(dW, w3); a31.intoArray(dW, w3 + L); a32.intoArray(dW, w3 + 2 * L);
+    }
+
+    /** One row k of dW over columns n .. n+len (len a multiple of L), one vector at a time. */
+    private static void row1(float[] dW, float[] x, float[] dY, int M, int K, int N, int k, int n, int len) {
+        for (int c = n; c < n + len; c += L) {
+            FloatVector acc = FloatVector.fromArray(S, dW, k * N + c);
+            for (int m = 0; m < M; m++) acc = FloatVector.broadcast(S, x[m * K + k]).fma(FloatVector.fromArray(S, dY, m * N + c), acc);
+            acc.intoArray(dW, k * N + c);
+        }
+    }
+
+    static void biasGradRange(float[] dB, float[] dY, int M, int N, int n0, int n1) {
+        int c = n0;
+        for (; c + L <= n1; c += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int m = 0; m < M; m++) acc = acc.add(FloatVector.fromArray(S, dY, m * N + c));
+            acc.add(FloatVector.fromArray(S, dB, c)).intoArray(dB, c);
+        }
+        for (; c < n1; c++) {
+            float acc = 0f;
+            for (int m = 0; m < M; m++) acc += dY[m * N + c];
+            dB[c] += acc;
+        }
+    }
+}
