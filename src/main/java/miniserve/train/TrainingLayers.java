@@ -1,0 +1,305 @@
+package miniserve.train;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import miniserve.kernels.ComputePool;
+import miniserve.kernels.Matmul;
+import miniserve.kernels.MatmulGrad;
+import miniserve.kernels.Softmax;
+
+/**
+ * The forward and backward step of every layer of GPT-2 training, one function each, after
+ * the layout of llm.c's {@code train_gpt2.c}. Shapes use B (batch rows), T (positions of this
+ * batch), C (channels), NH (heads), hd = C/NH, V (vocabulary), M = B·T.
+ *
+ * <p>Backward functions accumulate (+=) into parameter gradients, so a parameter used twice
+ * (the tied token embedding) sums both contributions. Activation gradients are written (=)
+ * unless the name says otherwise. Every parallel loop gives each output element to exactly
+ * one thread, summed in a fixed order: results do not depend on the thread count.
+ *
+ * <p>Padding: a batch is right-padded; row b has {@code lengths[b]} real positions. Causal
+ * attention never lets a real position see a later (padding) one, and padding queries are
+ * masked to a zero output, so padding cannot change a real token's loss or any gradient.
+ */
+final class TrainingLayers {
+    private TrainingLayers() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final float GELU_K = (float) Math.sqrt(2.0 / Math.PI);
+    /** Columns per task in the loops that sum over rows. */
+    private static final int COLUMN_GRAIN = 16;
+
+    // ---------------------------------------------------------------- embeddings
+
+    /** out[B,T,C] = wte[inputs[b,t], :] + wpe[t, :]. */
+    static void encoderForward(float[] out, int[] inputs, float[] wte, float[] wpe, int B, int T, int C) {
+        for (int b = 0; b < B; b++) {
+            for (int t = 0; t < T; t++) {
+                int o = (b * T + t) * C, w = inputs[b * T + t] * C, p = t * C;
+                for (int c = 0; c < C; c++) out[o + c] = wte[w + c] + wpe[p + c];
+            }
+        }
+    }
+
+    /** dwte[V,C] += scatter of dout[B,T,C] by token; dwpe[T,C] += dout summed over rows. Padding skipped. */
+    static void encoderBackward(ComputePool pool, float[] dwte, float[] dwpe, float[] dout, int[] inputs, int[] lengths,
+                                int B, int T, int C) {
+        // Split over channels: two positions with the same token never race.
+        pool.parallelFor(C, COLUMN_GRAIN, (c0, c1) -> {
+            for (int b = 0; b < B; b++) {
+                for (int t = 0; t < lengths[b]; t++) {
+                    int o = (b * T + t) * C, w = inputs[b * T + t] * C, p = t * C;
+                    for (int c = c0; c < c1; c++) {
+                        float d = dout[o + c];
+                        dwte[w + c] += d;
+                        dwpe[p + c] += d;
+                    }
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- layernorm
+
+    /**
+     * out[M,C] = (inp - mean) · rstd · weight + bias per row; keeps mean[M] and rstd[M]
+     * for the backward (the inference kernel does not keep them, hence this training twin).
+     */
+    static void layernormForward(ComputePool pool, float[] out, float[] mean, float[] rstd, float[] inp,
+                                 float[] weight, float[] bias, int M, int C, float eps) {
+        pool.parallelFor(M, 8, (m0, m1) -> {
+            for (int m = m0; m < m1; m++) {
+                int o = m * C;
+                float mu = 0f;
+                for (int c = 0; c < C; c++) mu += inp[o + c];
+                mu /= C;
+                float var = 0f;
+                for (int c = 0; c < C; c++) {
+                    float d = inp[o + c] - mu;
+                    var += d * d;
+                }
+                var /= C;
+                float rs = (float) (1.0 / Math.sqrt(var + eps));
+                for (int c = 0; c < C; c++) out[o + c] = (inp[o + c] - mu) * rs * weight[c] + bias[c];
+                mean[m] = mu;
+                rstd[m] = rs;
+            }
+        });
+    }
+
+    /**
+     * dinp[M,C] += layernorm's input gradient; dweight[C] += Σ_m norm·dout; dbias[C] += Σ_m dout,
+     * with norm = (inp - mean)·rstd recomputed from the kept statistics.
+     */
+    static void layernormBackward(ComputePool pool, float[] dinp, float[] dweight, float[] dbias, float[] dout,
+                                  float[] inp, float[] weight, float[] mean, float[] rstd, int M, int C) {
+        pool.parallelFor(M, 8, (m0, m1) -> {
+            for (int m = m0; m < m1; m++) {
+                int o = m * C;
+                float mu = mean[m], rs = rstd[m];
+                // dnorm = weight·dout; the input gradient removes its mean and its projection on norm.
+                float dnormMean = 0f, dnormNormMean = 0f;
+                for (int c = 0; c < C; c++) {
+                    float norm = (inp[o + c] - mu) * rs;
+                    float dnorm = weight[c] * dout[o + c];
+                    dnormMean += dnorm;
+                    dnormNormMean += dnorm * norm;
+                }
+                dnormMean /= C;
+                dnormNormMean /= C;
+                for (int c = 0; c < C; c++) {
+                    float norm = (inp[o + c] - mu) * rs;
+                    float dnorm = weight[c] * dout[o + c];
+                    dinp[o + c] += (dnorm - dnormMean - norm * dnormNormMean) * rs;
+                }
+            }
+        });
+        pool.parallelFor(C, COLUMN_GRAIN, (c0, c1) -> {
+            for (int m = 0; m < M; m++) {
+                int o = m * C;
+                float mu = mean[m], rs = rstd[m];
+                for (int c = c0; c < c1; c++) {
+                    float d = dout[o + c];
+                    dweight[c] += (inp[o + c] - mu) * rs * d;
+                    dbias[c] += d;
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- matmul (Conv1D)
+
+    /** out[M,N] = inp[M,K] · weight[K,N] + bias[N]: the inference kernel. */
+    static void matmulForward(ComputePool pool, float[] out, float[] inp, float[] weight, float[] bias, int M, int K, int N) {
+        Matmul.matmul(pool, out, inp, weight, bias, M, K, N);
+    }
+
+    /** dinp[M,K] = dout[M,N]·weight[K,N]ᵀ; dweight[K,N] += inpᵀ·dout; dbias[N] += Σ_m dout. */
+    static void matmulBackward(ComputePool pool, float[] dinp, float[] dweight, float[] dbias, float[] dout,
+                               float[] inp, float[] weight, int M, int K, int N) {
+        Matmul.matmulTransposedB(pool, dinp, dout, weight, M, N, K);
+        MatmulGrad.weightGrad(pool, dweight, dbias, inp, dout, M, K, N);
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * Causal self-attention with a right-padding mask.
+     * <pre>
+     * qkv [B,T,3C]   q | k | v; head h owns columns h·hd .. h·hd+hd-1 of each
+     * out [B,T,C]    Σ_s att[b,h,t,s] · v[b,s,h]
+     * att [B,NH,T,T] softmax over s ≤ t of q·k/√hd, kept for the backward (entries s > t unused)
+     * </pre>
+     * Positions t ≥ lengths[b] are padding: output zero, no attention row. Split over (row, head).
+     */
+    static void attentionForward(ComputePool pool, float[] out, float[] att, float[] qkv, int[] lengths,
+                                 int B, int T, int C, int NH) {
+        int hd = C / NH;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        pool.parallelFor(B * NH, 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                int b = i / NH, h = i % NH;
+                int len = lengths[b];
+                for (int t = 0; t < T; t++) {
+                    int oo = (b * T + t) * C + h * hd;
+                    zero(out, oo, hd);
+                    if (t >= len) continue;
+                    int qo = (b * T + t) * 3 * C + h * hd;
+                    int ao = ((b * NH + h) * T + t) * T;
+                    for (int s = 0; s <= t; s++) {
+                        int ko = (b * T + s) * 3 * C + C + h * hd;
+                        att[ao + s] = dot(qkv, qo, qkv, ko, hd) * scale;
+                    }
+                    Softmax.softmax(att, ao, t + 1);
+                    for (int s = 0; s <= t; s++) {
+                        int vo = (b * T + s) * 3 * C + 2 * C + h * hd;
+                        axpy(att[ao + s], qkv, vo, out, oo, hd);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * dqkv[B,T,3C] (written) from dout[B,T,C], with the kept att[B,NH,T,T].
+     * scratch holds B·NH·T floats (one row of d(att) per task). Split over (row, head):
+     * a task writes only its own head's columns of its own row, so tasks never race.
+     */
+    static void attentionBackward(ComputePool pool, float[] dqkv, float[] scratch, float[] dout, float[] qkv, float[] att,
+                                  int[] lengths, int B, int T, int C, int NH) {
+        int hd = C / NH;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        pool.parallelFor(B * NH, 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                int b = i / NH, h = i % NH;
+                int len = lengths[b];
+                for (int t = 0; t < T; t++) {
+                    int base = (b * T + t) * 3 * C + h * hd;
+                    zero(dqkv, base, hd);
+                    zero(dqkv, base + C, hd);
+                    zero(dqkv, base + 2 * C, hd);
+                }
+                int so = i * T;
+                for (int t = 0; t < len; t++) {
+                    int ao = ((b * NH + h) * T + t) * T;
+                    int go = (b * T + t) * C + h * hd;
+                    int qo = (b * T + t) * 3 * C + h * hd;
+                    // out_t = Σ_s att_s v_s  ->  datt_s = dout_t·v_s,  dv_s += att_s dout_t
+                    float weighted = 0f;
+                    for (int s = 0; s <= t; s++) {
+                        int vo = (b * T + s) * 3 * C + 2 * C + h * hd;
+                        float da = dot(dout, go, qkv, vo, hd);
+                        scratch[so + s] = da;
+                        weighted += att[ao + s] * da;
+                        axpy(att[ao + s], dout, go, dqkv, vo, hd);
+                    }
+                    // softmax: dpre_s = att_s (datt_s - Σ_j att_j datt_j); then q·k/√hd
+                    for (int s = 0; s <= t; s++) {
+                        float dpre = att[ao + s] * (scratch[so + s] - weighted) * scale;
+                        int ko = (b * T + s) * 3 * C + C + h * hd;
+                        axpy(dpre, qkv, ko, dqkv, qo, hd);
+                        axpy(dpre, qkv, qo, dqkv, ko, hd);
+                    }
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- GELU
+
+    /** d[i] ← d[i] · gelu'(inp[i]) for i in [0, n): dout becomes dinp in place (tanh approximation). */
+    static void geluBackwardInPlace(ComputePool pool, float[] d, float[] inp, int n) {
+        pool.parallelFor(n, 1024, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                float x = inp[i];
+                float cube = 0.044715f * x * x * x;
+                float th = (float) Math.tanh(GELU_K * (x + cube));
+                float sech2 = 1f - th * th;
+                float local = 0.5f * (1f + th) + 0.5f * x * sech2 * GELU_K * (1f + 3f * 0.044715f * x * x);
+                d[i] *= local;
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- tied LM head and loss
+
+    /**
+     * Cross-entropy of the rows in use. logits[R,V] become probabilities and then d(loss)/d(logits)
+     * in place (softmax − one-hot, scaled by 1/R: the loss is the mean over the R target tokens).
+     * rowLoss[R] receives −log p(target) of each row.
+     */
+    static void crossEntropyForwardBackward(ComputePool pool, float[] logits, float[] rowLoss, int[] rowTarget, int R, int V) {
+        float inv = 1f / R;
+        pool.parallelFor(R, 4, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * V;
+                Softmax.softmax(logits, o, V);
+                int target = rowTarget[r];
+                rowLoss[r] = (float) -Math.log(Math.max(logits[o + target], Float.MIN_NORMAL));
+                for (int v = 0; v < V; v++) logits[o + v] *= inv;
+                logits[o + target] -= inv;
+            }
+        });
+    }
+
+    /** Cross-entropy of the rows without their gradient (held-out evaluation); logits become probabilities. */
+    static void crossEntropyForward(ComputePool pool, float[] logits, float[] rowLoss, int[] rowTarget, int R, int V) {
+        pool.parallelFor(R, 4, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * V;
+                Softmax.softmax(logits, o, V);
+                rowLoss[r] = (float) -Math.log(Math.max(logits[o + rowTarget[r]], Float.MIN_NORMAL));
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- small vector helpers
+
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        int i = 0;
+        float sum = 0f;
+        if (n >= S.length()) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i + S.length() <= n; i += S.length())
+                acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+            sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        }
+        for (; i < n; i++) sum += a[ao + i] * b[bo + i];
+        return sum;
+    }
+
+    /** y[yo .. yo+n) += alpha · x[xo .. xo+n). */
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        if (n >= S.length()) {
+            FloatVector a = FloatVector.broadcast(S, alpha);
+            for (; i + S.length() <= n; i += S.length())
+                FloatVector.fromArray(S, x, xo + i).fma(a, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
+    }
+
+    private static void zero(float[] a, int off, int n) {
+        java.util.Arrays.fill(a, off, off + n, 0f);
+    }
+}
