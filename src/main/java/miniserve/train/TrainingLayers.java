@@ -282,10 +282,20 @@ final class TrainingLayers {
             FloatVector acc = FloatVector.zero(S);
             for (; i + S.length() <= n; i += S.length())
                 acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-            sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            sum = laneSum(acc);
         }
         for (; i < n; i++) sum += a[ao + i] * b[bo + i];
         return sum;
+    }
+
+    /**
+     * Sum of the lanes in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order of a
+     * float sum unspecified, and it differs between interpreted and compiled code: a run would
+     * then depend on when the JIT compiled it, and a resumed run would not repeat the original.
+     */
+    static float laneSum(FloatVector v) {
+        for (int half = S.length() / 2; half >= 1; half /= 2) v = v.add(v.slice(half));
+        return v.lane(0);
     }
 
     /** y[yo .. yo+n) += alpha · x[xo .. xo+n). */
