@@ -1,0 +1,133 @@
+package miniserve.model;
+
+import miniserve.kernels.ComputePool;
+import miniserve.kernels.Elementwise;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Greedy generation for a batch of prompts: left-pad them to one length, prefill, then decode
+ * one token per row per step.
+ *
+ * <p>Each row generates what it would generate alone: the padding is masked out of attention and
+ * positions count from each row's first real token. A row keeps being computed after it produced
+ * the end token (its further tokens are discarded) for as long as the {@link StopRule} says, and
+ * the result counts that work. Not thread-safe: one instance per model thread; the weights may be
+ * shared between instances.
+ */
+public final class Generator {
+
+    /** When a batch stops decoding. */
+    public enum StopRule {
+        /** Every row generates exactly maxTokens tokens, ended or not: Lab 02's rule, the default. */
+        FIXED,
+        /** Stop once every row has produced the end token (or at maxTokens): static batching as usually served. */
+        ALL_ENDED
+    }
+
+    private final Gpt gpt;
+    private final StopRule stopRule;
+    private final int vocabSize;
+    private final int nPositions;
+
+    /** FIXED stop rule; room for sequences up to the model's n_positions. */
+    public Generator(GptWeights weights, ComputePool pool, int maxBatch) {
+        this(weights, pool, maxBatch, StopRule.FIXED);
+    }
+
+    public Generator(GptWeights weights, ComputePool pool, int maxBatch, StopRule stopRule) {
+        this(weights, pool, maxBatch, stopRule, weights.config.nPositions());
+    }
+
+    /**
+     * @param maxSeq longest padded prompt plus maxTokens this instance must hold; it sizes the
+     *               KV cache and activations (memory grows with maxBatch·maxSeq)
+     */
+    public Generator(GptWeights weights, ComputePool pool, int maxBatch, StopRule stopRule, int maxSeq) {
+        this.gpt = new Gpt(weights, pool, maxBatch, maxSeq);
+        this.stopRule = stopRule;
+        this.vocabSize = weights.config.vocabSize();
+        this.nPositions = weights.config.nPositions();
+    }
+
+    public StopRule stopRule() {
+        return stopRule;
+    }
+
+    public int maxBatch() {
+        return gpt.maxBatch();
+    }
+
+    /**
+     * Generates up to {@code maxTokens} tokens for each prompt (1 .. maxBatch prompts, none empty).
+     * Each row's output is cut before its first {@code endToken}.
+     *
+     * @throws IllegalArgumentException on an empty prompt, a token outside the vocabulary, too many
+     *                                  prompts, or a longest prompt plus maxTokens beyond n_positions
+     */
+    public GenerationResult generate(List<int[]> prompts, int maxTokens, int endToken) {
+        int B = prompts.size();
+        if (B < 1 || B > gpt.maxBatch())
+            throw new IllegalArgumentException(B + " prompts; this generator takes 1.." + gpt.maxBatch());
+        if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
+        if (endToken < 0 || endToken >= vocabSize)
+            throw new IllegalArgumentException("end token " + endToken + " is outside the vocabulary 0.." + (vocabSize - 1));
+        int T = 0;
+        for (int b = 0; b < B; b++) {
+            int len = prompts.get(b).length;
+            if (len == 0) throw new IllegalArgumentException("prompt " + b + " is empty");
+            T = Math.max(T, len);
+        }
+        if ((long) T + maxTokens > nPositions)
+            throw new IllegalArgumentException("the longest prompt (" + T + " tokens) plus maxTokens (" + maxTokens
+                    + ") exceeds the model's context of " + nPositions + " positions");
+        // The last generated token is never fed back, so the cache needs T + maxTokens - 1 slots.
+        if ((long) T + maxTokens - 1 > gpt.maxSeq())
+            throw new IllegalArgumentException("the longest prompt (" + T + " tokens) plus maxTokens (" + maxTokens
+                    + ") needs " + (T + maxTokens - 1) + " slots; this generator holds " + gpt.maxSeq());
+
+        int[][] padded = new int[B][T];
+        int[] padding = new int[B];
+        long paddingTokens = 0;
+        for (int b = 0; b < B; b++) {
+            int[] p = prompts.get(b);
+            padding[b] = T - p.length;
+            paddingTokens += padding[b];
+            System.arraycopy(p, 0, padded[b], padding[b], p.length); // pad slots stay 0; the model ignores them
+        }
+
+        int[] next = new int[B]; // the tokens fed to the next decode step
+        int[][] generated = new int[B][maxTokens];
+        int[] outLen = new int[B];
+        boolean[] ended = new boolean[B];
+        int endedRows = 0;
+        long computed = (long) B * T, afterEnd = 0;
+        float[] logits = gpt.prefill(padded, padding);
+        int steps = 0;
+        while (true) {
+            for (int b = 0; b < B; b++) {
+                int tok = Elementwise.argmax(logits, b * vocabSize, vocabSize);
+                next[b] = tok;
+                if (ended[b]) continue;
+                if (tok == endToken) {
+                    ended[b] = true;
+                    endedRows++;
+                } else {
+                    generated[b][outLen[b]++] = tok;
+                }
+            }
+            steps++;
+            if (steps == maxTokens || (stopRule == StopRule.ALL_ENDED && endedRows == B)) break;
+            // Rows that have ended still run (their input is the end token or what followed it): wasted work.
+            computed += B;
+            afterEnd += endedRows;
+            logits = gpt.decodeStep(next);
+        }
+
+        List<int[]> outputs = new ArrayList<>(B);
+        for (int b = 0; b < B; b++) outputs.add(Arrays.copyOf(generated[b], outLen[b]));
+        return new GenerationResult(outputs, ended, steps, computed, paddingTokens, afterEnd);
+    }
+}
