@@ -260,6 +260,28 @@ class GptTrainingModelGradientTest {
     }
 
     @Test
+    void trainingForwardAgreesWithTheInferenceModel() {
+        // The loss the trainer minimises is the loss of the model that will serve.
+        GptConfig cfg = new GptConfig(29, 16, 48, 2, 3);
+        GptWeights w = spreadWeights(cfg, 8);
+        TrainingSequence s = sequences(29, 31, 12).get(0);
+        int n = s.inputLength();
+        float[] logits = new float[n * cfg.vocabSize()];
+        new miniserve.model.Gpt(w, POOL, 1, n).prefillAllLogits(new int[][] {java.util.Arrays.copyOf(s.tokens(), n)}, new int[] {0}, logits);
+        double total = 0;
+        for (int t = s.firstLossTarget() - 1; t < n; t++) {
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int v = 0; v < cfg.vocabSize(); v++) max = Math.max(max, logits[t * cfg.vocabSize() + v]);
+            for (int v = 0; v < cfg.vocabSize(); v++) sum += Math.exp(logits[t * cfg.vocabSize() + v] - max);
+            total += -(logits[t * cfg.vocabSize() + s.tokens()[t + 1]] - max - Math.log(sum));
+        }
+        TrainingBatch b = new TrainingBatch(1, n);
+        b.fill(List.of(s));
+        float loss = new GptTrainingModel(w, 1, n, POOL).loss(b);
+        assertThat((double) loss).isCloseTo(total / s.lossTokens(), org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
     void backwardNeedsAForward() {
         GptConfig cfg = new GptConfig(13, 8, 8, 1, 2);
         GptTrainingModel model = new GptTrainingModel(GptWeights.random(cfg, 1), 1, 4, POOL);
