@@ -3,7 +3,6 @@ package miniserve.train;
 import java.util.Arrays;
 import miniserve.kernels.ComputePool;
 import miniserve.kernels.Elementwise;
-import miniserve.kernels.Gelu;
 import miniserve.kernels.Matmul;
 import miniserve.kernels.MatmulGrad;
 import miniserve.model.GptConfig;
@@ -31,7 +30,7 @@ public final class GptTrainingModel {
         final float[] att;                   // [B,NH,T,T] attention probabilities
         final float[] residual2;             // [M,C]  residual + attention branch
         final float[] ln2, ln2Mean, ln2Rstd; // [M,C], [M], [M]
-        final float[] fch, fchGelu;          // [M,4C] before and after GELU
+        final float[] fch, fchGelu, fchTanh; // [M,4C] before and after GELU, and GELU's tanh
         final float[] residual3;             // [M,C]  block output
 
         BlockActivations(int maxB, int maxT, int C, int NH) {
@@ -42,7 +41,7 @@ public final class GptTrainingModel {
             att = new float[maxB * NH * maxT * maxT];
             residual2 = new float[m * C];
             ln2 = new float[m * C]; ln2Mean = new float[m]; ln2Rstd = new float[m];
-            fch = new float[m * 4 * C]; fchGelu = new float[m * 4 * C];
+            fch = new float[m * 4 * C]; fchGelu = new float[m * 4 * C]; fchTanh = new float[m * 4 * C];
             residual3 = new float[m * C];
         }
     }
@@ -72,6 +71,7 @@ public final class GptTrainingModel {
     private final float[] dFch;                   // [M,4C] d(fchGelu), then d(fch) in place
     private final float[] dHeadLn, dHeadIn;       // [R,C]
     private final float[] attScratch;             // [B·NH·T]
+    private final float[] headTransposed;         // [B,NH,hd,T] keys (forward) or values (backward) of each head
 
     // the batch of the last forward
     private TrainingBatch batch;
@@ -108,6 +108,7 @@ public final class GptTrainingModel {
         dHeadLn = new float[m * C];
         dHeadIn = new float[m * C];
         attScratch = new float[maxB * config.nHead() * maxT];
+        headTransposed = new float[m * C];
     }
 
     public GptConfig config() { return config; }
@@ -151,12 +152,12 @@ public final class GptTrainingModel {
             BlockActivations a = blocks[l];
             TrainingLayers.layernormForward(pool, a.ln1, a.ln1Mean, a.ln1Rstd, residual, w.ln1W, w.ln1B, M, C, eps);
             TrainingLayers.matmulForward(pool, a.qkv, a.ln1, w.attnW, w.attnB, M, C, 3 * C);
-            TrainingLayers.attentionForward(pool, a.atty, a.att, a.qkv, batch.lengths, B, T, C, NH);
+            TrainingLayers.attentionForward(pool, a.atty, a.att, headTransposed, a.qkv, batch.lengths, B, T, C, NH);
             TrainingLayers.matmulForward(pool, a.residual2, a.atty, w.attnProjW, w.attnProjB, M, C, C);
             Elementwise.addInPlace(a.residual2, residual, M * C);
             TrainingLayers.layernormForward(pool, a.ln2, a.ln2Mean, a.ln2Rstd, a.residual2, w.ln2W, w.ln2B, M, C, eps);
             TrainingLayers.matmulForward(pool, a.fch, a.ln2, w.fcW, w.fcB, M, C, 4 * C);
-            Gelu.gelu(a.fchGelu, a.fch, M * 4 * C);
+            TrainingLayers.geluForward(pool, a.fchGelu, a.fchTanh, a.fch, M * 4 * C);
             TrainingLayers.matmulForward(pool, a.residual3, a.fchGelu, w.fcProjW, w.fcProjB, M, 4 * C, C);
             Elementwise.addInPlace(a.residual3, a.residual2, M * C);
             residual = a.residual3;
@@ -208,12 +209,12 @@ public final class GptTrainingModel {
             float[] residual = l == 0 ? encoded : blocks[l - 1].residual3;
             // MLP branch; dResidual holds d(residual3) and flows through the residual unchanged.
             TrainingLayers.matmulBackward(pool, dFch, g.fcProjW, g.fcProjB, dResidual, a.fchGelu, w.fcProjW, M, 4 * C, C);
-            TrainingLayers.geluBackwardInPlace(pool, dFch, a.fch, M * 4 * C);
+            TrainingLayers.geluBackwardInPlace(pool, dFch, a.fch, a.fchTanh, M * 4 * C);
             TrainingLayers.matmulBackward(pool, dLn, g.fcW, g.fcB, dFch, a.ln2, w.fcW, M, C, 4 * C);
             TrainingLayers.layernormBackward(pool, dResidual, g.ln2W, g.ln2B, dLn, a.residual2, w.ln2W, a.ln2Mean, a.ln2Rstd, M, C);
             // Attention branch; dResidual now holds d(residual2).
             TrainingLayers.matmulBackward(pool, dAtty, g.attnProjW, g.attnProjB, dResidual, a.atty, w.attnProjW, M, C, C);
-            TrainingLayers.attentionBackward(pool, dQkv, attScratch, dAtty, a.qkv, a.att, batch.lengths, B, T, C, NH);
+            TrainingLayers.attentionBackward(pool, dQkv, attScratch, headTransposed, dAtty, a.qkv, a.att, batch.lengths, B, T, C, NH);
             TrainingLayers.matmulBackward(pool, dLn, g.attnW, g.attnB, dQkv, a.ln1, w.attnW, M, C, 3 * C);
             TrainingLayers.layernormBackward(pool, dResidual, g.ln1W, g.ln1B, dLn, residual, w.ln1W, a.ln1Mean, a.ln1Rstd, M, C);
         }

@@ -149,10 +149,13 @@ final class TrainingLayers {
      * qkv [B,T,3C]   q | k | v; head h owns columns h·hd .. h·hd+hd-1 of each
      * out [B,T,C]    Σ_s att[b,h,t,s] · v[b,s,h]
      * att [B,NH,T,T] softmax over s ≤ t of q·k/√hd, kept for the backward (entries s > t unused)
+     * kT  [B,NH,hd,T] scratch: each head's keys transposed
      * </pre>
      * Positions t ≥ lengths[b] are padding: output zero, no attention row. Split over (row, head).
+     * With the keys transposed, a query's scores are hd vector updates along s instead of t+1
+     * dot products, so no horizontal sum is needed (their float order would not be fixed).
      */
-    static void attentionForward(ComputePool pool, float[] out, float[] att, float[] qkv, int[] lengths,
+    static void attentionForward(ComputePool pool, float[] out, float[] att, float[] kT, float[] qkv, int[] lengths,
                                  int B, int T, int C, int NH) {
         int hd = C / NH;
         float scale = (float) (1.0 / Math.sqrt(hd));
@@ -160,17 +163,21 @@ final class TrainingLayers {
             for (int i = i0; i < i1; i++) {
                 int b = i / NH, h = i % NH;
                 int len = lengths[b];
+                int tb = i * hd * T;
+                transposeHead(kT, tb, qkv, (b * T) * 3 * C + C + h * hd, 3 * C, len, hd, T);
                 for (int t = 0; t < T; t++) {
                     int oo = (b * T + t) * C + h * hd;
                     zero(out, oo, hd);
                     if (t >= len) continue;
                     int qo = (b * T + t) * 3 * C + h * hd;
                     int ao = ((b * NH + h) * T + t) * T;
-                    for (int s = 0; s <= t; s++) {
-                        int ko = (b * T + s) * 3 * C + C + h * hd;
-                        att[ao + s] = dot(qkv, qo, qkv, ko, hd) * scale;
-                    }
-                    Softmax.softmax(att, ao, t + 1);
+                    int n = t + 1;
+                    // Scores for whole vectors of keys (up to T): entries past t are computed from stale
+                    // keys and never read, and saving the scalar tail makes short rows much cheaper.
+                    int nv = vectorSpan(n, T);
+                    zero(att, ao, nv);
+                    for (int d = 0; d < hd; d++) axpy(qkv[qo + d] * scale, kT, tb + d * T, att, ao, nv);
+                    Softmax.softmax(att, ao, n);
                     for (int s = 0; s <= t; s++) {
                         int vo = (b * T + s) * 3 * C + 2 * C + h * hd;
                         axpy(att[ao + s], qkv, vo, out, oo, hd);
@@ -182,11 +189,11 @@ final class TrainingLayers {
 
     /**
      * dqkv[B,T,3C] (written) from dout[B,T,C], with the kept att[B,NH,T,T].
-     * scratch holds B·NH·T floats (one row of d(att) per task). Split over (row, head):
-     * a task writes only its own head's columns of its own row, so tasks never race.
+     * scratch holds B·NH·T floats (one row of d(att) per task), vT B·NH·hd·T (values transposed).
+     * Split over (row, head): a task writes only its own head's columns of its own row.
      */
-    static void attentionBackward(ComputePool pool, float[] dqkv, float[] scratch, float[] dout, float[] qkv, float[] att,
-                                  int[] lengths, int B, int T, int C, int NH) {
+    static void attentionBackward(ComputePool pool, float[] dqkv, float[] scratch, float[] vT, float[] dout, float[] qkv,
+                                  float[] att, int[] lengths, int B, int T, int C, int NH) {
         int hd = C / NH;
         float scale = (float) (1.0 / Math.sqrt(hd));
         pool.parallelFor(B * NH, 1, (i0, i1) -> {
@@ -199,19 +206,22 @@ final class TrainingLayers {
                     zero(dqkv, base + C, hd);
                     zero(dqkv, base + 2 * C, hd);
                 }
+                int tb = i * hd * T;
+                transposeHead(vT, tb, qkv, (b * T) * 3 * C + 2 * C + h * hd, 3 * C, len, hd, T);
                 int so = i * T;
                 for (int t = 0; t < len; t++) {
                     int ao = ((b * NH + h) * T + t) * T;
                     int go = (b * T + t) * C + h * hd;
                     int qo = (b * T + t) * 3 * C + h * hd;
+                    int n = t + 1;
                     // out_t = Σ_s att_s v_s  ->  datt_s = dout_t·v_s,  dv_s += att_s dout_t
+                    int nv = vectorSpan(n, T); // as in the forward: whole vectors, entries past t unused
+                    zero(scratch, so, nv);
+                    for (int d = 0; d < hd; d++) axpy(dout[go + d], vT, tb + d * T, scratch, so, nv);
                     float weighted = 0f;
                     for (int s = 0; s <= t; s++) {
-                        int vo = (b * T + s) * 3 * C + 2 * C + h * hd;
-                        float da = dot(dout, go, qkv, vo, hd);
-                        scratch[so + s] = da;
-                        weighted += att[ao + s] * da;
-                        axpy(att[ao + s], dout, go, dqkv, vo, hd);
+                        weighted += att[ao + s] * scratch[so + s];
+                        axpy(att[ao + s], dout, go, dqkv, (b * T + s) * 3 * C + 2 * C + h * hd, hd);
                     }
                     // softmax: dpre_s = att_s (datt_s - Σ_j att_j datt_j); then q·k/√hd
                     for (int s = 0; s <= t; s++) {
@@ -225,17 +235,43 @@ final class TrainingLayers {
         });
     }
 
+    /** n rounded up to whole vectors, but at most T. */
+    private static int vectorSpan(int n, int T) {
+        int L = S.length();
+        return Math.min(T, (n + L - 1) / L * L);
+    }
+
+    /** dst[off + d·T + s] = src[srcOff + s·stride + d] for s < len, d < hd: one head's keys or values, transposed. */
+    private static void transposeHead(float[] dst, int off, float[] src, int srcOff, int stride, int len, int hd, int T) {
+        for (int s = 0; s < len; s++) {
+            int so = srcOff + s * stride;
+            for (int d = 0; d < hd; d++) dst[off + d * T + s] = src[so + d];
+        }
+    }
+
     // ---------------------------------------------------------------- GELU
 
-    /** d[i] ← d[i] · gelu'(inp[i]) for i in [0, n): dout becomes dinp in place (tanh approximation). */
-    static void geluBackwardInPlace(ComputePool pool, float[] d, float[] inp, int n) {
-        pool.parallelFor(n, 1024, (i0, i1) -> {
+    /**
+     * out[n] = gelu(inp) = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))), keeping the tanh in th[n]
+     * for the backward (the inference kernel does not keep it, hence this training twin).
+     */
+    static void geluForward(ComputePool pool, float[] out, float[] th, float[] inp, int n) {
+        pool.parallelFor(n, 4096, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 float x = inp[i];
-                float cube = 0.044715f * x * x * x;
-                float th = (float) Math.tanh(GELU_K * (x + cube));
-                float sech2 = 1f - th * th;
-                float local = 0.5f * (1f + th) + 0.5f * x * sech2 * GELU_K * (1f + 3f * 0.044715f * x * x);
+                float t = (float) Math.tanh(GELU_K * (x + 0.044715f * x * x * x));
+                th[i] = t;
+                out[i] = 0.5f * x * (1f + t);
+            }
+        });
+    }
+
+    /** d[i] ← d[i] · gelu'(inp[i]) for i in [0, n), with th the tanh kept by the forward: dout becomes dinp in place. */
+    static void geluBackwardInPlace(ComputePool pool, float[] d, float[] inp, float[] th, int n) {
+        pool.parallelFor(n, 4096, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                float x = inp[i], t = th[i];
+                float local = 0.5f * (1f + t) + 0.5f * x * (1f - t * t) * GELU_K * (1f + 3f * 0.044715f * x * x);
                 d[i] *= local;
             }
         });
@@ -274,29 +310,6 @@ final class TrainingLayers {
     }
 
     // ---------------------------------------------------------------- small vector helpers
-
-    static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        int i = 0;
-        float sum = 0f;
-        if (n >= S.length()) {
-            FloatVector acc = FloatVector.zero(S);
-            for (; i + S.length() <= n; i += S.length())
-                acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-            sum = laneSum(acc);
-        }
-        for (; i < n; i++) sum += a[ao + i] * b[bo + i];
-        return sum;
-    }
-
-    /**
-     * Sum of the lanes in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order of a
-     * float sum unspecified, and it differs between interpreted and compiled code: a run would
-     * then depend on when the JIT compiled it, and a resumed run would not repeat the original.
-     */
-    static float laneSum(FloatVector v) {
-        for (int half = S.length() / 2; half >= 1; half /= 2) v = v.add(v.slice(half));
-        return v.lane(0);
-    }
 
     /** y[yo .. yo+n) += alpha · x[xo .. xo+n). */
     static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
