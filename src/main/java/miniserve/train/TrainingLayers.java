@@ -1,6 +1,8 @@
 package miniserve.train;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import miniserve.kernels.ComputePool;
 import miniserve.kernels.Matmul;
@@ -257,9 +259,18 @@ final class TrainingLayers {
      */
     static void geluForward(ComputePool pool, float[] out, float[] th, float[] inp, int n) {
         pool.parallelFor(n, 4096, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
+            int L = S.length();
+            int i = i0;
+            for (; i + L <= i1; i += L) {
+                FloatVector x = FloatVector.fromArray(S, inp, i);
+                FloatVector u = x.mul(x).mul(0.044715f).add(1f).mul(x).mul(GELU_K);
+                FloatVector t = tanh(u);
+                t.intoArray(th, i);
+                t.add(1f).mul(x).mul(0.5f).intoArray(out, i);
+            }
+            for (; i < i1; i++) {
                 float x = inp[i];
-                float t = (float) Math.tanh(GELU_K * (x + 0.044715f * x * x * x));
+                float t = tanh(GELU_K * (x + 0.044715f * x * x * x));
                 th[i] = t;
                 out[i] = 0.5f * x * (1f + t);
             }
@@ -310,6 +321,37 @@ final class TrainingLayers {
     }
 
     // ---------------------------------------------------------------- small vector helpers
+
+    // tanh(u) = sign(u)·(1 − e)/(1 + e) with e = exp(−2|u|) ∈ (0, 1]; exp by range reduction
+    // e = 2^k·exp(r), |r| ≤ ln2/2, and a degree-6 Taylor polynomial (error < 2e-7 relative).
+    // Only IEEE lane operations, so interpreted and compiled code give the same bits (the
+    // Vector API's TANH and EXP may not), and the absolute error stays below 3e-7.
+    private static final float LOG2E = 1.4426950408889634f;
+    private static final float LN2_HI = 0.693145751953125f, LN2_LO = 1.428606765330187e-06f;
+    private static final float ROUND_MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer
+    private static final float EXP_FLOOR = -87f;        // below this e is 0 to float precision anyway
+
+    static FloatVector tanh(FloatVector u) {
+        FloatVector y = u.abs().mul(-2f).max(EXP_FLOOR);
+        FloatVector k = y.mul(LOG2E).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+        FloatVector r = k.mul(-LN2_HI).add(y).sub(k.mul(LN2_LO));
+        FloatVector p = r.mul(1f / 720).add(1f / 120).mul(r).add(1f / 24).mul(r).add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+        IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        FloatVector e = p.mul(bits.reinterpretAsFloats());
+        FloatVector t = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
+        return t.blend(t.neg(), u.compare(VectorOperators.LT, 0f));
+    }
+
+    /** Scalar twin of {@link #tanh(FloatVector)}: the same operations, the same result. */
+    static float tanh(float u) {
+        float y = Math.max(-2f * Math.abs(u), EXP_FLOOR);
+        float k = (y * LOG2E + ROUND_MAGIC) - ROUND_MAGIC;
+        float r = (k * -LN2_HI + y) - k * LN2_LO;
+        float p = ((((((r * (1f / 720) + 1f / 120) * r + 1f / 24) * r + 1f / 6) * r + 0.5f) * r + 1f) * r) + 1f;
+        float e = p * Float.intBitsToFloat(((int) k + 127) << 23);
+        float t = (1f - e) / (e + 1f);
+        return u < 0f ? -t : t;
+    }
 
     /** y[yo .. yo+n) += alpha · x[xo .. xo+n). */
     static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
