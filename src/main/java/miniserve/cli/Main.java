@@ -6,7 +6,11 @@ import picocli.CommandLine.Command;
 /** The one entry point: {@code ./miniserve <subcommand>}. */
 @Command(name = "miniserve", mixinStandardHelpOptions = true, version = "miniserve 0.1.0",
         description = "A grammar tutor served over HTTP by a pure-Java GPT-2, and a lab that measures request batching.",
-        subcommands = {CommandLine.HelpCommand.class, ModelInfoCommand.class})
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                ModelInfoCommand.class,
+                TokenizerCommand.class,
+        })
 public final class Main implements Runnable {
 
     @Override

@@ -1,12 +1,43 @@
 package miniserve.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /** Numerically stable softmax of x[off .. off+n), in place. */
 public final class Softmax {
     private Softmax() {}
 
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+
     public static void softmax(float[] x, int off, int n) {
-        // TODO(kernels): Vector API.
-        softmaxScalar(x, off, n);
+        int end = F.loopBound(n);
+        float max = Float.NEGATIVE_INFINITY;
+        if (end > 0) {
+            FloatVector m = FloatVector.fromArray(F, x, off);
+            for (int i = L; i < end; i += L) m = m.max(FloatVector.fromArray(F, x, off + i));
+            max = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (int i = end; i < n; i++) max = Math.max(max, x[off + i]);
+
+        FloatVector vmax = FloatVector.broadcast(F, max);
+        FloatVector vsum = FloatVector.zero(F);
+        for (int i = 0; i < end; i += L) {
+            FloatVector e = FloatVector.fromArray(F, x, off + i).sub(vmax).lanewise(VectorOperators.EXP);
+            e.intoArray(x, off + i);
+            vsum = vsum.add(e);
+        }
+        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        for (int i = end; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+
+        float inv = 1f / sum;
+        for (int i = 0; i < end; i += L) FloatVector.fromArray(F, x, off + i).mul(inv).intoArray(x, off + i);
+        for (int i = end; i < n; i++) x[off + i] *= inv;
     }
 
     public static void softmaxScalar(float[] x, int off, int n) {

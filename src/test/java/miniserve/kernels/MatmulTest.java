@@ -1,0 +1,184 @@
+package miniserve.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector matmuls against their scalar twins.
+ *
+ * <p>Error bound: both sides sum the same K products in different orders, so each is within
+ * γ_K·S of the exact value, where S = |b| + Σ_k |x[m,k]·w[k,n]| and γ_K = Kε/(1−Kε),
+ * ε = 2⁻²⁴ (Higham, Accuracy and Stability of Numerical Algorithms, §3.1). The test allows
+ * |vector − scalar| ≤ 2·γ_(K+1)·S per element: never exceeded by rounding, but any wrong
+ * index or missing term is off by the order of S.
+ */
+class MatmulTest {
+    private static ComputePool two;
+
+    @BeforeAll
+    static void startPool() {
+        two = ComputePool.create(2);
+    }
+
+    @AfterAll
+    static void stopPool() {
+        two.close();
+    }
+
+    static float[] random(SplittableRandom rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return a;
+    }
+
+    /** N values around the tile widths: multiples of 16 and 8, and off by a few. */
+    static int randomN(SplittableRandom rnd) {
+        int[] base = {1, 3, 8, 15, 16, 17, 31, 33, 47, 48, 49, 64, 95, 96, 97, 130};
+        return rnd.nextBoolean() ? base[rnd.nextInt(base.length)] : 1 + rnd.nextInt(200);
+    }
+
+    static void assertClose(String what, float[] expected, float[] actual, float[] scale, int K) {
+        double eps = Math.ulp(1f) / 2;
+        double gamma = (K + 1) * eps / (1 - (K + 1) * eps);
+        for (int i = 0; i < expected.length; i++) {
+            double bound = 2 * gamma * scale[i];
+            if (!(Math.abs(expected[i] - actual[i]) <= bound)) {
+                fail(what + ": element " + i + " is " + actual[i] + ", scalar twin gives " + expected[i] + " (allowed error " + bound + ")");
+            }
+        }
+    }
+
+    /** S[m,n] = |b[n]| + Σ_k |x[m,k]·w[k,n]|, in double. */
+    static float[] magnitudes(float[] x, float[] w, float[] bias, int M, int K, int N, boolean transposedB) {
+        float[] s = new float[M * N];
+        for (int m = 0; m < M; m++) {
+            for (int n = 0; n < N; n++) {
+                double acc = bias == null ? 0 : Math.abs(bias[n]);
+                for (int k = 0; k < K; k++) acc += Math.abs((double) x[m * K + k] * (transposedB ? w[n * K + k] : w[k * N + n]));
+                s[m * N + n] = (float) acc;
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void matmulMatchesScalarOnRandomShapesWithTails() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int M = 1; M <= 37; M++) {
+            for (int rep = 0; rep < 3; rep++) {
+                int K = 1 + 2 * rnd.nextInt(150); // odd
+                int N = randomN(rnd);
+                float[] x = random(rnd, M * K), w = random(rnd, K * N);
+                float[] bias = rep == 1 ? null : random(rnd, N);
+                float[] expected = new float[M * N];
+                Matmul.matmulScalar(expected, x, w, bias, M, K, N);
+                float[] scale = magnitudes(x, w, bias, M, K, N, false);
+                for (ComputePool pool : new ComputePool[] {ComputePool.serial(), two}) {
+                    float[] out = new float[M * N];
+                    Arrays.fill(out, Float.NaN);
+                    Matmul.matmul(pool, out, x, w, bias, M, K, N);
+                    assertClose("matmul M=" + M + " K=" + K + " N=" + N + " threads=" + pool.threads(), expected, out, scale, K);
+                }
+            }
+        }
+    }
+
+    @Test
+    void bothTileFamiliesMatchScalarAndWriteOnlyTheirColumns() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int rep = 0; rep < 120; rep++) {
+            int M = 1 + rnd.nextInt(37);
+            int K = 1 + rnd.nextInt(300); // crosses the 16- and 256-row k blocks
+            int N = randomN(rnd);
+            int n0 = rnd.nextInt(N), n1 = n0 + 1 + rnd.nextInt(N - n0);
+            float[] x = random(rnd, M * K), w = random(rnd, K * N), bias = rnd.nextBoolean() ? null : random(rnd, N);
+            float[] expected = new float[M * N];
+            Matmul.matmulScalar(expected, x, w, bias, M, K, N);
+            float[] scale = magnitudes(x, w, bias, M, K, N, false);
+            for (boolean wide : new boolean[] {true, false}) {
+                float[] out = new float[M * N];
+                Arrays.fill(out, Float.NaN);
+                Matmul.matmulColumns(wide, out, x, w, bias, M, K, N, n0, n1);
+                String what = (wide ? "wide" : "narrow") + " tiles M=" + M + " K=" + K + " N=" + N + " columns " + n0 + ".." + n1;
+                for (int m = 0; m < M; m++) {
+                    for (int n = 0; n < N; n++) {
+                        int i = m * N + n;
+                        if (n < n0 || n >= n1) {
+                            if (!Float.isNaN(out[i])) fail(what + ": wrote column " + n + " outside its range");
+                            out[i] = expected[i];
+                        }
+                    }
+                }
+                assertClose(what, expected, out, scale, K);
+            }
+        }
+    }
+
+    @Test
+    void matmulHandlesManyRowsAndLongK() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        int[][] shapes = {{600, 33, 50}, {520, 300, 49}, {40, 513, 70}, {16, 700, 33}, {17, 257, 96}};
+        for (int[] s : shapes) {
+            int M = s[0], K = s[1], N = s[2];
+            float[] x = random(rnd, M * K), w = random(rnd, K * N), bias = random(rnd, N);
+            float[] expected = new float[M * N], out = new float[M * N];
+            Matmul.matmulScalar(expected, x, w, bias, M, K, N);
+            Matmul.matmul(two, out, x, w, bias, M, K, N);
+            assertClose("matmul M=" + M + " K=" + K + " N=" + N, expected, out, magnitudes(x, w, bias, M, K, N, false), K);
+        }
+    }
+
+    @Test
+    void emptyKGivesTheBias() {
+        float[] bias = {1f, -2f, 3f};
+        float[] out = new float[6];
+        Matmul.matmul(two, out, new float[0], new float[0], bias, 2, 0, 3);
+        assertEquals(Arrays.toString(new float[] {1f, -2f, 3f, 1f, -2f, 3f}), Arrays.toString(out));
+        Matmul.matmul(two, out, new float[0], new float[0], null, 2, 0, 3);
+        assertEquals(Arrays.toString(new float[6]), Arrays.toString(out));
+    }
+
+    @Test
+    void transposedBMatchesScalarOnRandomShapesWithTails() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (int M = 1; M <= 37; M++) {
+            for (int rep = 0; rep < 2; rep++) {
+                int K = 1 + 2 * rnd.nextInt(120);
+                int N = randomN(rnd);
+                float[] x = random(rnd, M * K), w = random(rnd, N * K);
+                float[] expected = new float[M * N];
+                Matmul.matmulTransposedBScalar(expected, x, w, M, K, N);
+                float[] scale = magnitudes(x, w, null, M, K, N, true);
+                for (ComputePool pool : new ComputePool[] {ComputePool.serial(), two}) {
+                    float[] out = new float[M * N];
+                    Arrays.fill(out, Float.NaN);
+                    Matmul.matmulTransposedB(pool, out, x, w, M, K, N);
+                    assertClose("matmulTransposedB M=" + M + " K=" + K + " N=" + N + " threads=" + pool.threads(), expected, out, scale, K);
+                }
+                for (boolean wide : new boolean[] {true, false}) {
+                    float[] out = new float[M * N];
+                    Matmul.transposedColumns(wide, out, x, w, M, K, N, 0, N);
+                    assertClose("transposed " + (wide ? "wide" : "narrow") + " M=" + M + " K=" + K + " N=" + N, expected, out, scale, K);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shapeErrorsAreClear() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Matmul.matmul(two, new float[4], new float[3], new float[4], null, 2, 2, 2));
+        assertEquals("matmul: x has 3 floats, needs M*K=4", e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Matmul.matmul(two, new float[4], new float[4], new float[4], new float[1], 2, 2, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> Matmul.matmulTransposedB(two, new float[3], new float[4], new float[4], 2, 2, 2));
+    }
+}
