@@ -84,7 +84,12 @@ public final class MatmulGrad {
                 for (; k + 4 <= k1; k += 4) tile4x3(dW, x, dY, m0, m1, K, N, k, n);
                 for (; k < k1; k++) row1(dW, x, dY, m0, m1, K, N, k, n, nBlock);
             }
-            if (nVec > nFull) for (int k = k0; k < k1; k++) row1(dW, x, dY, m0, m1, K, N, k, nFull, nVec - nFull);
+            // Remaining whole vectors (N = 256 leaves one after five blocks of 3): 8 rows × 1 vector tiles.
+            for (int c = nFull; c < nVec; c += L) {
+                int k = k0;
+                for (; k + 8 <= k1; k += 8) tile8x1(dW, x, dY, m0, m1, K, N, k, c);
+                for (; k < k1; k++) row1(dW, x, dY, m0, m1, K, N, k, c, L);
+            }
         }
         // Last columns, fewer than a vector: scalar, every row at once.
         for (int k = k0; k < k1; k++) {
@@ -131,6 +136,28 @@ public final class MatmulGrad {
         a50.intoArray(dW, w5); a51.intoArray(dW, w5 + L); a52.intoArray(dW, w5 + 2 * L);
         a60.intoArray(dW, w6); a61.intoArray(dW, w6 + L); a62.intoArray(dW, w6 + 2 * L);
         a70.intoArray(dW, w7); a71.intoArray(dW, w7 + L); a72.intoArray(dW, w7 + 2 * L);
+    }
+
+    private static void tile8x1(float[] dW, float[] x, float[] dY, int m0, int m1, int K, int N, int k, int n) {
+        int w0 = k * N + n;
+        FloatVector a0 = FloatVector.fromArray(S, dW, w0), a1 = FloatVector.fromArray(S, dW, w0 + N);
+        FloatVector a2 = FloatVector.fromArray(S, dW, w0 + 2 * N), a3 = FloatVector.fromArray(S, dW, w0 + 3 * N);
+        FloatVector a4 = FloatVector.fromArray(S, dW, w0 + 4 * N), a5 = FloatVector.fromArray(S, dW, w0 + 5 * N);
+        FloatVector a6 = FloatVector.fromArray(S, dW, w0 + 6 * N), a7 = FloatVector.fromArray(S, dW, w0 + 7 * N);
+        for (int m = m0; m < m1; m++) {
+            int xo = m * K + k;
+            FloatVector y = FloatVector.fromArray(S, dY, m * N + n);
+            a0 = FloatVector.broadcast(S, x[xo]).fma(y, a0);
+            a1 = FloatVector.broadcast(S, x[xo + 1]).fma(y, a1);
+            a2 = FloatVector.broadcast(S, x[xo + 2]).fma(y, a2);
+            a3 = FloatVector.broadcast(S, x[xo + 3]).fma(y, a3);
+            a4 = FloatVector.broadcast(S, x[xo + 4]).fma(y, a4);
+            a5 = FloatVector.broadcast(S, x[xo + 5]).fma(y, a5);
+            a6 = FloatVector.broadcast(S, x[xo + 6]).fma(y, a6);
+            a7 = FloatVector.broadcast(S, x[xo + 7]).fma(y, a7);
+        }
+        a0.intoArray(dW, w0); a1.intoArray(dW, w0 + N); a2.intoArray(dW, w0 + 2 * N); a3.intoArray(dW, w0 + 3 * N);
+        a4.intoArray(dW, w0 + 4 * N); a5.intoArray(dW, w0 + 5 * N); a6.intoArray(dW, w0 + 6 * N); a7.intoArray(dW, w0 + 7 * N);
     }
 
     private static void tile4x3(float[] dW, float[] x, float[] dY, int m0, int m1, int K, int N, int k, int n) {

@@ -41,9 +41,10 @@ class MatmulGradTest {
         return new double[][] {dW, dB};
     }
 
-    // Shapes with and without tails in every dimension (vector length 8 or 16, tiles of 4 rows × 3 vectors).
+    // Shapes with and without tails in every dimension (vector length 8 or 16; tiles of 8 or 4 rows × 3 vectors,
+    // 8 rows × 1 vector for leftover vectors, single rows, scalar columns; row blocks of 256).
     @ParameterizedTest
-    @CsvSource({"1,1,1", "7,13,101", "33,64,96", "5,4,48", "64,24,200", "3,9,17", "128,36,144"})
+    @CsvSource({"1,1,1", "7,13,101", "33,64,96", "5,4,48", "64,24,200", "3,9,17", "128,36,144", "20,16,64", "9,19,80", "300,8,260"})
     void vectorAndScalarMatchTheDefinition(int M, int K, int N) {
         SplittableRandom rnd = new SplittableRandom(M * 1000L + K * 10L + N);
         float[] x = random(M * K, rnd), dY = random(M * N, rnd);
