@@ -24,6 +24,7 @@ public final class ProgressBar implements Trainer.Listener {
     private long lastDraw;
     private float lastHeldOut = Float.NaN;
     private boolean lineOpen;
+    private volatile boolean stopping;
 
     public ProgressBar(PrintStream out, boolean redraw, double plainIntervalSeconds) {
         this.out = out;
@@ -76,8 +77,13 @@ public final class ProgressBar implements Trainer.Listener {
 
     @Override
     public void checkpointSaved(Trainer t, Path dir) {
-        if (!t.finished()) return; // a checkpoint every K steps is routine; say it once at the end
-        printLine("checkpoint at step " + t.stepsDone() + " in " + dir);
+        if (!t.finished() && !stopping) return; // a checkpoint every K steps is routine; say it at the end
+        printLine("checkpoint at step " + t.stepsDone() + " in " + dir + (t.finished() ? "" : "; --resume continues the run"));
+    }
+
+    /** Marks the run as stopping early, so the last checkpoint is announced. */
+    public void stopping() {
+        stopping = true;
     }
 
     /** The progress line for the trainer's current state. */
@@ -109,7 +115,8 @@ public final class ProgressBar implements Trainer.Listener {
         return sb.toString();
     }
 
-    static String duration(double seconds) {
+    /** A duration as the progress line shows it: 12m03s, 1h05m. */
+    public static String duration(double seconds) {
         long s = Math.round(seconds);
         if (s >= 3600) return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60);
         return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);

@@ -51,6 +51,7 @@ public final class Trainer {
     private long mark = System.nanoTime();
     private List<List<TrainingSequence>> epochBatches;
     private Listener listener = new Listener() {};
+    private volatile boolean stopRequested;
 
     private Trainer(TrainingOptions options, SequenceSource source, List<TrainingSequence> heldOut, ComputePool pool,
                     GptWeights params, GptWeights m, GptWeights v, int adamSteps, TrainingHistory history) {
@@ -101,12 +102,30 @@ public final class Trainer {
                 history, model.parameters(), adam.firstMoment(), adam.secondMoment());
     }
 
-    /** Runs until the last step, with held-out evaluations and checkpoints (checkpointDir may be null). */
-    public void run(Path checkpointDir, Listener listener) throws IOException {
+    /**
+     * Asks {@link #run} to stop after the step in progress, writing a checkpoint first (any
+     * thread may call it, e.g. a shutdown hook on Ctrl-C).
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Runs until the last step, with held-out evaluations and checkpoints (checkpointDir may be
+     * null). Returns false if it stopped early on {@link #requestStop()}.
+     */
+    public boolean run(Path checkpointDir, Listener listener) throws IOException {
         this.listener = listener;
         mark = System.nanoTime();
         listener.started(this);
         while (!finished()) {
+            if (stopRequested) {
+                if (checkpointDir != null) {
+                    saveCheckpoint(checkpointDir);
+                    listener.checkpointSaved(this, checkpointDir);
+                }
+                return false;
+            }
             TrainingHistory.Row row = step();
             listener.stepDone(this, row);
             boolean last = finished();
@@ -120,6 +139,7 @@ public final class Trainer {
                 listener.checkpointSaved(this, checkpointDir);
             }
         }
+        return true;
     }
 
     public void saveCheckpoint(Path dir) throws IOException {
