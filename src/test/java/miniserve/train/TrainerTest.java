@@ -156,6 +156,21 @@ class TrainerTest {
     }
 
     @Test
+    void aStopRequestEndsTheRunWithACheckpoint(@TempDir Path dir) throws IOException {
+        GptConfig cfg = new GptConfig(VOCAB, 16, 16, 1, 2);
+        Trainer t = Trainer.start(options(cfg, 4, 50, 5e-3f, 0, 0, 1), noisyCopies(10, 6, null), List.of(), POOL);
+        boolean finished = t.run(dir, new Trainer.Listener() {
+            @Override
+            public void stepDone(Trainer trainer, TrainingHistory.Row row) {
+                if (row.step() == 2) trainer.requestStop(); // as the Ctrl-C hook does, from any thread
+            }
+        });
+        assertThat(finished).isFalse();
+        assertThat(t.stepsDone()).isEqualTo(2);
+        assertThat(TrainingCheckpoint.load(dir).step()).isEqualTo(2);
+    }
+
+    @Test
     void epochPlanKeepsEveryExampleOnceInBatchesOfSimilarLength() {
         List<TrainingSequence> seqs = new ArrayList<>();
         SplittableRandom rnd = new SplittableRandom(4);
