@@ -50,6 +50,11 @@ public final class GptTrainingModel {
     private final GptWeights params;
     private final GptWeights grads;
     private final float[][] gradArrays;
+    /**
+     * The matrices transposed: layer weights [out, in] and wte as [C, V]. Only those fields are
+     * used (the arrays have the same sizes as the originals, just read in the other order).
+     */
+    private final GptWeights transposed;
     private final ComputePool pool;
     private final int maxB, maxT;
 
@@ -85,6 +90,7 @@ public final class GptTrainingModel {
         this.params = params;
         this.grads = new GptWeights(config);
         this.gradArrays = grads.tensors().values().stream().map(GptWeights.Tensor::data).toArray(float[][]::new);
+        this.transposed = new GptWeights(config);
         this.pool = pool;
         this.maxB = maxB;
         this.maxT = maxT;
@@ -144,21 +150,22 @@ public final class GptTrainingModel {
                 throw new IllegalArgumentException("token id out of the vocabulary (" + V + "): " + Math.max(tok, target));
         }
         this.batch = batch;
+        transposeWeights();
 
         TrainingLayers.encoderForward(encoded, batch.inputs, params.wte, params.wpe, B, T, C);
         float[] residual = encoded;
         for (int l = 0; l < blocks.length; l++) {
-            GptWeights.Layer w = params.layers[l];
+            GptWeights.Layer w = params.layers[l], t = transposed.layers[l];
             BlockActivations a = blocks[l];
             TrainingLayers.layernormForward(pool, a.ln1, a.ln1Mean, a.ln1Rstd, residual, w.ln1W, w.ln1B, M, C, eps);
-            TrainingLayers.matmulForward(pool, a.qkv, a.ln1, w.attnW, w.attnB, M, C, 3 * C);
+            TrainingLayers.matmulForward(pool, a.qkv, a.ln1, t.attnW, w.attnB, M, C, 3 * C);
             TrainingLayers.attentionForward(pool, a.atty, a.att, headTransposed, a.qkv, batch.lengths, B, T, C, NH);
-            TrainingLayers.matmulForward(pool, a.residual2, a.atty, w.attnProjW, w.attnProjB, M, C, C);
+            TrainingLayers.matmulForward(pool, a.residual2, a.atty, t.attnProjW, w.attnProjB, M, C, C);
             Elementwise.addInPlace(a.residual2, residual, M * C);
             TrainingLayers.layernormForward(pool, a.ln2, a.ln2Mean, a.ln2Rstd, a.residual2, w.ln2W, w.ln2B, M, C, eps);
-            TrainingLayers.matmulForward(pool, a.fch, a.ln2, w.fcW, w.fcB, M, C, 4 * C);
+            TrainingLayers.matmulForward(pool, a.fch, a.ln2, t.fcW, w.fcB, M, C, 4 * C);
             TrainingLayers.geluForward(pool, a.fchGelu, a.fchTanh, a.fch, M * 4 * C);
-            TrainingLayers.matmulForward(pool, a.residual3, a.fchGelu, w.fcProjW, w.fcProjB, M, 4 * C, C);
+            TrainingLayers.matmulForward(pool, a.residual3, a.fchGelu, t.fcProjW, w.fcProjB, M, 4 * C, C);
             Elementwise.addInPlace(a.residual3, a.residual2, M * C);
             residual = a.residual3;
         }
@@ -195,7 +202,7 @@ public final class GptTrainingModel {
         zeroGradients();
 
         // Head: logits = headLn · wteᵀ  ->  d(headLn) = dlogits · wte, dwte += dlogitsᵀ · headLn
-        Matmul.matmul(pool, dHeadLn, logits, params.wte, null, R, V, C);
+        Matmul.matmulTransposedB(pool, dHeadLn, logits, transposed.wte, R, V, C);
         MatmulGrad.weightGrad(pool, grads.wte, null, logits, headLn, R, V, C);
         Arrays.fill(dHeadIn, 0, R * C, 0f);
         TrainingLayers.layernormBackward(pool, dHeadIn, grads.lnFW, grads.lnFB, dHeadLn, headIn, params.lnFW,
@@ -219,6 +226,22 @@ public final class GptTrainingModel {
             TrainingLayers.layernormBackward(pool, dResidual, g.ln1W, g.ln1B, dLn, residual, w.ln1W, a.ln1Mean, a.ln1Rstd, M, C);
         }
         TrainingLayers.encoderBackward(pool, grads.wte, grads.wpe, dResidual, batch.inputs, batch.lengths, B, T, C);
+    }
+
+    /**
+     * Refreshes the transposed matrices the forward multiplies with (see
+     * {@link TrainingLayers#matmulForward}); the parameters change between steps.
+     */
+    private void transposeWeights() {
+        int C = config.nEmbd();
+        for (int l = 0; l < blocks.length; l++) {
+            GptWeights.Layer w = params.layers[l], t = transposed.layers[l];
+            TrainingLayers.transpose(pool, t.attnW, w.attnW, C, 3 * C);
+            TrainingLayers.transpose(pool, t.attnProjW, w.attnProjW, C, C);
+            TrainingLayers.transpose(pool, t.fcW, w.fcW, C, 4 * C);
+            TrainingLayers.transpose(pool, t.fcProjW, w.fcProjW, 4 * C, C);
+        }
+        TrainingLayers.transpose(pool, transposed.wte, params.wte, config.vocabSize(), C);
     }
 
     private void zeroGradients() {
