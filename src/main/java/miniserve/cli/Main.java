@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 ModelInfoCommand.class,
                 TokenizerCommand.class,
+                SynthCommand.class,
+                EvalCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -27,7 +29,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            cmd.getErr().println("miniserve " + cmd.getCommandName() + ": " + msg);
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + msg);
             if (System.getenv("MINISERVE_DEBUG") != null) ex.printStackTrace(cmd.getErr());
             return 1;
         });

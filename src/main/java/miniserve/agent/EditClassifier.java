@@ -1,0 +1,514 @@
+package miniserve.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import miniserve.agent.WordDiff.Change;
+import miniserve.agent.WordDiff.Token;
+import miniserve.train.Lexicon;
+import miniserve.train.Lexicon.VerbForm;
+import miniserve.train.Lexicon.VerbReading;
+
+/**
+ * Names the kind of each correction and explains it in one sentence a learner understands.
+ *
+ * <p>Works from the words alone (no tagger): what changed (case only, punctuation only, an
+ * apostrophe, a word moved), which word classes the old and new words belong to (articles,
+ * prepositions, pronouns, the real-word confusion sets), whether they are two forms of one verb or
+ * noun (from the same lexicon the error generator uses), and the word just before the edit
+ * ("can goes" is a verb-form error, "he go" an agreement error). Anything it cannot name is
+ * {@link ErrorType#WORD_CHOICE} (one word for another) or {@link ErrorType#OTHER}.
+ *
+ * <p>Thread-safe: no state beyond the shared, immutable lexicon.
+ */
+public final class EditClassifier {
+
+    private static final Map<String, String> CONTRACTION_EXPANSIONS = Map.of(
+            "n't", "not", "'re", "are", "'m", "am", "'ve", "have", "'ll", "will", "'d", "would", "'s", "is");
+    private static final Set<String> SENTENCE_ENDS = Set.of(".", "!", "?", "\"", "\u201d");
+
+    private final Lexicon lex;
+
+    public EditClassifier() {
+        this(Lexicon.standard());
+    }
+
+    public EditClassifier(Lexicon lexicon) {
+        this.lex = lexicon;
+    }
+
+    /** The typed, explained edits that turn the learner's sentence into the corrected one (empty if equal). */
+    public List<Edit> edits(String source, String corrected) {
+        List<Token> src = WordDiff.tokenize(source);
+        List<Token> tgt = WordDiff.tokenize(corrected);
+        List<Edit> out = new ArrayList<>();
+        for (Change c : WordDiff.changes(src, tgt)) {
+            List<Edit> parts = split(source, src, corrected, tgt, c);
+            if (parts != null) out.addAll(parts);
+            else out.add(classify(source, src, corrected, tgt, c));
+        }
+        return out;
+    }
+
+    /**
+     * Neighbouring corrections come out of the diff as one change ("i go" → "I went"). When the
+     * change replaces n words by n words and, word by word, at least one part is a nameable error,
+     * the word-by-word edits are returned instead; otherwise null.
+     */
+    private List<Edit> split(String source, List<Token> src, String corrected, List<Token> tgt, Change c) {
+        int n = c.srcEnd() - c.srcStart();
+        if (n < 2 || n != c.tgtEnd() - c.tgtStart()) return null;
+        if (sameWordsInAnyOrder(texts(src, c.srcStart(), c.srcEnd()), texts(tgt, c.tgtStart(), c.tgtEnd()))) return null;
+        List<Edit> parts = new ArrayList<>();
+        boolean specific = false;
+        for (int k = 0; k < n; k++) {
+            if (src.get(c.srcStart() + k).text().equals(tgt.get(c.tgtStart() + k).text())) continue;
+            Edit e = classify(source, src, corrected, tgt,
+                    new Change(c.srcStart() + k, c.srcStart() + k + 1, c.tgtStart() + k, c.tgtStart() + k + 1));
+            specific |= e.type() != ErrorType.WORD_CHOICE && e.type() != ErrorType.OTHER;
+            parts.add(e);
+        }
+        return specific ? parts : null;
+    }
+
+    /** Types and explains one change found by {@link WordDiff#changes}. */
+    public Edit classify(String source, List<Token> src, String corrected, List<Token> tgt, Change c) {
+        String original = WordDiff.text(source, src, c.srcStart(), c.srcEnd());
+        String replacement = WordDiff.text(corrected, tgt, c.tgtStart(), c.tgtEnd());
+        List<String> o = texts(src, c.srcStart(), c.srcEnd());
+        List<String> r = texts(tgt, c.tgtStart(), c.tgtEnd());
+        Context ctx = new Context(
+                c.srcStart() > 0 ? src.get(c.srcStart() - 1).text() : "",
+                c.srcEnd() < src.size() ? src.get(c.srcEnd()).text() : "",
+                c.srcStart() == 0 || SENTENCE_ENDS.contains(src.get(c.srcStart() - 1).text()),
+                c.tgtEnd() == tgt.size(),
+                r, tgt, c);
+        Verdict v = verdict(o, r, ctx);
+        return new Edit(c.srcStart(), c.srcEnd(), original, replacement, v.type(), v.explanation());
+    }
+
+    private record Verdict(ErrorType type, String explanation) {
+    }
+
+    /** What surrounds the change: the learner's neighbouring tokens and the corrected tokens. */
+    private record Context(String prev, String next, boolean sentenceStart, boolean atEnd,
+                           List<String> replacement, List<Token> target, Change change) {
+        String prevLower() {
+            return prev.toLowerCase(Locale.ROOT);
+        }
+
+        /** The corrected words around the change, to quote: "an apple", "listen to music". */
+        String quote(int before, int after) {
+            int from = Math.max(0, change.tgtStart() - before);
+            int to = Math.min(target.size(), change.tgtEnd() + after);
+            List<String> words = new ArrayList<>();
+            for (int k = from; k < to; k++) words.add(target.get(k).text());
+            return WordDiff.join(words);
+        }
+    }
+
+    private static List<String> texts(List<Token> tokens, int from, int to) {
+        List<String> out = new ArrayList<>();
+        for (int k = from; k < to; k++) out.add(tokens.get(k).text());
+        return out;
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT).replace('\u2019', '\'');
+    }
+
+    private static String q(String s) {
+        return "'" + s + "'";
+    }
+
+    private Verdict verdict(List<String> o, List<String> r, Context ctx) {
+        String oText = WordDiff.join(o);
+        String rText = WordDiff.join(r);
+        if (!o.isEmpty() && oText.equalsIgnoreCase(rText)) return capitalization(oText, rText, ctx);
+        if (allPunctuation(o) && allPunctuation(r)) return punctuation(oText, rText, ctx);
+        if (o.size() >= 2 && o.size() == r.size() && sameWordsInAnyOrder(o, r)) {
+            return new Verdict(ErrorType.WORD_ORDER, "Change the word order: write " + q(rText) + ", not " + q(oText) + ".");
+        }
+        // Trailing punctuation that travels with a word change is not the point of the edit.
+        String ow = o.size() == 1 ? lower(o.get(0)) : o.isEmpty() ? "" : null;
+        String rw = r.size() == 1 ? lower(r.get(0)) : r.isEmpty() ? "" : null;
+        if (ow != null && rw != null) {
+            Verdict v = singleWord(ow, rw, o.isEmpty() ? "" : o.get(0), r.isEmpty() ? "" : r.get(0), ctx);
+            if (v != null) return v;
+        }
+        // One word added or dropped, with the capital moving along at the start: "Is raining" → "It is raining".
+        if (Math.abs(o.size() - r.size()) == 1 && !o.isEmpty() && !r.isEmpty()) {
+            List<String> longer = o.size() > r.size() ? o : r;
+            List<String> shorter = o.size() > r.size() ? r : o;
+            for (int k = 0; k < longer.size(); k++) {
+                List<String> rest = new ArrayList<>(longer);
+                String word = rest.remove(k);
+                if (WordDiff.join(rest).equalsIgnoreCase(WordDiff.join(shorter))) {
+                    Verdict v = o.size() > r.size()
+                            ? singleWord(lower(word), "", word, "", ctx)
+                            : singleWord("", lower(word), "", word, ctx);
+                    if (v != null) return v;
+                    break;
+                }
+            }
+        }
+        if (!o.isEmpty() && !r.isEmpty() && String.join("", o).equalsIgnoreCase(String.join("", r))) {
+            return new Verdict(ErrorType.SPELLING, r.size() > o.size()
+                    ? "Write " + q(rText) + " as separate words."
+                    : "Write " + q(rText) + " as one word.");
+        }
+        if (o.isEmpty()) return new Verdict(ErrorType.OTHER, "A word is missing here: add " + q(rText) + ".");
+        if (r.isEmpty()) return new Verdict(ErrorType.OTHER, q(oText) + " is not needed here.");
+        return new Verdict(ErrorType.OTHER, "Rewrite " + q(oText) + " as " + q(rText) + ".");
+    }
+
+    private Verdict capitalization(String o, String r, Context ctx) {
+        if (r.equals("I") || r.startsWith("I'") || r.startsWith("I\u2019")) {
+            return new Verdict(ErrorType.CAPITALIZATION, "Always write the pronoun 'I' with a capital letter.");
+        }
+        boolean upper = Character.isUpperCase(r.codePointAt(0));
+        if (upper && ctx.sentenceStart()) {
+            return new Verdict(ErrorType.CAPITALIZATION, "Start a sentence with a capital letter: " + q(r) + ".");
+        }
+        if (upper) {
+            return new Verdict(ErrorType.CAPITALIZATION, q(r) + " is a name (of a person, place, language, day or month), so it starts with a capital letter.");
+        }
+        return new Verdict(ErrorType.CAPITALIZATION, q(r) + " is not a name and does not start a sentence, so it needs no capital letter.");
+    }
+
+    private static boolean allPunctuation(List<String> tokens) {
+        for (String t : tokens) if (Character.isLetterOrDigit(t.codePointAt(0))) return false;
+        return true;
+    }
+
+    private Verdict punctuation(String o, String r, Context ctx) {
+        if (o.isEmpty()) {
+            if ((r.equals(".") || r.equals("!") || r.equals("?")) && ctx.atEnd()) {
+                return new Verdict(ErrorType.PUNCTUATION, r.equals("?") ? "A question ends with a question mark."
+                        : r.equals(".") ? "End the sentence with a full stop." : "End the sentence with " + q(r) + ".");
+            }
+            if (r.equals(",")) return new Verdict(ErrorType.PUNCTUATION, "Put a comma after " + q(ctx.prev()) + " to separate the parts of the sentence.");
+            return new Verdict(ErrorType.PUNCTUATION, "Add " + q(r) + " here.");
+        }
+        if (r.isEmpty()) {
+            return new Verdict(ErrorType.PUNCTUATION, o.equals(",") ? "No comma is needed here." : "Leave out " + q(o) + " here.");
+        }
+        return new Verdict(ErrorType.PUNCTUATION, "Use " + q(r) + " here, not " + q(o) + ".");
+    }
+
+    private static boolean sameWordsInAnyOrder(List<String> a, List<String> b) {
+        List<String> x = new ArrayList<>();
+        for (String s : a) x.add(lower(s));
+        List<String> y = new ArrayList<>();
+        for (String s : b) y.add(lower(s));
+        if (x.equals(y)) return false;
+        x.sort(null);
+        y.sort(null);
+        return x.equals(y);
+    }
+
+    /** One word (or none) replaced by one word (or none); null when nothing specific applies. */
+    private Verdict singleWord(String o, String r, String oRaw, String rRaw, Context ctx) {
+        Verdict v;
+        if ((v = apostrophe(o, r, rRaw)) != null) return v;
+        if ((v = article(o, r, ctx)) != null) return v;
+        Lexicon.Confusion confusion = lex.confusion(o);
+        if (confusion != null && confusion.words().contains(r)) return new Verdict(ErrorType.WORD_CHOICE, confusion.explanation());
+        if ((v = preposition(o, r, ctx)) != null) return v;
+        if ((v = pronoun(o, r, rRaw)) != null) return v;
+        if ((v = missingOrExtraWord(o, r, oRaw, rRaw, ctx)) != null) return v;
+        if (o.isEmpty() || r.isEmpty()) return null;
+        boolean afterSubject = Lexicon.SUBJECT_PRONOUNS.contains(ctx.prevLower());
+        if (!afterSubject && (v = irregularOrUncountableNoun(o, r)) != null) return v;
+        boolean nounContext = isNounContext(ctx.prevLower());
+        Verdict noun = nounNumber(o, r, ctx);
+        if (noun != null && nounContext) return noun;
+        if ((v = verb(o, r, ctx)) != null) return v;
+        if (noun != null) return noun;
+        if ((v = adjectiveAdverb(o, r)) != null) return v;
+        if (!lex.isWord(o) && lex.isWord(r)) {
+            return new Verdict(ErrorType.SPELLING, q(oRaw) + " is misspelt: write " + q(rRaw) + ".");
+        }
+        return new Verdict(ErrorType.WORD_CHOICE, q(rRaw) + " is the right word here, not " + q(oRaw) + ".");
+    }
+
+    private Verdict apostrophe(String o, String r, String rRaw) {
+        if (o.isEmpty() || r.isEmpty() || r.indexOf('\'') < 0 || o.equals(r)) return null;
+        if (!o.equals(r.replace("'", "")) || lex.isWord(o)) return null;
+        for (var e : CONTRACTION_EXPANSIONS.entrySet()) {
+            if (r.endsWith(e.getKey())) {
+                String head = r.substring(0, r.length() - e.getKey().length());
+                if (e.getKey().equals("n't")) head = switch (head) {
+                    case "won" -> "will";
+                    case "can" -> "can";
+                    case "don" -> "do";
+                    case "doesn" -> "does";
+                    case "didn" -> "did";
+                    case "shan" -> "shall";
+                    default -> head;
+                };
+                String full = e.getKey().equals("n't") && head.equals("can") ? "cannot" : head + " " + e.getValue();
+                if (head.equals("i")) full = "I " + e.getValue();
+                return new Verdict(ErrorType.PUNCTUATION, q(rRaw) + " needs an apostrophe: it is short for " + q(full) + ".");
+            }
+        }
+        return new Verdict(ErrorType.PUNCTUATION, q(rRaw) + " is written with an apostrophe.");
+    }
+
+    private Verdict article(String o, String r, Context ctx) {
+        boolean oArt = o.isEmpty() || Lexicon.ARTICLE_LIKE.contains(o);
+        boolean rArt = r.isEmpty() || Lexicon.ARTICLE_LIKE.contains(r);
+        if (!oArt || !rArt || o.equals(r)) return null;
+        String nextWord = lower(ctx.next());
+        if (Set.of(o, r).equals(Set.of("a", "an"))) {
+            return new Verdict(ErrorType.ARTICLE, r.equals("an")
+                    ? "Use 'an' before a vowel sound: " + q(ctx.quote(0, 1)) + "."
+                    : "Use 'a' before a consonant sound: " + q(ctx.quote(0, 1)) + ".");
+        }
+        if (Set.of("this", "these").equals(Set.of(o, r)) || Set.of("that", "those").equals(Set.of(o, r))) {
+            return new Verdict(ErrorType.ARTICLE, "Use 'this'/'that' with a singular noun and 'these'/'those' with a plural one: "
+                    + q(ctx.quote(0, 1)) + ".");
+        }
+        if (Set.of("much", "many").equals(Set.of(o, r))) {
+            return new Verdict(ErrorType.ARTICLE, "Use 'many' with plural nouns you can count and 'much' with uncountable nouns: "
+                    + q(ctx.quote(0, 1)) + ".");
+        }
+        if (Set.of("fewer", "less").equals(Set.of(o, r)) || Set.of("few", "little").equals(Set.of(o, r))) {
+            return new Verdict(ErrorType.ARTICLE, "Use 'few'/'fewer' with plural nouns you can count and 'little'/'less' with uncountable nouns.");
+        }
+        if (o.isEmpty()) {
+            if (r.equals("the")) {
+                return new Verdict(ErrorType.ARTICLE, "Use 'the' here: " + q(ctx.quote(0, 1)) + " is a particular one that the reader knows about.");
+            }
+            if (r.equals("a") || r.equals("an")) {
+                return new Verdict(ErrorType.ARTICLE, "A single countable noun needs an article: " + q(ctx.quote(0, 2)) + ".");
+            }
+            return new Verdict(ErrorType.ARTICLE, "Add " + q(r) + " before " + q(ctx.next()) + ".");
+        }
+        if (r.isEmpty()) {
+            if (o.equals("a") || o.equals("an")) {
+                boolean plural = !lex.singulars(nextWord).isEmpty();
+                boolean mass = lex.isUncountable(nextWord);
+                return new Verdict(ErrorType.ARTICLE, plural || mass
+                        ? "Do not use " + q(o) + " with " + (plural ? "a plural noun" : "an uncountable noun") + " like " + q(ctx.next()) + "."
+                        : "No " + q(o) + " is needed before " + q(ctx.next()) + " here.");
+            }
+            return new Verdict(ErrorType.ARTICLE, "No " + q(o) + " is needed before " + q(ctx.next()) + " here.");
+        }
+        if (r.equals("the")) {
+            return new Verdict(ErrorType.ARTICLE, "Use 'the' for a particular thing the reader knows about: " + q(ctx.quote(0, 1)) + ".");
+        }
+        if (r.equals("a") || r.equals("an")) {
+            return new Verdict(ErrorType.ARTICLE, "Use " + q(r) + " for one thing that has not been mentioned before: " + q(ctx.quote(0, 1)) + ".");
+        }
+        return new Verdict(ErrorType.ARTICLE, "Use " + q(r) + " here, not " + q(o) + ": " + q(ctx.quote(0, 1)) + ".");
+    }
+
+    private Verdict preposition(String o, String r, Context ctx) {
+        boolean oPrep = o.isEmpty() || lex.isPreposition(o) || o.equals("back");
+        boolean rPrep = r.isEmpty() || lex.isPreposition(r);
+        if (!oPrep || !rPrep || o.equals(r)) return null;
+        if (o.isEmpty()) {
+            return new Verdict(ErrorType.PREPOSITION, q(ctx.prev()) + " needs " + q(r) + " here: " + q(ctx.quote(1, 1)) + ".");
+        }
+        if (r.isEmpty()) {
+            return new Verdict(ErrorType.PREPOSITION, "No preposition is needed here: " + q(ctx.prev() + " " + ctx.next()) + ".");
+        }
+        return new Verdict(ErrorType.PREPOSITION, "The preposition here is " + q(r) + ", not " + q(o) + ": " + q(ctx.quote(1, 1)) + ".");
+    }
+
+    private static boolean isPronoun(String w) {
+        return Lexicon.SUBJECT_PRONOUNS.contains(w) || Lexicon.OBJECT_PRONOUNS.contains(w) || Lexicon.POSSESSIVE_DETERMINERS.contains(w)
+                || Lexicon.POSSESSIVE_PRONOUNS.contains(w) || Lexicon.REFLEXIVE_PRONOUNS.contains(w) || w.equals("which");
+    }
+
+    private Verdict pronoun(String o, String r, String rRaw) {
+        if (o.isEmpty() || r.isEmpty() || !isPronoun(o) || !isPronoun(r)) return null;
+        String why;
+        if (r.equals("who") && o.equals("which")) why = "Use 'who' for people and 'which' for things.";
+        else if (r.equals("which") && o.equals("who")) why = "Use 'which' for things and 'who' for people.";
+        else if (Lexicon.REFLEXIVE_PRONOUNS.contains(r)) why = "The reflexive pronoun is " + q(rRaw) + ".";
+        else if (Lexicon.SUBJECT_PRONOUNS.contains(r) && !Lexicon.OBJECT_PRONOUNS.contains(r)) {
+            why = "Use the subject form " + q(rRaw) + " for the one doing the action.";
+        } else if (Lexicon.OBJECT_PRONOUNS.contains(r) && Lexicon.SUBJECT_PRONOUNS.contains(o)) {
+            why = "Use the object form " + q(rRaw) + " after a verb or a preposition.";
+        } else if (Lexicon.POSSESSIVE_PRONOUNS.contains(r) && !r.equals("his")) {
+            why = "Use " + q(rRaw) + " when no noun follows: 'it is " + r + "'.";
+        } else if (Lexicon.POSSESSIVE_DETERMINERS.contains(r)) {
+            why = "Use the possessive " + q(rRaw) + " before a noun to say whose it is.";
+        } else if (Lexicon.OBJECT_PRONOUNS.contains(r)) {
+            why = "Use the object form " + q(rRaw) + " after a verb or a preposition.";
+        } else {
+            why = "The pronoun here is " + q(rRaw) + ".";
+        }
+        return new Verdict(ErrorType.PRONOUN, why);
+    }
+
+    /** A pronoun or a form of 'be' that is missing or extra ("is raining", "I am agree", "She going"). */
+    private Verdict missingOrExtraWord(String o, String r, String oRaw, String rRaw, Context ctx) {
+        if (!o.isEmpty() && !r.isEmpty()) return null;
+        String word = o.isEmpty() ? r : o;
+        String raw = o.isEmpty() ? rRaw : oRaw;
+        String next = lower(ctx.next());
+        if (isPronoun(word)) {
+            return new Verdict(ErrorType.PRONOUN, o.isEmpty()
+                    ? "The sentence needs the pronoun " + q(raw) + " here: " + q(ctx.quote(0, 2)) + "."
+                    : "The pronoun " + q(raw) + " is not needed here.");
+        }
+        if (Lexicon.BE_FORMS.contains(word) && !word.equals("being") && !word.equals("been")) {
+            boolean ing = lex.verbReadings(next).stream().anyMatch(x -> x.form() == VerbForm.ING);
+            boolean base = lex.verbReadings(next).stream().anyMatch(x -> x.form() == VerbForm.BASE || x.form() == VerbForm.THIRD_PERSON);
+            if (o.isEmpty() && ing) {
+                return new Verdict(ErrorType.VERB_FORM, "The -ing form needs a form of 'be' before it: " + q(ctx.quote(0, 1)) + ".");
+            }
+            if (r.isEmpty() && base && !ing) {
+                return new Verdict(ErrorType.VERB_FORM, q(ctx.next()) + " is already a verb, so " + q(raw) + " is not needed.");
+            }
+        }
+        return null;
+    }
+
+    private Verdict irregularOrUncountableNoun(String o, String r) {
+        if (lex.isUncountable(r) && o.equals(lex.regularPlural(r))) {
+            return new Verdict(ErrorType.NOUN_NUMBER, q(r) + " is uncountable: it has no plural form.");
+        }
+        for (String sg : lex.singulars(r)) {
+            if (lex.hasIrregularPlural(sg) && o.equals(lex.regularPlural(sg))) {
+                return new Verdict(ErrorType.NOUN_NUMBER, q(o) + " → " + q(r) + ": " + q(sg) + " has an irregular plural.");
+            }
+        }
+        return null;
+    }
+
+    private static boolean isNounContext(String prev) {
+        return Lexicon.DETERMINER_LIKE.contains(prev) || Lexicon.PLURAL_DETERMINERS.contains(prev)
+                || (!prev.isEmpty() && Character.isDigit(prev.charAt(0)));
+    }
+
+    private Verdict nounNumber(String o, String r, Context ctx) {
+        String prev = ctx.prevLower();
+        if (lex.singulars(r).contains(o)) {
+            String why = Lexicon.PLURAL_DETERMINERS.contains(prev) || (!prev.isEmpty() && Character.isDigit(prev.charAt(0)))
+                    ? "After " + q(ctx.prev()) + ", use the plural " + q(r) + "."
+                    : "Use the plural " + q(r) + ": there is more than one.";
+            return new Verdict(ErrorType.NOUN_NUMBER, why);
+        }
+        if (lex.singulars(o).contains(r)) {
+            String why = Lexicon.SINGULAR_DETERMINERS.contains(prev)
+                    ? "After " + q(ctx.prev()) + ", use the singular " + q(r) + "."
+                    : "Use the singular " + q(r) + " here.";
+            return new Verdict(ErrorType.NOUN_NUMBER, why);
+        }
+        return null;
+    }
+
+    /** Strips a negative contraction so "doesn't"/"don't" compare as "does"/"do". */
+    private static String positive(String w) {
+        if (!w.endsWith("n't")) return w;
+        String head = w.substring(0, w.length() - 3);
+        return switch (head) {
+            case "don" -> "do";
+            case "won" -> "will";
+            case "ca" -> "can";
+            default -> head;
+        };
+    }
+
+    private Verdict verb(String oFull, String rFull, Context ctx) {
+        String o = positive(oFull);
+        String r = positive(rFull);
+        if (oFull.endsWith("n't") != rFull.endsWith("n't")) return null;
+        List<VerbReading> ro = lex.verbReadings(o);
+        List<VerbReading> rr = lex.verbReadings(r);
+        String prev = ctx.prevLower();
+        String shown = q(rFull);
+        // The readings of the two words that share a verb.
+        List<VerbReading[]> shared = new ArrayList<>();
+        for (VerbReading a : ro) for (VerbReading b : rr) if (a.base().equals(b.base())) shared.add(new VerbReading[] {a, b});
+        if (shared.isEmpty()) return null;
+        // Only the readings that link the two words count ("found" as find/PAST says nothing about "founded").
+        ro = shared.stream().map(x -> x[0]).toList();
+        rr = shared.stream().map(x -> x[1]).toList();
+        if (Lexicon.MODALS.contains(prev) || Lexicon.DO_FORMS.contains(prev) || prev.equals("to")) {
+            if (has(rr, VerbForm.BASE)) {
+                return new Verdict(ErrorType.VERB_FORM, prev.equals("to")
+                        ? "After 'to', use the base form of the verb: " + q("to " + rFull) + "."
+                        : "After " + q(ctx.prev()) + ", use the base form of the verb: " + shown + ".");
+            }
+        }
+        if (Lexicon.BE_FORMS.contains(prev) && !prev.equals("being")) {
+            if (has(rr, VerbForm.ING) && !has(ro, VerbForm.ING)) {
+                return new Verdict(ErrorType.VERB_FORM, "After " + q(ctx.prev()) + ", use the -ing form: " + q(ctx.prev() + " " + rFull) + ".");
+            }
+            if (has(rr, VerbForm.PAST_PARTICIPLE) && !has(ro, VerbForm.PAST_PARTICIPLE)) {
+                return new Verdict(ErrorType.VERB_FORM, "After " + q(ctx.prev()) + ", use the past participle: " + q(ctx.prev() + " " + rFull) + ".");
+            }
+        }
+        if (Lexicon.HAVE_FORMS.contains(prev) && has(rr, VerbForm.PAST_PARTICIPLE) && !has(ro, VerbForm.PAST_PARTICIPLE)) {
+            return new Verdict(ErrorType.VERB_FORM, "After " + q(ctx.prev()) + ", use the past participle: " + q(ctx.prev() + " " + rFull) + ".");
+        }
+        if (shared.get(0)[0].base().equals("be")) return be(o, r, rFull);
+        for (VerbReading[] p : shared) {
+            if (Set.of(p[0].form(), p[1].form()).equals(Set.of(VerbForm.BASE, VerbForm.THIRD_PERSON))) {
+                return new Verdict(ErrorType.AGREEMENT, p[1].form() == VerbForm.THIRD_PERSON
+                        ? "With 'he', 'she', 'it' or a singular subject, the present verb ends in -s: " + shown + "."
+                        : "With 'I', 'you', 'we', 'they' or a plural subject, the present verb has no -s: " + shown + ".");
+            }
+        }
+        for (VerbReading[] p : shared) {
+            boolean oPast = p[0].form() == VerbForm.PAST;
+            boolean rPast = p[1].form() == VerbForm.PAST;
+            boolean oPresent = p[0].form() == VerbForm.BASE || p[0].form() == VerbForm.THIRD_PERSON;
+            boolean rPresent = p[1].form() == VerbForm.BASE || p[1].form() == VerbForm.THIRD_PERSON;
+            if (rPast && oPresent) {
+                return new Verdict(ErrorType.TENSE, "Use the past tense " + shown + ": the action is finished.");
+            }
+            if (oPast && rPresent) {
+                return new Verdict(ErrorType.TENSE, "Use the present tense " + shown + " here, not the past.");
+            }
+        }
+        VerbForm target = shared.get(0)[1].form();
+        String why = switch (target) {
+            case ING -> "Use the -ing form " + shown + " here.";
+            case PAST_PARTICIPLE -> "Use the past participle " + shown + " here.";
+            case PAST -> "Use the simple past " + shown + " here.";
+            default -> "Use the form " + shown + " of the verb here.";
+        };
+        return new Verdict(ErrorType.VERB_FORM, why);
+    }
+
+    private Verdict be(String o, String r, String rFull) {
+        Set<String> present = Set.of("am", "is", "are");
+        Set<String> past = Set.of("was", "were");
+        if ((present.contains(o) && present.contains(r)) || (past.contains(o) && past.contains(r))) {
+            String why = switch (r) {
+                case "am" -> "Use 'am' with 'I': 'I am'.";
+                case "is" -> "Use 'is' with 'he', 'she', 'it' or a singular subject.";
+                case "are" -> "Use 'are' with 'you', 'we', 'they' or a plural subject.";
+                case "was" -> "Use 'was' with 'I', 'he', 'she', 'it' or a singular subject.";
+                default -> "Use 'were' with 'you', 'we', 'they' or a plural subject.";
+            };
+            return new Verdict(ErrorType.AGREEMENT, why);
+        }
+        if (past.contains(r) && present.contains(o)) return new Verdict(ErrorType.TENSE, "Use the past tense " + q(rFull) + ": it happened in the past.");
+        if (present.contains(r) && past.contains(o)) return new Verdict(ErrorType.TENSE, "Use the present tense " + q(rFull) + " here, not the past.");
+        return new Verdict(ErrorType.VERB_FORM, "Use the form " + q(rFull) + " of 'be' here.");
+    }
+
+    private static boolean has(List<VerbReading> readings, VerbForm form) {
+        for (VerbReading r : readings) if (r.form() == form) return true;
+        return false;
+    }
+
+    private Verdict adjectiveAdverb(String o, String r) {
+        if (r.equals(lex.adverbOf(o)) || (o.equals("good") && r.equals("well"))) {
+            return new Verdict(ErrorType.ADJ_ADV, "Use the adverb " + q(r) + " to say how something is done; " + q(o) + " is an adjective.");
+        }
+        if (r.equals(lex.adjectiveOf(o)) || (o.equals("well") && r.equals("good"))) {
+            return new Verdict(ErrorType.ADJ_ADV, "Use the adjective " + q(r) + " to describe a noun or after 'be'; " + q(o) + " is an adverb.");
+        }
+        return null;
+    }
+}

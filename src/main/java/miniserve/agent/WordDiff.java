@@ -1,0 +1,199 @@
+package miniserve.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Word-level difference between a learner's sentence and its correction.
+ *
+ * <p>Sentences are split into words and punctuation marks ({@link #tokenize}), each token keeping its
+ * character offsets, so an edit can quote the learner's own text. The two token sequences are aligned
+ * by a longest common subsequence; the tokens outside it form the changes, consecutive ones grouped
+ * into one change. A word that moved by a token or two (a deletion and an insertion of the same
+ * words close together) is reported as one change covering both, so "car red" → "red car" is one
+ * word-order edit rather than two.
+ */
+public final class WordDiff {
+
+    /** A word or punctuation mark and its place in the sentence: {@code text == sentence.substring(start, end)}. */
+    public record Token(String text, int start, int end) {
+        /** True when the token starts with a letter or digit (a word or number, not punctuation). */
+        public boolean isWord() {
+            return Character.isLetterOrDigit(text.codePointAt(0));
+        }
+    }
+
+    /**
+     * A change: source tokens {@code [srcStart, srcEnd)} become target tokens {@code [tgtStart, tgtEnd)}.
+     * An insertion has an empty source span, a deletion an empty target span.
+     */
+    public record Change(int srcStart, int srcEnd, int tgtStart, int tgtEnd) {
+        public boolean isInsertion() {
+            return srcStart == srcEnd;
+        }
+
+        public boolean isDeletion() {
+            return tgtStart == tgtEnd;
+        }
+    }
+
+    /** How far (in unchanged tokens) a deleted word may travel and still count as moved. */
+    private static final int MAX_MOVE_GAP = 2;
+
+    private WordDiff() {
+    }
+
+    /**
+     * Splits a sentence into tokens. A word is a run of letters, digits and combining marks, with
+     * inner apostrophes and hyphens ("don't", "well-known"); a number may have inner '.', ',' or ':'
+     * ("3.5", "1,000", "10:30"). A run of one repeated punctuation mark ("...", "!!") is one token;
+     * any other non-space character is a token of its own.
+     */
+    public static List<Token> tokenize(String text) {
+        List<Token> tokens = new ArrayList<>();
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            int cp = text.codePointAt(i);
+            if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+                i += Character.charCount(cp);
+                continue;
+            }
+            int start = i;
+            if (isWordChar(cp)) {
+                i = endOfWord(text, i);
+            } else {
+                i += Character.charCount(cp);
+                while (i < n && text.codePointAt(i) == cp) i += Character.charCount(cp);
+            }
+            tokens.add(new Token(text.substring(start, i), start, i));
+        }
+        return tokens;
+    }
+
+    private static boolean isWordChar(int cp) {
+        int type = Character.getType(cp);
+        return Character.isLetterOrDigit(cp) || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
+    }
+
+    private static int endOfWord(String text, int i) {
+        int n = text.length();
+        boolean number = Character.isDigit(text.codePointAt(i));
+        while (i < n) {
+            int cp = text.codePointAt(i);
+            if (isWordChar(cp)) {
+                if (!Character.isDigit(cp)) number = false;
+                i += Character.charCount(cp);
+                continue;
+            }
+            // A joiner stays inside the word only when a word character follows it.
+            boolean joiner = cp == '\'' || cp == '\u2019' || cp == '-'
+                    || (number && (cp == '.' || cp == ',' || cp == ':'));
+            int next = i + Character.charCount(cp);
+            if (joiner && next < n && isWordChar(text.codePointAt(next))
+                    && (!number || cp == '-' || cp == '\'' || Character.isDigit(text.codePointAt(next)))) {
+                i = next;
+                continue;
+            }
+            break;
+        }
+        return i;
+    }
+
+    /** The changes that turn {@code source} into {@code target}, in order, non-overlapping. */
+    public static List<Change> changes(List<Token> source, List<Token> target) {
+        int n = source.size();
+        int m = target.size();
+        // lcs[i][j] = length of the longest common subsequence of source[i..] and target[j..].
+        int[][] lcs = new int[n + 1][m + 1];
+        for (int i = n - 1; i >= 0; i--) {
+            for (int j = m - 1; j >= 0; j--) {
+                lcs[i][j] = source.get(i).text().equals(target.get(j).text())
+                        ? lcs[i + 1][j + 1] + 1
+                        : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        List<Change> changes = new ArrayList<>();
+        int i = 0, j = 0;
+        int openI = -1, openJ = -1; // start of the change being grown, -1 when none
+        while (i < n || j < m) {
+            boolean match = i < n && j < m && source.get(i).text().equals(target.get(j).text())
+                    && lcs[i][j] == lcs[i + 1][j + 1] + 1;
+            if (match) {
+                if (openI >= 0) {
+                    changes.add(new Change(openI, i, openJ, j));
+                    openI = -1;
+                }
+                i++;
+                j++;
+                continue;
+            }
+            if (openI < 0) {
+                openI = i;
+                openJ = j;
+            }
+            if (j >= m || (i < n && lcs[i + 1][j] >= lcs[i][j + 1])) i++;
+            else j++;
+        }
+        if (openI >= 0) changes.add(new Change(openI, n, openJ, m));
+        return mergeMoves(changes, source, target);
+    }
+
+    /** Joins a deletion and a nearby insertion of the same words into one change (a moved word). */
+    private static List<Change> mergeMoves(List<Change> changes, List<Token> source, List<Token> target) {
+        List<Change> out = new ArrayList<>();
+        for (Change c : changes) {
+            if (!out.isEmpty()) {
+                Change prev = out.get(out.size() - 1);
+                boolean near = c.srcStart() - prev.srcEnd() <= MAX_MOVE_GAP;
+                boolean moved = (prev.isDeletion() && c.isInsertion()
+                        && sameWords(source, prev.srcStart(), prev.srcEnd(), target, c.tgtStart(), c.tgtEnd()))
+                        || (prev.isInsertion() && c.isDeletion()
+                        && sameWords(target, prev.tgtStart(), prev.tgtEnd(), source, c.srcStart(), c.srcEnd()));
+                if (near && moved) {
+                    out.set(out.size() - 1, new Change(prev.srcStart(), c.srcEnd(), prev.tgtStart(), c.tgtEnd()));
+                    continue;
+                }
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static boolean sameWords(List<Token> a, int aFrom, int aTo, List<Token> b, int bFrom, int bTo) {
+        if (aTo - aFrom != bTo - bFrom || aTo == aFrom) return false;
+        for (int k = 0; k < aTo - aFrom; k++) {
+            if (!a.get(aFrom + k).text().equalsIgnoreCase(b.get(bFrom + k).text())) return false;
+        }
+        return true;
+    }
+
+    /** The sentence's own text for tokens {@code [from, to)}, spacing included; "" for an empty span. */
+    public static String text(String sentence, List<Token> tokens, int from, int to) {
+        if (from >= to) return "";
+        return sentence.substring(tokens.get(from).start(), tokens.get(to - 1).end());
+    }
+
+    /** Joins tokens into text with ordinary English spacing (see {@link #spaceBetween}). */
+    public static String join(List<String> tokens) {
+        StringBuilder sb = new StringBuilder();
+        String prev = null;
+        for (String t : tokens) {
+            if (prev != null && spaceBetween(prev, t)) sb.append(' ');
+            sb.append(t);
+            prev = t;
+        }
+        return sb.toString();
+    }
+
+    /** Whether ordinary English spacing puts a space between two adjacent tokens. */
+    public static boolean spaceBetween(String prev, String next) {
+        if (next.isEmpty() || prev.isEmpty()) return false;
+        char first = next.charAt(0);
+        if (".,;:!?)]}%".indexOf(first) >= 0) return false;
+        if (next.toLowerCase(Locale.ROOT).startsWith("n't") || next.equals("'s")) return false;
+        char last = prev.charAt(prev.length() - 1);
+        return "([{$#".indexOf(last) < 0;
+    }
+}

@@ -1,0 +1,73 @@
+package miniserve.train;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import miniserve.agent.WordDiff;
+import miniserve.agent.WordDiff.Token;
+
+/** Simple correctors that the tutor model must beat, measured by {@link Evaluation} on the same sentences. */
+public final class Baselines {
+
+    private Baselines() {
+    }
+
+    /** Returns every sentence unchanged (the floor: its GLEU on JFLEG dev is the published 0.3820). */
+    public static Function<List<String>, List<String>> copySource() {
+        return List::copyOf;
+    }
+
+    /**
+     * A few safe rules that need no context: a capital letter at the start of the sentence, "I" for a
+     * lone "i" (and "i'm", "i've", ...), "a"/"an" chosen by the next word's sound (by its first letter,
+     * with the common exceptions: "an hour", "a university", "a one"), and a full stop at the end when
+     * the sentence ends with a word.
+     */
+    public static Function<List<String>, List<String>> simpleRules() {
+        return sentences -> sentences.stream().map(Baselines::applyRules).toList();
+    }
+
+    private static final Set<String> SILENT_H = Set.of("hour", "hours", "hourly", "honest", "honestly", "honour", "honor",
+            "honourable", "honorable", "heir", "heiress");
+
+    /** Whether a word starts with a vowel sound, judged by its spelling. */
+    static boolean startsWithVowelSound(String word) {
+        String w = word.toLowerCase(Locale.ROOT);
+        if (w.isEmpty() || !Character.isLetter(w.charAt(0))) return false;
+        if (SILENT_H.contains(w)) return true;
+        if (w.startsWith("uni") || w.startsWith("use") || w.startsWith("usu") || w.startsWith("uti") || w.startsWith("eu")
+                || w.startsWith("one") || w.startsWith("once") || w.startsWith("ewe")) {
+            return false;
+        }
+        // An all-capital abbreviation is read letter by letter: "an FBI agent", "a UN report".
+        if (w.length() > 1 && word.equals(word.toUpperCase(Locale.ROOT))) return "aefhilmnorsx".indexOf(w.charAt(0)) >= 0;
+        return "aeiou".indexOf(w.charAt(0)) >= 0;
+    }
+
+    static String applyRules(String sentence) {
+        List<Token> tokens = WordDiff.tokenize(sentence);
+        if (tokens.isEmpty()) return sentence;
+        StringBuilder sb = new StringBuilder(sentence);
+        // Right to left, so earlier offsets stay valid.
+        Token last = tokens.get(tokens.size() - 1);
+        if (last.isWord()) sb.insert(last.end(), '.');
+        for (int i = tokens.size() - 1; i >= 0; i--) {
+            Token t = tokens.get(i);
+            String text = t.text();
+            String replacement = text;
+            if (text.equals("i") || text.startsWith("i'") || text.startsWith("i\u2019")) {
+                replacement = "I" + text.substring(1);
+            } else if ((text.equalsIgnoreCase("a") || text.equalsIgnoreCase("an")) && i + 1 < tokens.size() && tokens.get(i + 1).isWord()) {
+                boolean vowel = startsWithVowelSound(tokens.get(i + 1).text());
+                String article = vowel ? "an" : "a";
+                replacement = Character.isUpperCase(text.charAt(0)) ? Character.toUpperCase(article.charAt(0)) + article.substring(1) : article;
+            }
+            if (i == 0 && Character.isLowerCase(replacement.codePointAt(0))) {
+                replacement = replacement.substring(0, 1).toUpperCase(Locale.ROOT) + replacement.substring(1);
+            }
+            if (!replacement.equals(text)) sb.replace(t.start(), t.end(), replacement);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,291 @@
+package miniserve.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+import miniserve.agent.Edit;
+import miniserve.agent.EditClassifier;
+import miniserve.agent.ErrorType;
+
+/**
+ * Measures a sentence corrector (a batch function: sentences in, corrected sentences out) on three
+ * sets, the same sentences for every system:
+ * <ul>
+ *   <li><b>synthetic</b>: held-out UD dev sentences noised by {@link SyntheticErrors} with a fixed seed;
+ *       exact match with the clean sentence, and per error type precision and recall of the edits;</li>
+ *   <li><b>preservation</b>: clean UD test sentences, the share returned unchanged;</li>
+ *   <li><b>JFLEG dev</b>: GLEU ({@link Gleu}) against the four human references.</li>
+ * </ul>
+ * The edit matching rule is in {@link #MATCHING_RULE} and is repeated in the markdown report.
+ */
+public final class Evaluation {
+
+    /** How hypothesis edits are compared with the injected (reference) edits; printed in the report. */
+    public static final String MATCHING_RULE = """
+            Reference edits are the injection records of each noised sentence (span of learner tokens, \
+            correct text, error type). Hypothesis edits are the word-level diff between the learner sentence \
+            and the system's output (WordDiff), typed by EditClassifier. A hypothesis edit matches a reference \
+            edit when both cover the same token span of the learner sentence and propose the same replacement \
+            text (whitespace-normalised, case-sensitive). A matched pair is a true positive of the reference's \
+            (injected) type; an unmatched hypothesis edit is a false positive of the type EditClassifier gives \
+            it; an unmatched reference edit is a false negative of its injected type. Precision = TP/(TP+FP), \
+            recall = TP/(TP+FN), F0.5 weighs precision twice as much as recall (the usual GEC measure). \
+            Exact match compares whole sentences after collapsing runs of whitespace.""";
+
+    /** Counts for one error type (or all of them). */
+    public record TypeScore(String type, int truePositives, int falsePositives, int falseNegatives) {
+        @JsonProperty("precision")
+        public double precision() {
+            int d = truePositives + falsePositives;
+            return d == 0 ? Double.NaN : (double) truePositives / d;
+        }
+
+        @JsonProperty("recall")
+        public double recall() {
+            int d = truePositives + falseNegatives;
+            return d == 0 ? Double.NaN : (double) truePositives / d;
+        }
+
+        /** F0.5; 0 when nothing was found. */
+        @JsonProperty("f05")
+        public double f05() {
+            double p = precision(), r = recall();
+            if (Double.isNaN(p) || Double.isNaN(r) || p + r == 0) return 0;
+            return 1.25 * p * r / (0.25 * p + r);
+        }
+    }
+
+    public record Synthetic(int sentences, int withErrors, double exactMatch, double exactMatchWithErrors,
+                            double exactMatchWithoutErrors, TypeScore overall, List<TypeScore> perType) {
+    }
+
+    public record Preservation(int sentences, int unchanged, double share) {
+    }
+
+    /** GLEU on JFLEG dev (mean and standard deviation over the scorer's reference draws); {@code skipped} says why not. */
+    public record Jfleg(int sentences, Double gleuMean, Double gleuStd, String skipped) {
+    }
+
+    public record Report(String system, Synthetic synthetic, Preservation preservation, Jfleg jfleg) {
+    }
+
+    private final List<TrainingPair> synthetic;
+    private final List<String> preservation;
+    private final JflegSet jfleg;
+    private final int batchSize;
+    private final EditClassifier classifier;
+    private IntConsumer progress = n -> { };
+
+    /**
+     * @param synthetic    noised held-out pairs (see {@link #syntheticSet})
+     * @param preservation clean sentences that should come back unchanged
+     * @param jfleg        JFLEG dev ({@link JflegSet#dev()}), or null to skip it
+     * @param batchSize    how many sentences go to the corrector in one call
+     */
+    public Evaluation(List<TrainingPair> synthetic, List<String> preservation, JflegSet jfleg, int batchSize) {
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
+        this.synthetic = List.copyOf(synthetic);
+        this.preservation = List.copyOf(preservation);
+        this.jfleg = jfleg;
+        this.batchSize = batchSize;
+        this.classifier = new EditClassifier();
+    }
+
+    /** Called with the number of sentences corrected so far (for a progress line). */
+    public Evaluation onProgress(IntConsumer progress) {
+        this.progress = Objects.requireNonNull(progress);
+        return this;
+    }
+
+    /** The synthetic held-out set: the first {@code count} usable sentences of {@code devFile}, noised with {@code seed}. */
+    public static List<TrainingPair> syntheticSet(Path devFile, int count, long seed) {
+        SyntheticErrors gen = new SyntheticErrors();
+        List<String> clean = gen.readClean(devFile);
+        return gen.pairs(clean.subList(0, Math.min(count, clean.size())), seed);
+    }
+
+    /** The preservation set: the first {@code count} usable (clean) sentences of {@code testFile}; all if count ≤ 0. */
+    public static List<String> preservationSet(Path testFile, int count) {
+        List<String> clean = new SyntheticErrors().readClean(testFile);
+        return count <= 0 ? clean : clean.subList(0, Math.min(count, clean.size()));
+    }
+
+    /** Total sentences one {@link #evaluate} call sends to the corrector. */
+    public int sentencesPerSystem() {
+        return synthetic.size() + preservation.size() + (jfleg != null ? jfleg.sources().size() : 0);
+    }
+
+    /** Runs the corrector on every set and scores it. */
+    public Report evaluate(String system, Function<List<String>, List<String>> corrector) {
+        int[] done = {0};
+        Function<List<String>, List<String>> batched = sentences -> correctAll(sentences, corrector, done);
+        List<String> sources = synthetic.stream().map(TrainingPair::source).toList();
+        Synthetic syn = scoreSynthetic(batched.apply(sources));
+        List<String> kept = batched.apply(preservation);
+        int unchanged = 0;
+        for (int i = 0; i < preservation.size(); i++) if (normalize(kept.get(i)).equals(normalize(preservation.get(i)))) unchanged++;
+        Preservation pres = new Preservation(preservation.size(), unchanged,
+                preservation.isEmpty() ? Double.NaN : (double) unchanged / preservation.size());
+        Jfleg jf;
+        if (jfleg == null) {
+            jf = new Jfleg(0, null, null, "skipped");
+        } else {
+            // JFLEG is pre-tokenized ("do n't"): the corrector sees ordinary text, GLEU sees tokens again.
+            List<String> detok = jfleg.sources().stream().map(JflegText::detokenize).toList();
+            List<String> hyps = batched.apply(detok).stream().map(JflegText::tokenize).toList();
+            Gleu.Score g = jfleg.gleu().score(hyps);
+            jf = new Jfleg(jfleg.sources().size(), g.mean(), g.std(), null);
+        }
+        return new Report(system, syn, pres, jf);
+    }
+
+    private List<String> correctAll(List<String> sentences, Function<List<String>, List<String>> corrector, int[] done) {
+        List<String> out = new ArrayList<>(sentences.size());
+        for (int from = 0; from < sentences.size(); from += batchSize) {
+            List<String> batch = sentences.subList(from, Math.min(sentences.size(), from + batchSize));
+            List<String> corrected = corrector.apply(batch);
+            if (corrected == null || corrected.size() != batch.size()) {
+                throw new IllegalStateException("the corrector returned " + (corrected == null ? "null" : corrected.size() + " sentences")
+                        + " for a batch of " + batch.size());
+            }
+            out.addAll(corrected);
+            done[0] += batch.size();
+            progress.accept(done[0]);
+        }
+        return out;
+    }
+
+    static String normalize(String s) {
+        return s.strip().replaceAll("\\s+", " ");
+    }
+
+    private Synthetic scoreSynthetic(List<String> hypotheses) {
+        Map<ErrorType, int[]> counts = new EnumMap<>(ErrorType.class);   // {tp, fp, fn}
+        int exact = 0, withErrors = 0, exactWith = 0, exactWithout = 0;
+        for (int i = 0; i < synthetic.size(); i++) {
+            TrainingPair pair = synthetic.get(i);
+            String hyp = hypotheses.get(i);
+            boolean match = normalize(hyp).equals(normalize(pair.target()));
+            if (match) exact++;
+            if (!pair.unchanged()) {
+                withErrors++;
+                if (match) exactWith++;
+            } else if (match) {
+                exactWithout++;
+            }
+            List<Edit> hypEdits = classifier.edits(pair.source(), hyp);
+            boolean[] refMatched = new boolean[pair.errors().size()];
+            for (Edit h : hypEdits) {
+                int found = -1;
+                for (int r = 0; r < pair.errors().size() && found < 0; r++) {
+                    InjectedError ref = pair.errors().get(r);
+                    if (!refMatched[r] && ref.start() == h.start() && ref.end() == h.end()
+                            && normalize(ref.replacement()).equals(normalize(h.replacement()))) {
+                        found = r;
+                    }
+                }
+                if (found >= 0) {
+                    refMatched[found] = true;
+                    counts.computeIfAbsent(pair.errors().get(found).type(), k -> new int[3])[0]++;
+                } else {
+                    counts.computeIfAbsent(h.type(), k -> new int[3])[1]++;
+                }
+            }
+            for (int r = 0; r < refMatched.length; r++) {
+                if (!refMatched[r]) counts.computeIfAbsent(pair.errors().get(r).type(), k -> new int[3])[2]++;
+            }
+        }
+        List<TypeScore> perType = new ArrayList<>();
+        int tp = 0, fp = 0, fn = 0;
+        for (var e : counts.entrySet()) {
+            int[] c = e.getValue();
+            perType.add(new TypeScore(e.getKey().name(), c[0], c[1], c[2]));
+            tp += c[0];
+            fp += c[1];
+            fn += c[2];
+        }
+        int n = synthetic.size();
+        int without = n - withErrors;
+        return new Synthetic(n, withErrors, n == 0 ? Double.NaN : (double) exact / n,
+                withErrors == 0 ? Double.NaN : (double) exactWith / withErrors,
+                without == 0 ? Double.NaN : (double) exactWithout / without,
+                new TypeScore("ALL", tp, fp, fn), perType);
+    }
+
+    // ---- reports ----------------------------------------------------------------------------------
+
+    /** Writes {@code eval.json} and {@code eval.md} into {@code dir} (created if needed). */
+    public static void write(List<Report> reports, Map<String, String> settings, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("settings", settings);
+        json.put("matching_rule", MATCHING_RULE);
+        json.put("systems", reports);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("eval.json").toFile(), json);
+        Files.writeString(dir.resolve("eval.md"), markdown(reports, settings), StandardCharsets.UTF_8);
+    }
+
+    /** The reports as a markdown page: a summary table, the per-type tables, the settings and the matching rule. */
+    public static String markdown(List<Report> reports, Map<String, String> settings) {
+        StringBuilder sb = new StringBuilder("# Evaluation\n\n");
+        sb.append("| system | synthetic exact match | with errors | without errors | edit P | edit R | edit F0.5 | preservation | JFLEG dev GLEU |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Report r : reports) {
+            Synthetic s = r.synthetic();
+            sb.append("| ").append(r.system())
+                    .append(" | ").append(pct(s.exactMatch()))
+                    .append(" | ").append(pct(s.exactMatchWithErrors()))
+                    .append(" | ").append(pct(s.exactMatchWithoutErrors()))
+                    .append(" | ").append(pct(s.overall().precision()))
+                    .append(" | ").append(pct(s.overall().recall()))
+                    .append(" | ").append(pct(s.overall().f05()))
+                    .append(" | ").append(pct(r.preservation().share()))
+                    .append(" | ").append(gleu(r.jfleg())).append(" |\n");
+        }
+        Report first = reports.isEmpty() ? null : reports.get(0);
+        if (first != null) {
+            sb.append("\nSynthetic held-out: ").append(first.synthetic().sentences()).append(" UD dev sentences (")
+                    .append(first.synthetic().withErrors()).append(" with injected errors). Preservation: ")
+                    .append(first.preservation().sentences()).append(" clean UD test sentences. JFLEG dev: ")
+                    .append(first.jfleg().sentences()).append(" sentences.\n");
+        }
+        for (Report r : reports) {
+            sb.append("\n## ").append(r.system()).append(": edits by error type (synthetic held-out)\n\n");
+            sb.append("| type | TP | FP | FN | precision | recall |\n|---|---|---|---|---|---|\n");
+            for (TypeScore t : r.synthetic().perType()) {
+                sb.append("| ").append(t.type()).append(" | ").append(t.truePositives()).append(" | ").append(t.falsePositives())
+                        .append(" | ").append(t.falseNegatives()).append(" | ").append(pct(t.precision()))
+                        .append(" | ").append(pct(t.recall())).append(" |\n");
+            }
+        }
+        sb.append("\n## How it is measured\n\n").append(MATCHING_RULE).append("\n\n");
+        sb.append("JFLEG sentences are pre-tokenized; they are detokenized before the system sees them and its output is ")
+                .append("tokenized the same way before GLEU (Napoles et al. 2015/2017: n = 1..4, 500 draws of one reference per sentence). ")
+                .append("JFLEG is used for evaluation only.\n\n");
+        sb.append("Settings:\n\n");
+        for (var e : settings.entrySet()) sb.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+        return sb.toString();
+    }
+
+    private static String pct(double x) {
+        return Double.isNaN(x) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * x);
+    }
+
+    private static String gleu(Jfleg j) {
+        if (j.gleuMean() == null) return j.skipped();
+        return String.format(Locale.ROOT, "%.4f ± %.4f", j.gleuMean(), j.gleuStd());
+    }
+}

@@ -1,0 +1,95 @@
+package miniserve.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import miniserve.agent.WordDiff.Change;
+import miniserve.agent.WordDiff.Token;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class WordDiffTest {
+
+    private static List<String> texts(String s) {
+        return WordDiff.tokenize(s).stream().map(Token::text).toList();
+    }
+
+    @Test
+    void splitsWordsAndPunctuationKeepingOffsets() {
+        String s = "I don't know, it's 3.5 km (well-known)... ok?";
+        List<Token> tokens = WordDiff.tokenize(s);
+        assertThat(tokens.stream().map(Token::text).toList())
+                .containsExactly("I", "don't", "know", ",", "it's", "3.5", "km", "(", "well-known", ")", "...", "ok", "?");
+        for (Token t : tokens) assertThat(s.substring(t.start(), t.end())).isEqualTo(t.text());
+        assertThat(tokens.get(3).isWord()).isFalse();
+        assertThat(tokens.get(5).isWord()).isTrue();
+    }
+
+    @Test
+    void keepsNumbersWithSeparatorsButNotTrailingPeriods() {
+        assertThat(texts("It costs 1,000 dollars at 10:30.")).containsExactly("It", "costs", "1,000", "dollars", "at", "10:30", ".");
+        assertThat(texts("Rock 'n' roll, students' books")).containsExactly("Rock", "'", "n", "'", "roll", ",", "students", "'", "books");
+        assertThat(texts("Caf\u00e9 na\u00efve \u2019quoted\u2019 it\u2019s")).containsExactly("Caf\u00e9", "na\u00efve", "\u2019", "quoted", "\u2019", "it\u2019s");
+        assertThat(texts("  ")).isEmpty();
+    }
+
+    @Test
+    void findsInsertionsDeletionsAndReplacements() {
+        List<Token> a = WordDiff.tokenize("I saw cat in the the garden");
+        List<Token> b = WordDiff.tokenize("I saw a cat in the garden.");
+        List<Change> changes = WordDiff.changes(a, b);
+        assertThat(changes).containsExactly(
+                new Change(2, 2, 2, 3),      // insert "a"
+                new Change(5, 6, 6, 6),      // drop the second "the"
+                new Change(7, 7, 7, 8));     // add the full stop
+        assertThat(WordDiff.changes(a, a)).isEmpty();
+        assertThat(WordDiff.changes(WordDiff.tokenize("He go home"), WordDiff.tokenize("He goes home")))
+                .containsExactly(new Change(1, 2, 1, 2));
+    }
+
+    @Test
+    void groupsNeighbouringChangesAndReportsMovedWordsAsOne() {
+        assertThat(WordDiff.changes(WordDiff.tokenize("She have went"), WordDiff.tokenize("She has gone")))
+                .containsExactly(new Change(1, 3, 1, 3));
+        assertThat(WordDiff.changes(WordDiff.tokenize("She has a car red ."), WordDiff.tokenize("She has a red car .")))
+                .containsExactly(new Change(3, 5, 3, 5));
+        assertThat(WordDiff.changes(WordDiff.tokenize("I like very much it"), WordDiff.tokenize("I like it very much")))
+                .containsExactly(new Change(2, 5, 2, 5));
+    }
+
+    @Test
+    void joinsWithOrdinarySpacing() {
+        assertThat(WordDiff.join(List.of("Hello", ",", "world", "(", "again", ")", "!"))).isEqualTo("Hello, world (again)!");
+        assertThat(WordDiff.join(List.of("I", "do", "n't", "know", "."))).isEqualTo("I don't know.");
+    }
+
+    /** Applying the changes to the source gives the target, for any two token sequences. */
+    @Property(tries = 300)
+    void changesRebuildTheTarget(@ForAll @Size(max = 12) List<@IntRange(max = 5) Integer> a,
+                                 @ForAll @Size(max = 12) List<@IntRange(max = 5) Integer> b) {
+        List<Token> src = tokens(a);
+        List<Token> tgt = tokens(b);
+        List<Change> changes = WordDiff.changes(src, tgt);
+        List<String> rebuilt = new ArrayList<>();
+        int at = 0, lastEnd = -1;
+        for (Change c : changes) {
+            assertThat(c.srcStart()).isGreaterThan(lastEnd - (c.isInsertion() ? 1 : 0));
+            for (; at < c.srcStart(); at++) rebuilt.add(src.get(at).text());
+            for (int k = c.tgtStart(); k < c.tgtEnd(); k++) rebuilt.add(tgt.get(k).text());
+            at = c.srcEnd();
+            lastEnd = c.srcEnd();
+        }
+        for (; at < src.size(); at++) rebuilt.add(src.get(at).text());
+        assertThat(rebuilt).isEqualTo(tgt.stream().map(Token::text).toList());
+    }
+
+    private static List<Token> tokens(List<Integer> ids) {
+        List<Token> out = new ArrayList<>();
+        for (int id : ids) out.add(new Token("w" + id, 0, 2));
+        return out;
+    }
+}

@@ -1,0 +1,70 @@
+package miniserve.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import miniserve.train.SyntheticErrors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SynthCommandTest {
+
+    static final Path WORKLOAD = Path.of("data/workload/learner-sentences.txt");
+
+    @Test
+    void committedWorkloadIsWhatTheCommandWritesByDefault(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("w.txt");
+        int rc = Main.commandLine().execute("synth", "workload", "--out", out.toString());
+        assertThat(rc).isZero();
+        assertThat(Files.readAllLines(out)).isEqualTo(Files.readAllLines(WORKLOAD));
+    }
+
+    @Test
+    void workloadHasAThousandHeldOutSentencesWithinTheLimit() throws Exception {
+        List<String> lines = Files.readAllLines(WORKLOAD, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(1000);
+        assertThat(lines).allSatisfy(l -> assertThat(SyntheticErrors.wordCount(l)).isBetween(3, 41));
+        // Mixed lengths, and none of it from the training text.
+        assertThat(lines.stream().filter(l -> SyntheticErrors.wordCount(l) <= 8).count()).isGreaterThan(100);
+        assertThat(lines.stream().filter(l -> SyntheticErrors.wordCount(l) >= 25).count()).isGreaterThan(60);
+        Set<String> train = new HashSet<>(Files.readAllLines(Path.of("data/ud-ewt/train.txt")));
+        assertThat(lines.stream().filter(train::contains).count()).isLessThan(10);
+    }
+
+    @Test
+    void pairsPrintsLearnerAndCorrectLines() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int rc;
+        try {
+            rc = Main.commandLine().execute("synth", "pairs", "--n", "5", "--seed", "1");
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(rc).isZero();
+        assertThat(out.lines().filter(l -> l.startsWith("learner: ")).count()).isEqualTo(5);
+        assertThat(out.lines().filter(l -> l.startsWith("correct: ")).count()).isEqualTo(5);
+    }
+
+    @Test
+    void missingSourceIsAOneLineError() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        int rc = cl.execute("synth", "pairs", "--source", "no/such/file.txt");
+        assertThat(rc).isNotZero();
+        assertThat(err.toString().strip()).contains("no such file: no/such/file.txt").doesNotContain("\tat ");
+    }
+}
