@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 TokenizerCommand.class,
                 SynthCommand.class,
                 EvalCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,6 +1,6 @@
 package miniserve.train;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +18,7 @@ public final class ProgressBar implements Trainer.Listener {
     /** Steps over which the loss and speed shown are averaged. */
     private static final int WINDOW = 20;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean redraw;
     private final double plainIntervalSeconds;
     private long lastDraw;
@@ -26,15 +26,15 @@ public final class ProgressBar implements Trainer.Listener {
     private boolean lineOpen;
     private volatile boolean stopping;
 
-    public ProgressBar(PrintStream out, boolean redraw, double plainIntervalSeconds) {
+    public ProgressBar(PrintWriter out, boolean redraw, double plainIntervalSeconds) {
         this.out = out;
         this.redraw = redraw;
         this.plainIntervalSeconds = plainIntervalSeconds;
     }
 
-    /** On stderr; redraws in place when a console is attached. */
-    public static ProgressBar onStderr() {
-        return new ProgressBar(System.err, System.console() != null, 30);
+    /** Redraws in place when a console is attached, else prints a line every 30 seconds. */
+    public static ProgressBar on(PrintWriter out) {
+        return new ProgressBar(out, System.console() != null, 30);
     }
 
     @Override
