@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 CorrectCommand.class,
                 LoadtestCommand.class,
                 LabCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Runnable {
 

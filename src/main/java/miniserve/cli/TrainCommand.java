@@ -1,0 +1,272 @@
+package miniserve.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import miniserve.kernels.ComputePool;
+import miniserve.model.GptCheckpoint;
+import miniserve.model.GptConfig;
+import miniserve.tokenizer.PromptFormat;
+import miniserve.train.ProgressBar;
+import miniserve.train.Trainer;
+import miniserve.train.TrainingCheckpoint;
+import miniserve.train.TrainingData;
+import miniserve.train.TrainingHistory;
+import miniserve.train.TrainingOptions;
+import miniserve.train.TrainingSequence;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ./miniserve train}: trains the tutor model from scratch, or resumes a run. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Trains the grammar tutor: a GPT-2 learning to map a sentence with errors to its correction.",
+                "Examples are source<|sep|>target<|endoftext|> sequences: UD English train sentences (--data) with "
+                        + "synthetic learner errors, fresh noise every epoch; the loss is on the correction only.",
+                "A progress line shows step, loss, tokens/s and time left; the held-out loss (noised UD dev "
+                        + "sentences) is printed every --eval-every steps. A checkpoint (weights, AdamW moments, "
+                        + "step, data position) is written to --checkpoint-dir every --checkpoint-every steps and on "
+                        + "Ctrl-C; --resume continues from it with the settings it was started with.",
+                "At the end the model goes to --out as a Hugging Face GPT-2 checkpoint (config.json, "
+                        + "model.safetensors) with vocab.json, merges.txt and prompt_format.json, the loss curve "
+                        + "(training-loss.csv, training-loss.png) and training-run.json.",
+                "With no options it reproduces the shipped model in weights/."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data/ud-ewt",
+            description = "Clean sentences: train.txt for training, dev.txt for the held-out loss (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--vocab", paramLabel = "DIR", defaultValue = "weights",
+            description = "Directory with vocab.json, merges.txt and prompt_format.json (default: ${DEFAULT-VALUE}).")
+    Path vocab;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "weights",
+            description = "Where the trained model and its loss curve are written (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "/tmp/miniserve-train",
+            description = "Where the resumable training state is kept, outside the repository (default: ${DEFAULT-VALUE}).")
+    Path checkpointDir;
+
+    @Option(names = "--resume", description = "Continue the run saved in --checkpoint-dir, with the settings it was started with "
+            + "(the model and optimisation options below are then ignored).")
+    boolean resume;
+
+    @Option(names = "--fresh", description = "Start a new run even if --checkpoint-dir holds one (it is overwritten at the first checkpoint).")
+    boolean fresh;
+
+    @Option(names = "--n-embd", defaultValue = "256", description = "Embedding width C (default: ${DEFAULT-VALUE}).")
+    int nEmbd;
+
+    @Option(names = "--n-layer", defaultValue = "6", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
+    int nLayer;
+
+    @Option(names = "--n-head", defaultValue = "4", description = "Attention heads; C must be a multiple (default: ${DEFAULT-VALUE}).")
+    int nHead;
+
+    @Option(names = "--n-positions", defaultValue = "128",
+            description = "Context length of the model, prompt and correction together (default: ${DEFAULT-VALUE}).")
+    int nPositions;
+
+    @Option(names = "--seq-len", defaultValue = "128",
+            description = "Longest training sequence in tokens; longer examples are left out (default: ${DEFAULT-VALUE}; at most --n-positions).")
+    int seqLen;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "6000", description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(names = "--min-lr", defaultValue = "1e-4", description = "Learning rate at the end of the cosine decay (default: ${DEFAULT-VALUE}).")
+    float minLr;
+
+    @Option(names = "--warmup", defaultValue = "200", description = "Steps of linear learning-rate warm-up (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--weight-decay", defaultValue = "0.1",
+            description = "AdamW weight decay, on matrices and embeddings only (default: ${DEFAULT-VALUE}).")
+    float weightDecay;
+
+    @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW β1 (default: ${DEFAULT-VALUE}).")
+    float beta1;
+
+    @Option(names = "--beta2", defaultValue = "0.95", description = "AdamW β2 (default: ${DEFAULT-VALUE}).")
+    float beta2;
+
+    @Option(names = "--adam-eps", defaultValue = "1e-8", description = "AdamW ε (default: ${DEFAULT-VALUE}).")
+    float adamEps;
+
+    @Option(names = "--grad-clip", defaultValue = "1.0", description = "Clip the global gradient norm to this; 0 = off (default: ${DEFAULT-VALUE}).")
+    float gradClip;
+
+    @Option(names = "--eval-every", defaultValue = "250", description = "Held-out loss every this many steps; 0 = at the end only (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--heldout", defaultValue = "500", description = "Noised UD dev sentences in the held-out set; 0 = none (default: ${DEFAULT-VALUE}).")
+    int heldOut;
+
+    @Option(names = "--heldout-seed", defaultValue = "20240607",
+            description = "Noise seed of the held-out sentences, the evaluation's by default (default: ${DEFAULT-VALUE}).")
+    long heldOutSeed;
+
+    @Option(names = "--checkpoint-every", defaultValue = "250",
+            description = "Checkpoint every this many steps; 0 = at the end only (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed of the initial weights, the data order and each epoch's noise (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", description = "Compute threads (default: the machine's cores, ${DEFAULT-VALUE}).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--speed-test", paramLabel = "N",
+            description = "Only measure: run 3 warm-up steps and N timed steps of this configuration, print tokens/s "
+                    + "and the projected time of --steps, and write nothing.")
+    Integer speedTest;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
+        if (resume && fresh) throw new IllegalArgumentException("--resume and --fresh exclude each other");
+        if (speedTest != null && speedTest < 1) throw new IllegalArgumentException("--speed-test needs at least 1 step");
+        boolean saved = TrainingCheckpoint.exists(checkpointDir);
+        if (resume && !saved) throw new IllegalArgumentException("--resume: no checkpoint in " + checkpointDir);
+        if (!resume && !fresh && saved && speedTest == null)
+            throw new IllegalArgumentException(checkpointDir + " holds a run at step " + TrainingCheckpoint.load(checkpointDir).step()
+                    + "; pass --resume to continue it or --fresh to start a new one");
+
+        TrainingData data = TrainingData.load(this.data, vocab);
+        TrainingCheckpoint.State state = resume ? TrainingCheckpoint.load(checkpointDir) : null;
+        TrainingOptions options = state != null ? state.options() : options(data.vocabSize());
+        if (options.model().vocabSize() != data.vocabSize())
+            throw new IllegalArgumentException("the checkpoint's vocabulary has " + options.model().vocabSize()
+                    + " tokens, " + vocab + " has " + data.vocabSize());
+        List<TrainingSequence> heldOutSet = speedTest != null ? List.of() : data.heldOut(heldOut, heldOutSeed);
+
+        try (ComputePool pool = ComputePool.create(threads)) {
+            Trainer trainer = state != null ? Trainer.resume(state, data.source(), heldOutSet, pool)
+                    : Trainer.start(options, data.source(), heldOutSet, pool);
+            if (speedTest != null) return speedTest(stdout, trainer, data);
+
+            ProgressBar progress = ProgressBar.on(spec.commandLine().getErr());
+            // Ctrl-C or SIGTERM: the loop finishes its step and writes a checkpoint before the JVM exits.
+            CountDownLatch loopDone = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                progress.stopping();
+                trainer.requestStop();
+                try {
+                    loopDone.await(5, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "train-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            boolean finished;
+            try {
+                finished = trainer.run(checkpointDir, progress);
+            } finally {
+                loopDone.countDown();
+            }
+            if (!finished) return 130; // stopped by a signal, the JVM is already exiting
+            Runtime.getRuntime().removeShutdownHook(hook);
+            writeModel(stdout, trainer, data);
+        }
+        return 0;
+    }
+
+    TrainingOptions options(int vocabSize) {
+        GptConfig model = new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead);
+        return new TrainingOptions(model, batch, seqLen, steps, lr, minLr, warmup, weightDecay, beta1, beta2, adamEps,
+                gradClip, evalEvery, checkpointEvery, seed);
+    }
+
+    private int speedTest(PrintWriter stdout, Trainer trainer, TrainingData data) {
+        TrainingOptions o = trainer.options();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (int i = 0; i < 3 && !trainer.finished(); i++) trainer.step();
+        double load0 = os.getSystemLoadAverage();
+        long tokens0 = trainer.tokensSeen(), cpu0 = os.getProcessCpuTime(), t0 = System.nanoTime();
+        int done = 0;
+        for (; done < speedTest && !trainer.finished(); done++) trainer.step();
+        double wall = (System.nanoTime() - t0) / 1e9, cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        long tokens = trainer.tokensSeen() - tokens0;
+        double perStep = wall / Math.max(1, done);
+        stdout.printf(Locale.ROOT, "model: C=%d, %d layers, %d heads, %d positions, vocab %d: %,d parameters%n",
+                o.model().nEmbd(), o.model().nLayer(), o.model().nHead(), o.model().nPositions(), o.model().vocabSize(),
+                o.model().parameterCount());
+        stdout.printf(Locale.ROOT, "data: %,d clean training sentences; batch %d, sequences up to %d tokens%n",
+                data.cleanSentences(), o.batchSize(), o.seqLen());
+        stdout.printf(Locale.ROOT, "%d steps on %d threads: %,d tokens in %.1f s = %,.0f tokens/s (%.2f s/step); "
+                        + "process CPU %.1f s = %,.0f tokens per CPU-second%n",
+                done, threads, tokens, wall, tokens / wall, perStep, cpu, tokens / cpu);
+        stdout.printf(Locale.ROOT, "load average %.1f before, %.1f after (%d cores): timings on a shared machine are noisy%n",
+                load0, os.getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
+        stdout.printf(Locale.ROOT, "projected for %d steps: %s at this speed%n", o.steps(), ProgressBar.duration(perStep * o.steps()));
+        return 0;
+    }
+
+    private void writeModel(PrintWriter stdout, Trainer trainer, TrainingData data) throws IOException {
+        Files.createDirectories(out);
+        GptCheckpoint.save(out, trainer.weights());
+        for (String f : List.of("vocab.json", "merges.txt", PromptFormat.FILE_NAME)) {
+            Path src = vocab.resolve(f), dst = out.resolve(f);
+            if (!Files.exists(dst) || !Files.isSameFile(src, dst)) Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+        }
+        TrainingHistory h = trainer.history();
+        h.writeCsv(out.resolve("training-loss.csv"));
+        TrainingOptions o = trainer.options();
+        h.writePng(out.resolve("training-loss.png"), String.format(Locale.ROOT, "miniserve tutor: C=%d, %d layers, %d heads, %d steps",
+                o.model().nEmbd(), o.model().nLayer(), o.model().nHead(), o.steps()));
+        List<TrainingHistory.Row> rows = h.rows();
+        TrainingHistory.Row last = rows.get(rows.size() - 1);
+        double lastTrain = 0;
+        int window = Math.min(100, rows.size());
+        for (int i = rows.size() - window; i < rows.size(); i++) lastTrain += rows.get(i).trainLoss();
+        lastTrain /= window;
+
+        ObjectNode run = JSON.createObjectNode();
+        run.set("options", JSON.valueToTree(o));
+        run.put("parameters", o.model().parameterCount());
+        run.put("clean_training_sentences", data.cleanSentences());
+        run.put("steps", last.step());
+        run.put("epochs_started", trainer.epoch() + 1);
+        run.put("tokens", last.tokens());
+        run.put("wall_seconds", Math.round(last.elapsedSeconds()));
+        run.put("threads", threads);
+        run.put("final_train_loss_mean_last_" + window + "_steps", lastTrain);
+        if (!Float.isNaN(last.heldOutLoss())) run.put("final_heldout_loss", last.heldOutLoss());
+        run.put("heldout_sentences", heldOut);
+        run.put("heldout_seed", heldOutSeed);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("training-run.json").toFile(), run);
+
+        stdout.printf(Locale.ROOT, "trained %d steps (%,d tokens) in %s; train loss %.4f (mean of the last %d steps)%s%n",
+                last.step(), last.tokens(), ProgressBar.duration(last.elapsedSeconds()), lastTrain, window,
+                Float.isNaN(last.heldOutLoss()) ? "" : String.format(Locale.ROOT, ", held-out loss %.4f", last.heldOutLoss()));
+        stdout.println("wrote " + out.resolve(GptCheckpoint.WEIGHTS_FILE) + ", " + GptCheckpoint.CONFIG_FILE
+                + ", the tokenizer files, training-loss.csv/.png and training-run.json");
+    }
+}

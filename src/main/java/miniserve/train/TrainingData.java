@@ -1,0 +1,84 @@
+package miniserve.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import miniserve.tokenizer.BpeTokenizer;
+import miniserve.tokenizer.PromptFormat;
+
+/**
+ * The tutor's training examples: clean UD training sentences, noised by {@link SyntheticErrors}
+ * with a new seed every epoch, laid out by the {@link PromptFormat} as
+ * {@code source <|sep|> target <|endoftext|>} and tokenized with the tutor's BPE vocabulary.
+ * The held-out set is the evaluation's synthetic set (UD dev sentences, a fixed noise seed).
+ */
+public final class TrainingData {
+
+    public static final String TRAIN_FILE = "train.txt";
+    public static final String DEV_FILE = "dev.txt";
+
+    private final Path dataDir;
+    private final BpeTokenizer tokenizer;
+    private final PromptFormat format;
+    private final SyntheticErrors synth = new SyntheticErrors();
+    private final List<String> clean;
+
+    private TrainingData(Path dataDir, BpeTokenizer tokenizer, PromptFormat format) {
+        this.dataDir = dataDir;
+        this.tokenizer = tokenizer;
+        this.format = format;
+        this.clean = synth.readClean(dataDir.resolve(TRAIN_FILE));
+        if (clean.isEmpty()) throw new IllegalArgumentException("no usable training sentence in " + dataDir.resolve(TRAIN_FILE));
+    }
+
+    /**
+     * Reads {@code train.txt} from dataDir and {@code vocab.json}, {@code merges.txt} and
+     * {@code prompt_format.json} from vocabDir.
+     */
+    public static TrainingData load(Path dataDir, Path vocabDir) {
+        for (Path p : List.of(dataDir.resolve(TRAIN_FILE), dataDir.resolve(DEV_FILE), vocabDir.resolve("vocab.json"),
+                vocabDir.resolve("merges.txt"), vocabDir.resolve(PromptFormat.FILE_NAME)))
+            if (!Files.isRegularFile(p)) throw new IllegalArgumentException("missing file " + p);
+        BpeTokenizer tok = BpeTokenizer.load(vocabDir.resolve("vocab.json"), vocabDir.resolve("merges.txt"));
+        PromptFormat format = PromptFormat.load(vocabDir.resolve(PromptFormat.FILE_NAME));
+        for (String special : List.of(format.separator(), format.end())) {
+            try {
+                tok.tokenId(special);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the vocabulary in " + vocabDir + " has no token " + special
+                        + " (named in " + PromptFormat.FILE_NAME + ")");
+            }
+        }
+        return new TrainingData(dataDir, tok, format);
+    }
+
+    public int vocabSize() {
+        return tokenizer.vocabSize();
+    }
+
+    /** Clean training sentences (those {@link SyntheticErrors#usable} accepts). */
+    public int cleanSentences() {
+        return clean.size();
+    }
+
+    /** A fresh noising of every clean sentence for each seed. */
+    public SequenceSource source() {
+        return seed -> encode(synth.pairs(clean, seed));
+    }
+
+    /** The first {@code count} usable dev sentences noised with {@code seed}, as {@code Evaluation} builds its set. */
+    public List<TrainingSequence> heldOut(int count, long seed) {
+        if (count <= 0) return List.of();
+        return encode(Evaluation.syntheticSet(dataDir.resolve(DEV_FILE), count, seed));
+    }
+
+    public List<TrainingSequence> encode(List<TrainingPair> pairs) {
+        List<TrainingSequence> out = new ArrayList<>(pairs.size());
+        for (TrainingPair p : pairs) {
+            PromptFormat.TrainingSequence s = format.trainingIds(tokenizer, p.source(), p.target());
+            out.add(new TrainingSequence(s.ids(), s.targetStart()));
+        }
+        return out;
+    }
+}

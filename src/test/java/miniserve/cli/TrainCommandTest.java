@@ -1,0 +1,130 @@
+package miniserve.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import miniserve.model.GptCheckpoint;
+import miniserve.model.GptConfig;
+import miniserve.train.TrainingCheckpoint;
+import miniserve.train.TrainingHistory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ./miniserve train} end to end on a tiny model and a slice of the real data. */
+class TrainCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(List<String> args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** A data folder with the first lines of the project's UD files. */
+    private Path data() throws IOException {
+        Path d = tmp.resolve("data");
+        Files.createDirectories(d);
+        Files.write(d.resolve("train.txt"), Files.readAllLines(Path.of("data/ud-ewt/train.txt")).subList(0, 400));
+        Files.write(d.resolve("dev.txt"), Files.readAllLines(Path.of("data/ud-ewt/dev.txt")).subList(0, 100));
+        return d;
+    }
+
+    private List<String> tiny(Path data, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--vocab", "weights",
+                "--out", tmp.resolve("out").toString(), "--checkpoint-dir", tmp.resolve("ckpt").toString(),
+                "--n-embd", "16", "--n-layer", "1", "--n-head", "2", "--n-positions", "96", "--seq-len", "96",
+                "--batch", "4", "--steps", "3", "--warmup", "1", "--heldout", "6", "--eval-every", "2",
+                "--checkpoint-every", "2", "--threads", "1"));
+        // Later settings replace the defaults above (picocli refuses an option given twice).
+        for (int i = 0; i < more.length; i++) {
+            boolean hasValue = i + 1 < more.length && !more[i + 1].startsWith("--");
+            int at = a.indexOf(more[i]);
+            if (at >= 0 && hasValue) a.set(at + 1, more[++i]);
+            else if (hasValue) a.addAll(List.of(more[i], more[++i]));
+            else a.add(more[i]);
+        }
+        return a;
+    }
+
+    @Test
+    void trainsWritesAModelDirectoryAndRefusesToClobberARun() throws IOException {
+        Path data = data();
+        Run r = run(tiny(data));
+        assertThat(r.exit()).as(r.err()).isZero();
+        Path out = tmp.resolve("out");
+        GptConfig cfg = GptCheckpoint.readConfig(out);
+        assertThat(cfg.nEmbd()).isEqualTo(16);
+        assertThat(cfg.vocabSize()).isEqualTo(GptCheckpoint.load(out).config.vocabSize());
+        for (String f : List.of("vocab.json", "merges.txt", "prompt_format.json", "training-loss.png"))
+            assertThat(out.resolve(f)).isNotEmptyFile();
+        List<TrainingHistory.Row> rows = TrainingHistory.readCsv(out.resolve("training-loss.csv")).rows();
+        assertThat(rows).extracting(TrainingHistory.Row::step).containsExactly(1, 2, 3);
+        assertThat(rows.get(1).heldOutLoss()).isPositive();
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("training-run.json").toFile());
+        assertThat(summary.path("steps").asInt()).isEqualTo(3);
+        assertThat(summary.path("options").path("model").path("nEmbd").asInt()).isEqualTo(16);
+        assertThat(TrainingCheckpoint.load(tmp.resolve("ckpt")).step()).isEqualTo(3);
+        assertThat(r.out()).contains("trained 3 steps");
+        assertThat(r.err()).contains("held-out loss").contains("step 3/3");
+
+        // A second run must say what to do with the saved one.
+        Run again = run(tiny(data));
+        assertThat(again.exit()).isNotZero();
+        assertThat(again.err()).contains("--resume").contains("--fresh").doesNotContain("Exception");
+    }
+
+    @Test
+    void resumeTakesTheCheckpointsSettingsAndHistory() throws IOException {
+        // Stopping mid-run and continuing is checked step for step in TrainerTest; here the CLI wiring.
+        Path data = data();
+        Run first = run(tiny(data));
+        assertThat(first.exit()).as(first.err()).isZero();
+        List<TrainingHistory.Row> full = TrainingHistory.readCsv(tmp.resolve("out/training-loss.csv")).rows();
+
+        Run resumed = run(List.of("train", "--resume", "--checkpoint-dir", tmp.resolve("ckpt").toString(),
+                "--data", data.toString(), "--out", tmp.resolve("out2").toString(), "--n-embd", "64", "--threads", "1"));
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(GptCheckpoint.readConfig(tmp.resolve("out2")).nEmbd()).as("the checkpoint's model, not --n-embd").isEqualTo(16);
+        assertThat(TrainingHistory.readCsv(tmp.resolve("out2/training-loss.csv")).rows()).isEqualTo(full);
+        assertThat(Files.readAllBytes(tmp.resolve("out2/model.safetensors"))).isEqualTo(Files.readAllBytes(tmp.resolve("out/model.safetensors")));
+    }
+
+    @Test
+    void badSettingsGiveOneLine() throws IOException {
+        Path data = data();
+        Run heads = run(tiny(data, "--n-head", "3"));
+        assertThat(heads.exit()).isNotZero();
+        assertThat(heads.err()).contains("multiple of n_head").doesNotContain("Exception");
+        Run seq = run(tiny(data, "--seq-len", "200"));
+        assertThat(seq.err()).contains("exceeds the model's 96 positions");
+        Run resume = run(tiny(data, "--resume"));
+        assertThat(resume.err()).contains("no checkpoint in");
+        Run noData = run(tiny(tmp.resolve("nowhere")));
+        assertThat(noData.err()).contains("missing file").contains("train.txt");
+    }
+
+    @Test
+    void speedTestMeasuresAndWritesNothing() throws IOException {
+        Run r = run(tiny(data(), "--speed-test", "2"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("tokens/s").contains("projected for 3 steps");
+        assertThat(tmp.resolve("out")).doesNotExist();
+        assertThat(tmp.resolve("ckpt")).doesNotExist();
+    }
+}
