@@ -52,6 +52,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Clean sentences: train.txt for training, dev.txt for the held-out loss (default: ${DEFAULT-VALUE}).")
     Path data;
 
+    @Option(names = "--extra-text", paramLabel = "FILE", split = ",", defaultValue = "data/wordnet-examples/examples.txt",
+            description = "More clean sentences for training, one per line, comma-separated files; 'none' for UD alone "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<Path> extraText;
+
     @Option(names = "--vocab", paramLabel = "DIR", defaultValue = "weights",
             description = "Directory with vocab.json, merges.txt and prompt_format.json (default: ${DEFAULT-VALUE}).")
     Path vocab;
@@ -71,13 +76,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Start a new run even if --checkpoint-dir holds one (it is overwritten at the first checkpoint).")
     boolean fresh;
 
-    @Option(names = "--n-embd", defaultValue = "256", description = "Embedding width C (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n-embd", defaultValue = "384", description = "Embedding width C (default: ${DEFAULT-VALUE}).")
     int nEmbd;
 
     @Option(names = "--n-layer", defaultValue = "6", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
     int nLayer;
 
-    @Option(names = "--n-head", defaultValue = "4", description = "Attention heads; C must be a multiple (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n-head", defaultValue = "6", description = "Attention heads; C must be a multiple (default: ${DEFAULT-VALUE}).")
     int nHead;
 
     @Option(names = "--n-positions", defaultValue = "128",
@@ -91,7 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--steps", defaultValue = "6000", description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "9000", description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
@@ -100,7 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--min-lr", defaultValue = "1e-4", description = "Learning rate at the end of the cosine decay (default: ${DEFAULT-VALUE}).")
     float minLr;
 
-    @Option(names = "--warmup", defaultValue = "200", description = "Steps of linear learning-rate warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "300", description = "Steps of linear learning-rate warm-up (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--weight-decay", defaultValue = "0.1",
@@ -119,7 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--grad-clip", defaultValue = "1.0", description = "Clip the global gradient norm to this; 0 = off (default: ${DEFAULT-VALUE}).")
     float gradClip;
 
-    @Option(names = "--eval-every", defaultValue = "250", description = "Held-out loss every this many steps; 0 = at the end only (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", defaultValue = "500", description = "Held-out loss every this many steps; 0 = at the end only (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
     @Option(names = "--heldout", defaultValue = "500", description = "Noised UD dev sentences in the held-out set; 0 = none (default: ${DEFAULT-VALUE}).")
@@ -129,7 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Noise seed of the held-out sentences, the evaluation's by default (default: ${DEFAULT-VALUE}).")
     long heldOutSeed;
 
-    @Option(names = "--checkpoint-every", defaultValue = "250",
+    @Option(names = "--checkpoint-every", defaultValue = "500",
             description = "Checkpoint every this many steps; 0 = at the end only (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
@@ -159,7 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(checkpointDir + " holds a run at step " + TrainingCheckpoint.load(checkpointDir).step()
                     + "; pass --resume to continue it or --fresh to start a new one");
 
-        TrainingData data = TrainingData.load(this.data, vocab);
+        TrainingData data = TrainingData.load(this.data, extraTextFiles(), vocab);
         TrainingCheckpoint.State state = resume ? TrainingCheckpoint.load(checkpointDir) : null;
         TrainingOptions options = state != null ? state.options() : options(data.vocabSize());
         if (options.model().vocabSize() != data.vocabSize())
@@ -202,6 +207,11 @@ public final class TrainCommand implements Callable<Integer> {
         GptConfig model = new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead);
         return new TrainingOptions(model, batch, seqLen, steps, lr, minLr, warmup, weightDecay, beta1, beta2, adamEps,
                 gradClip, evalEvery, checkpointEvery, seed);
+    }
+
+    /** --extra-text, with "none" meaning no extra file. */
+    private List<Path> extraTextFiles() {
+        return extraText.stream().filter(p -> !p.toString().equals("none")).toList();
     }
 
     private int speedTest(PrintWriter stdout, Trainer trainer, TrainingData data) {
@@ -252,6 +262,8 @@ public final class TrainCommand implements Callable<Integer> {
         run.set("options", JSON.valueToTree(o));
         run.put("parameters", o.model().parameterCount());
         run.put("clean_training_sentences", data.cleanSentences());
+        run.put("clean_ud_sentences", data.udSentences());
+        run.put("extra_text", extraTextFiles().toString());
         run.put("steps", last.step());
         run.put("epochs_started", trainer.epoch() + 1);
         run.put("tokens", last.tokens());

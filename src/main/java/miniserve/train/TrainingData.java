@@ -23,22 +23,28 @@ public final class TrainingData {
     private final PromptFormat format;
     private final SyntheticErrors synth = new SyntheticErrors();
     private final List<String> clean;
+    private final int udSentences;
 
-    private TrainingData(Path dataDir, BpeTokenizer tokenizer, PromptFormat format) {
+    private TrainingData(Path dataDir, List<Path> extraText, BpeTokenizer tokenizer, PromptFormat format) {
         this.dataDir = dataDir;
         this.tokenizer = tokenizer;
         this.format = format;
-        this.clean = synth.readClean(dataDir.resolve(TRAIN_FILE));
+        this.clean = new ArrayList<>(synth.readClean(dataDir.resolve(TRAIN_FILE)));
+        this.udSentences = clean.size();
+        for (Path extra : extraText) clean.addAll(synth.readClean(extra));
         if (clean.isEmpty()) throw new IllegalArgumentException("no usable training sentence in " + dataDir.resolve(TRAIN_FILE));
     }
 
     /**
-     * Reads {@code train.txt} from dataDir and {@code vocab.json}, {@code merges.txt} and
+     * Reads {@code train.txt} from dataDir, then every extra text file (more clean sentences, one
+     * per line, filtered like the UD ones), and {@code vocab.json}, {@code merges.txt} and
      * {@code prompt_format.json} from vocabDir.
      */
-    public static TrainingData load(Path dataDir, Path vocabDir) {
-        for (Path p : List.of(dataDir.resolve(TRAIN_FILE), dataDir.resolve(DEV_FILE), vocabDir.resolve("vocab.json"),
-                vocabDir.resolve("merges.txt"), vocabDir.resolve(PromptFormat.FILE_NAME)))
+    public static TrainingData load(Path dataDir, List<Path> extraText, Path vocabDir) {
+        List<Path> needed = new ArrayList<>(List.of(dataDir.resolve(TRAIN_FILE), dataDir.resolve(DEV_FILE),
+                vocabDir.resolve("vocab.json"), vocabDir.resolve("merges.txt"), vocabDir.resolve(PromptFormat.FILE_NAME)));
+        needed.addAll(extraText);
+        for (Path p : needed)
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("missing file " + p);
         BpeTokenizer tok = BpeTokenizer.load(vocabDir.resolve("vocab.json"), vocabDir.resolve("merges.txt"));
         PromptFormat format = PromptFormat.load(vocabDir.resolve(PromptFormat.FILE_NAME));
@@ -50,14 +56,19 @@ public final class TrainingData {
                         + " (named in " + PromptFormat.FILE_NAME + ")");
             }
         }
-        return new TrainingData(dataDir, tok, format);
+        return new TrainingData(dataDir, extraText, tok, format);
     }
 
     public int vocabSize() {
         return tokenizer.vocabSize();
     }
 
-    /** Clean training sentences (those {@link SyntheticErrors#usable} accepts). */
+    /** Clean training sentences from UD's train.txt alone. */
+    public int udSentences() {
+        return udSentences;
+    }
+
+    /** Clean training sentences (those {@link SyntheticErrors#usable} accepts), UD and extra text together. */
     public int cleanSentences() {
         return clean.size();
     }
