@@ -1,14 +1,18 @@
 package miniserve.agent;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import miniserve.train.Lexicon;
 
 /**
  * Decides whether the model's output can be shown to a learner as a correction of their
  * sentence. A grammar correction keeps most of the learner's words; an output that does not
- * (a model that drifted, looped, or was never trained) is refused, and the tutor returns the
+ * (a model that drifted, looped, or was never trained) is refused, and so is one that brings in
+ * a word that is neither English nor the learner's; the tutor then returns the
  * sentence unchanged with the reason.
  */
 public final class OutputCheck {
@@ -51,6 +55,10 @@ public final class OutputCheck {
         if (output.indexOf('\uFFFD') >= 0 && source.indexOf('\uFFFD') < 0)
             return Verdict.refused("the model's answer is not valid text");
         List<String> src = words(source), out = words(output);
+        String invented = inventedWord(src, output);
+        if (invented != null)
+            return Verdict.refused("the model's answer contains \"" + invented
+                    + "\", which is neither an English word nor in the sentence");
         int common = commonCount(src, out);
         int longer = Math.max(src.size(), out.size());
         if (longer - common <= SMALL_CHANGE_WORDS) return Verdict.ACCEPTED;
@@ -60,6 +68,22 @@ public final class OutputCheck {
                     "the model's answer shares only %.0f%% of its words with the sentence, so it is not a correction of it",
                     100 * overlap));
         return Verdict.ACCEPTED;
+    }
+
+    /**
+     * The first word of the output that the learner did not write and that is not an English
+     * word (a misspelling or a made-up name the model produced), or null. A tutor may fix a
+     * spelling; it must never introduce one.
+     */
+    private static String inventedWord(List<String> sourceWords, String output) {
+        Set<String> written = new HashSet<>(sourceWords);
+        Lexicon lexicon = Lexicon.standard();
+        for (WordDiff.Token t : WordDiff.tokenize(output)) {
+            if (!t.isWord()) continue;
+            String lower = t.text().toLowerCase(Locale.ROOT);
+            if (!written.contains(lower) && !lexicon.isWord(lower)) return t.text();
+        }
+        return null;
     }
 
     private static List<String> words(String s) {

@@ -55,4 +55,21 @@ class OutputCheckTest {
         assertThat(v.accepted()).isFalse();
         assertThat(v.reason()).contains("not valid text");
     }
+
+    @Test
+    void anOutputThatIntroducesANonWordIsRefused() {
+        Verdict v = check("She go to school yesterday.", "She goed to school yesterday.");
+        assertThat(v.accepted()).isFalse();
+        assertThat(v.reason()).contains("\"goed\"", "neither an English word");
+        assertThat(check("She go to school with Ramona.", "She goes to school with Rmona.").accepted())
+                .as("a made-up name").isFalse();
+    }
+
+    @Test
+    void theLearnersOwnNamesAndNonWordsMayStay() {
+        assertThat(check("Ramona go to school with Kwabena.", "Ramona goes to school with Kwabena.").accepted()).isTrue();
+        assertThat(check("i visit paris on monday.", "I visit Paris on Monday.").accepted()).isTrue();
+        assertThat(check("The xqzt is brokn.", "The xqzt is broken.").accepted())
+                .as("an unknown word the learner wrote, and a spelling fixed").isTrue();
+    }
 }
