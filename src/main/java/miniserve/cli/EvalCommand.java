@@ -10,6 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import miniserve.agent.Correction;
+import miniserve.agent.GrammarTutorAgent;
+import miniserve.agent.LearnerHistory;
+import miniserve.agent.TutorModel;
+import miniserve.kernels.ComputePool;
+import miniserve.model.Generator.StopRule;
+import miniserve.model.GptConfig;
 import miniserve.train.Baselines;
 import miniserve.train.Evaluation;
 import miniserve.train.Evaluation.Report;
@@ -25,8 +32,10 @@ import picocli.CommandLine.Option;
                 "                precision/recall of the edits per error type;",
                 "  preservation  clean UD test sentences: the share returned unchanged;",
                 "  JFLEG dev     GLEU against the four human references (evaluation only).",
-                "Systems: copy (the sentence as it is), rules (a capital at the start, 'I' for",
-                "a lone 'i', a/an by the next word, a final full stop)."})
+                "Systems: tutor (the served GrammarTutorAgent on --weights, output check included:",
+                "a refused answer counts as the sentence unchanged), copy (the sentence as it is),",
+                "rules (a capital at the start, 'I' for a lone 'i', a/an by the next word, a final",
+                "full stop). A sentence too long for the model's context is returned unchanged."})
 public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = "data",
@@ -34,9 +43,16 @@ public final class EvalCommand implements Callable<Integer> {
     Path data;
     @Option(names = "--out", defaultValue = "weights/eval", description = "Where eval.json and eval.md go (default: ${DEFAULT-VALUE}).")
     Path out;
-    @Option(names = "--systems", split = ",", defaultValue = "copy,rules",
-            description = "Comma-separated systems to evaluate: copy, rules (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--systems", split = ",", defaultValue = "tutor,copy,rules",
+            description = "Comma-separated systems to evaluate: tutor, copy, rules (default: ${DEFAULT-VALUE}).")
     List<String> systems;
+    @Option(names = "--weights", defaultValue = "weights", description = "The tutor's weights directory (default: ${DEFAULT-VALUE}).")
+    Path weights;
+    @Option(names = "--max-tokens", defaultValue = "64",
+            description = "Tokens the tutor may generate per sentence; it stops once every row has ended (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+    @Option(names = "--threads", description = "Compute threads for the tutor (default: the machine's cores, ${DEFAULT-VALUE}).")
+    int threads = Runtime.getRuntime().availableProcessors();
     @Option(names = "--synthetic", defaultValue = "1000", description = "Noised UD dev sentences (default: ${DEFAULT-VALUE}).")
     int syntheticCount;
     @Option(names = "--preservation", defaultValue = "0",
@@ -51,6 +67,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be at least 1");
         if (syntheticCount < 0) throw new IllegalArgumentException("--synthetic must be >= 0");
         if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1");
         Path dev = data.resolve("ud-ewt/dev.txt");
@@ -59,6 +76,7 @@ public final class EvalCommand implements Callable<Integer> {
         for (Path p : List.of(dev, test)) {
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no such file: " + p + " (run from the project directory or pass --data)");
         }
+        if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
         Map<String, Function<List<String>, List<String>>> correctors = new LinkedHashMap<>();
         for (String s : systems) correctors.put(s, corrector(s.strip().toLowerCase(Locale.ROOT)));
 
@@ -87,8 +105,10 @@ public final class EvalCommand implements Callable<Integer> {
         settings.put("preservation", "the first " + preservationSet.size() + " usable sentences of " + test);
         settings.put("jfleg", noJfleg ? "skipped" : jflegDir + " (dev.src, dev.ref0-3)");
         settings.put("batch", String.valueOf(batch));
+        if (tutor != null) settings.put("tutor", weights + " (" + tutor.describe() + ")");
         settings.put("command", "./miniserve eval --systems " + String.join(",", systems) + " --synthetic " + syntheticCount
                 + " --preservation " + preservationCount + " --seed " + seed + " --batch " + batch + (noJfleg ? " --no-jfleg" : ""));
+        if (tutor != null) tutor.close();
         Evaluation.write(reports, settings, out);
         String md = Evaluation.markdown(reports, settings);
         System.out.print(md.substring(0, md.indexOf("\n## ")));
@@ -96,13 +116,60 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Function<List<String>, List<String>> corrector(String name) {
+    private TutorCorrector tutor;
+
+    private Function<List<String>, List<String>> corrector(String name) throws IOException {
         return switch (name) {
             case "copy" -> Baselines.copySource();
             case "rules" -> Baselines.simpleRules();
-            case "tutor" -> throw new IllegalArgumentException("the served tutor (GrammarTutorAgent) is not in this build yet; "
-                    + "evaluate the baselines with --systems copy,rules");
-            default -> throw new IllegalArgumentException("unknown system '" + name + "' (known: copy, rules)");
+            case "tutor" -> {
+                if (tutor == null) tutor = new TutorCorrector(TutorModel.load(weights), threads, batch, maxTokens);
+                yield tutor;
+            }
+            default -> throw new IllegalArgumentException("unknown system '" + name + "' (known: tutor, copy, rules)");
         };
+    }
+
+    /** The served agent as a corrector: its answer, or the sentence itself when it is refused or too long. */
+    private static final class TutorCorrector implements Function<List<String>, List<String>>, AutoCloseable {
+        private final TutorModel model;
+        private final ComputePool pool;
+        private final GrammarTutorAgent agent;
+        private final int maxTokens;
+        private int tooLong;
+
+        TutorCorrector(TutorModel model, int threads, int batch, int maxTokens) {
+            this.model = model;
+            this.pool = ComputePool.create(threads);
+            this.agent = model.newAgent(pool, batch, maxTokens, StopRule.ALL_ENDED, new LearnerHistory());
+            this.maxTokens = maxTokens;
+        }
+
+        @Override
+        public List<String> apply(List<String> sentences) {
+            int limit = model.maxSentenceTokens(maxTokens);
+            List<String> fitting = new ArrayList<>();
+            for (String s : sentences) if (!s.isBlank() && model.sentenceTokens(s) <= limit) fitting.add(s);
+            tooLong += sentences.size() - fitting.size();
+            List<Correction> corrected = fitting.isEmpty() ? List.of() : agent.correctBatch(fitting, null);
+            List<String> out = new ArrayList<>(sentences.size());
+            int next = 0;
+            for (String s : sentences) {
+                boolean fits = next < fitting.size() && fitting.get(next) == s;
+                out.add(fits ? corrected.get(next++).corrected() : s);
+            }
+            return out;
+        }
+
+        String describe() {
+            GptConfig c = model.config();
+            return String.format(Locale.ROOT, "C=%d, %d layers, %d heads, %,d parameters; max %d new tokens; %d sentences too long "
+                    + "for the context returned unchanged", c.nEmbd(), c.nLayer(), c.nHead(), c.parameterCount(), maxTokens, tooLong);
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
     }
 }

@@ -1,0 +1,45 @@
+package miniserve.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import miniserve.agent.TinyTutorCheckpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static miniserve.cli.CorrectCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EvalCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theTutorIsEvaluatedBesideTheBaselinesOnTheSameSentences() throws IOException {
+        Path weights = TinyTutorCheckpoint.write(tmp, 3);
+        Path out = tmp.resolve("eval");
+        CorrectCommandTest.Run r = run("eval", "--weights", weights.toString(), "--systems", "tutor,copy", "--max-tokens", "8",
+                "--synthetic", "24", "--preservation", "24", "--no-jfleg", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("eval.json")));
+        JsonNode systems = json.get("systems");
+        assertThat(systems).hasSize(2);
+        assertThat(systems.get(0).get("system").asText()).isEqualTo("tutor");
+        // A random model never ends its answer within 8 tokens, so the output check refuses
+        // every answer and the tutor returns each sentence unchanged: exactly the copy baseline.
+        assertThat(systems.get(0).get("synthetic")).isEqualTo(systems.get(1).get("synthetic"));
+        assertThat(systems.get(0).get("preservation")).isEqualTo(systems.get(1).get("preservation"));
+        assertThat(json.get("settings").get("tutor").asText()).contains("max 8 new tokens");
+        assertThat(Files.readString(out.resolve("eval.md"))).contains("tutor", "copy");
+    }
+
+    @Test
+    void anUnknownSystemIsOneLine() {
+        CorrectCommandTest.Run r = run("eval", "--systems", "oracle", "--no-jfleg", "--out", tmp.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("unknown system 'oracle'");
+    }
+}
