@@ -57,7 +57,7 @@ public final class Matmul {
         if (pool.threads() == 1 || (long) M * K * N < PARALLEL_MIN_FMAS) {
             matmulColumns(WIDE, out, x, w, bias, M, K, N, 0, N);
         } else {
-            pool.parallelFor(N, L, (n0, n1) -> matmulColumns(WIDE, out, x, w, bias, M, K, N, n0, n1));
+            ColumnsTask.run(pool, false, out, x, w, bias, M, K, N);
         }
     }
 
@@ -83,7 +83,7 @@ public final class Matmul {
         if (pool.threads() == 1 || (long) M * K * N < PARALLEL_MIN_FMAS) {
             transposedColumns(WIDE, out, x, w, M, K, N, 0, N);
         } else {
-            pool.parallelFor(N, 4, (n0, n1) -> transposedColumns(WIDE, out, x, w, M, K, N, n0, n1));
+            ColumnsTask.run(pool, true, out, x, w, null, M, K, N);
         }
     }
 
@@ -95,6 +95,42 @@ public final class Matmul {
                 for (int k = 0; k < K; k++) acc += x[m * K + k] * w[n * K + k];
                 out[m * N + n] = acc;
             }
+        }
+    }
+
+    /**
+     * One product's arguments as the pool's task, kept per calling thread and reused: a
+     * capturing lambda would allocate on every call (about a hundred per decode step).
+     */
+    private static final class ColumnsTask implements ComputePool.RangeTask {
+        private static final ThreadLocal<ColumnsTask> PER_THREAD = ThreadLocal.withInitial(ColumnsTask::new);
+
+        boolean transposed;
+        float[] out, x, w, bias;
+        int M, K, N;
+
+        static void run(ComputePool pool, boolean transposed, float[] out, float[] x, float[] w, float[] bias, int M, int K, int N) {
+            ColumnsTask t = PER_THREAD.get();
+            if (t.out != null) t = new ColumnsTask(); // a product started from inside another one's task
+            t.transposed = transposed;
+            t.out = out;
+            t.x = x;
+            t.w = w;
+            t.bias = bias;
+            t.M = M;
+            t.K = K;
+            t.N = N;
+            try {
+                pool.parallelFor(N, transposed ? 4 : L, t);
+            } finally {
+                t.out = t.x = t.w = t.bias = null; // do not keep the arrays alive
+            }
+        }
+
+        @Override
+        public void run(int n0, int n1) {
+            if (transposed) transposedColumns(WIDE, out, x, w, M, K, N, n0, n1);
+            else matmulColumns(WIDE, out, x, w, bias, M, K, N, n0, n1);
         }
     }
 
