@@ -62,6 +62,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV.")
     Path csv;
 
+    @Option(names = "--jvm-arg", paramLabel = "FLAG",
+            description = "An extra flag for the benchmark JVMs (repeatable), e.g. --jvm-arg=-XX:UseAVX=2 to measure the 256-bit (AVX2) kernels on an AVX-512 machine.")
+    List<String> jvmArgs = new ArrayList<>();
+
     private static final List<String> SUITE_ORDER = List.of("matmul", "scalar", "streamed", "lmhead", "pool", "forward", "decode");
     private static final Set<String> SUITES = Set.copyOf(SUITE_ORDER);
 
@@ -155,7 +159,7 @@ public final class BenchMain implements Callable<Integer> {
                 .measurementIterations(iterations)
                 .measurementTime(TimeValue.milliseconds(ms))
                 .timeUnit(TimeUnit.MICROSECONDS)
-                .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx4g")
+                .jvmArgsAppend(jvmFlags())
                 .verbosity(VerboseMode.SILENT);
         params.forEach(opt::param);
         Collection<RunResult> results = new Runner(opt.build()).run();
@@ -177,12 +181,19 @@ public final class BenchMain implements Callable<Integer> {
         return rows;
     }
 
+    private String[] jvmFlags() {
+        List<String> flags = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx4g"));
+        flags.addAll(jvmArgs);
+        return flags.toArray(String[]::new);
+    }
+
     private void print(List<Row> rows, Map<String, Double> blas, String loadBefore, String loadAfter) {
         System.out.println();
         System.out.println("miniserve kernel benchmarks — " + machine());
         System.out.println("load average (1, 5, 15 min) before: " + loadBefore + "   after: " + loadAfter
                 + "   (a 1-min load above ~0.5 means other work shared the cores)");
         System.out.printf(Locale.ROOT, "median of %d iterations; GFLOP/s = 2·M·K·N / time; min–max over the iterations%n", iterations);
+        if (!jvmArgs.isEmpty()) System.out.println("benchmark JVM flags: " + String.join(" ", jvmArgs));
         String lastSuite = "";
         for (Row r : rows) {
             if (!r.suite().equals(lastSuite)) {

@@ -33,7 +33,43 @@ public final class Attention {
         if (pool.threads() == 1 || fmas < Matmul.PARALLEL_MIN_FMAS) {
             attendPairs(out, q, k, v, firstValid, Tq, pos0, Tmax, C, nHead, 0, pairs);
         } else {
-            pool.parallelFor(pairs, 1, (p0, p1) -> attendPairs(out, q, k, v, firstValid, Tq, pos0, Tmax, C, nHead, p0, p1));
+            PairsTask.run(pool, pairs, out, q, k, v, firstValid, Tq, pos0, Tmax, C, nHead);
+        }
+    }
+
+    /** One call's arguments as the pool's task, kept per calling thread and reused (a capturing lambda allocates per call). */
+    private static final class PairsTask implements ComputePool.RangeTask {
+        private static final ThreadLocal<PairsTask> PER_THREAD = ThreadLocal.withInitial(PairsTask::new);
+
+        float[] out, q, k, v;
+        int[] firstValid;
+        int Tq, pos0, Tmax, C, nHead;
+
+        static void run(ComputePool pool, int pairs, float[] out, float[] q, float[] k, float[] v, int[] firstValid,
+                        int Tq, int pos0, int Tmax, int C, int nHead) {
+            PairsTask t = PER_THREAD.get();
+            if (t.out != null) t = new PairsTask(); // started from inside another call's task
+            t.out = out;
+            t.q = q;
+            t.k = k;
+            t.v = v;
+            t.firstValid = firstValid;
+            t.Tq = Tq;
+            t.pos0 = pos0;
+            t.Tmax = Tmax;
+            t.C = C;
+            t.nHead = nHead;
+            try {
+                pool.parallelFor(pairs, 1, t);
+            } finally {
+                t.out = t.q = t.k = t.v = null;
+                t.firstValid = null;
+            }
+        }
+
+        @Override
+        public void run(int p0, int p1) {
+            attendPairs(out, q, k, v, firstValid, Tq, pos0, Tmax, C, nHead, p0, p1);
         }
     }
 

@@ -1,6 +1,9 @@
 package miniserve.kernels;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,8 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * running, instead of leaving the caller waiting for its whole share.
  *
  * <p>A decode step issues about a hundred kernel calls, so the hand-off has to be cheap:
- * posting a call is one volatile write per worker, and an idle worker spins for a short
- * while before it parks, so back-to-back calls find it awake.
+ * posting a call is a couple of volatile writes per worker, an idle worker spins for a short
+ * while before it parks, so back-to-back calls find it awake, and the bookkeeping of a call
+ * is reused from call to call (nothing is allocated but the caller's task).
  */
 public final class ComputePool implements AutoCloseable {
 
@@ -40,12 +44,16 @@ public final class ComputePool implements AutoCloseable {
 
     private final int threads;
     private final Worker[] workers;
+    /** The bookkeeping reused by one call at a time; nested or concurrent calls get their own. */
+    private final Job reusableJob;
+    private final AtomicBoolean reusableJobFree = new AtomicBoolean(true);
     private volatile boolean closed;
 
     private ComputePool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         this.workers = new Worker[threads - 1];
+        this.reusableJob = new Job(threads);
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(this, i + 1);
             workers[i].start();
@@ -89,11 +97,18 @@ public final class ComputePool implements AutoCloseable {
             task.run(0, n);
             return;
         }
-        Job job = new Job(task, n, g, units, parts);
-        for (int p = 1; p < parts; p++) workers[p - 1].post(job);
-        job.work(0);
-        job.awaitAll(workers);
-        job.rethrow();
+        boolean reuse = reusableJobFree.compareAndSet(true, false);
+        Job job = reuse ? reusableJob : new Job(parts);
+        try {
+            job.start(task, n, g, units, parts);
+            for (int p = 1; p < parts; p++) workers[p - 1].post(job);
+            job.work(0);
+            job.awaitAll(workers);
+            job.rethrow();
+        } finally {
+            job.finish();
+            if (reuse) reusableJobFree.set(true);
+        }
     }
 
     @Override
@@ -103,28 +118,47 @@ public final class ComputePool implements AutoCloseable {
         for (Worker w : workers) LockSupport.unpark(w);
     }
 
-    /** One parallelFor call: its chunks, who claimed them, and how many are finished. */
+    /**
+     * The bookkeeping of one parallelFor call: its chunks, who claimed them, how many are done.
+     * A job object is reused call after call. Each home range has one claim word holding
+     * (chunks in the range) &lt;&lt; 32 | (chunks handed out), so deciding whether a chunk is left
+     * reads nothing but that word: a worker that wakes late, holding the job of a call that has
+     * ended, finds every word used up (or, once a new call has started, claims a real chunk of
+     * it). The call's fields are read only after a successful claim, when the caller is waiting
+     * for that chunk and so cannot be changing them.
+     */
     private static final class Job {
         /** Counters are spaced one cache line apart, so threads on different home ranges do not contend. */
         private static final int PAD = 16;
 
-        /** Cleared when the call returns, so a worker holding a finished job does not keep its arrays alive. */
+        private final int capacity;         // home ranges this job can hold
+        private final AtomicLongArray claimed;     // per home range: chunks << 32 | handed out
+        private final AtomicIntegerArray finished; // per home range: chunks done
         private RangeTask task;
-        final int n, grain, units, parts;
-        final AtomicIntegerArray claimed; // per home range: chunks handed out
-        final AtomicIntegerArray finished; // per home range: chunks done
+        private int n, grain, units, parts;
         private Throwable failure;
         /** Set on the first exception: the chunks not yet started are skipped. */
         private volatile boolean failed;
 
-        Job(RangeTask task, int n, int grain, int units, int parts) {
+        Job(int capacity) {
+            this.capacity = capacity;
+            this.claimed = new AtomicLongArray(capacity * PAD);
+            this.finished = new AtomicIntegerArray(capacity * PAD);
+        }
+
+        /** Sets the job up for a call; only when no chunk of the previous call is left or running. */
+        void start(RangeTask task, int n, int grain, int units, int parts) {
             this.task = task;
             this.n = n;
             this.grain = grain;
             this.units = units;
             this.parts = parts;
-            this.claimed = new AtomicIntegerArray(parts * PAD);
-            this.finished = new AtomicIntegerArray(parts * PAD);
+            this.failure = null;
+            this.failed = false;
+            for (int p = 0; p < parts; p++) {
+                finished.set(p * PAD, 0);
+                claimed.set(p * PAD, (long) chunks(p) << 32); // publishes the fields above
+            }
         }
 
         private int unitStart(int part) {
@@ -136,15 +170,19 @@ public final class ComputePool implements AutoCloseable {
             return Math.min(CHUNKS_PER_THREAD, unitStart(part + 1) - unitStart(part));
         }
 
-        /** Runs the chunks of home range {@code home}, then any left in the others. */
+        /** Runs the chunks left in home range {@code home}, then those left in the others. */
         void work(int home) {
-            for (int i = 0; i < parts; i++) drain((home + i) % parts);
+            for (int i = 0; i < capacity; i++) drain((home + i) % capacity);
         }
 
         private void drain(int part) {
-            int u0 = unitStart(part), nu = unitStart(part + 1) - u0, c = chunks(part);
-            int chunk;
-            while ((chunk = claimed.getAndIncrement(part * PAD)) < c) {
+            while (true) {
+                long v = claimed.get(part * PAD);
+                int chunk = (int) v, c = (int) (v >>> 32);
+                if (chunk >= c) return;
+                if (!claimed.compareAndSet(part * PAD, v, v + 1)) continue;
+                // Claimed: the caller now waits for this chunk, so the fields stay as they are.
+                int u0 = unitStart(part), nu = unitStart(part + 1) - u0;
                 long from = (long) (u0 + (int) ((long) chunk * nu / c)) * grain;
                 long to = Math.min(n, (long) (u0 + (int) ((long) (chunk + 1) * nu / c)) * grain);
                 try {
@@ -182,10 +220,15 @@ public final class ComputePool implements AutoCloseable {
         }
 
         synchronized void rethrow() {
-            task = null;
             if (failure instanceof RuntimeException e) throw e;
             if (failure instanceof Error e) throw e;
             if (failure != null) throw new RuntimeException(failure); // a checked exception thrown sneakily
+        }
+
+        /** Drops the task, so an idle job does not keep the caller's arrays alive. */
+        synchronized void finish() {
+            task = null;
+            failure = null;
         }
     }
 
@@ -193,7 +236,9 @@ public final class ComputePool implements AutoCloseable {
     private static final class Worker extends Thread {
         private final ComputePool pool;
         private final int home;
+        /** The last job posted; {@link #posts} counts the posts, as the same job object is posted again and again. */
         private volatile Job job;
+        private final AtomicLong posts = new AtomicLong();
         /** True while the worker is (about to be) parked, so a poster knows to unpark it. */
         private volatile boolean parked;
 
@@ -206,36 +251,37 @@ public final class ComputePool implements AutoCloseable {
 
         void post(Job j) {
             job = j;
+            posts.incrementAndGet();
             if (parked) LockSupport.unpark(this);
         }
 
         @Override
         public void run() {
-            Job seen = null;
+            long seen = 0;
             while (true) {
-                Job j = waitForJob(seen);
-                if (j == null) return; // closed
-                seen = j;
-                j.work(home);
+                long p = waitForPost(seen);
+                if (p < 0) return; // closed
+                seen = p;
+                job.work(home);
             }
         }
 
-        /** Spins, then parks, until a job other than {@code seen} is posted; null once the pool is closed. */
-        private Job waitForJob(Job seen) {
+        /** Spins, then parks, until the post count passes {@code seen} (returns it); -1 once the pool is closed. */
+        private long waitForPost(long seen) {
             long spinStart = System.nanoTime();
             int spins = 0;
             while (true) {
-                Job j = job;
-                if (j != seen) return j;
-                if (pool.closed) return null;
+                long p = posts.get();
+                if (p != seen) return p;
+                if (pool.closed) return -1;
                 if (++spins < 256 || System.nanoTime() - spinStart < SPIN_NANOS) {
                     Thread.onSpinWait();
                     continue;
                 }
-                // Announce the park, then re-check: post() writes job before it reads parked,
-                // so either we see the new job here or the poster sees parked and unparks us.
+                // Announce the park, then re-check: post() counts before it reads parked,
+                // so either we see the new post here or the poster sees parked and unparks us.
                 parked = true;
-                if (job == seen && !pool.closed) LockSupport.park(this);
+                if (posts.get() == seen && !pool.closed) LockSupport.park(this);
                 parked = false;
                 spins = 0;
                 spinStart = System.nanoTime();

@@ -132,6 +132,17 @@ class ComputePoolTest {
         }
     }
 
+    /** The call bookkeeping is reused; calls of changing sizes back to back must each cover their range exactly. */
+    @Test
+    void backToBackCallsOfChangingShapes() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int threads : new int[] {2, 3}) {
+            try (ComputePool pool = ComputePool.create(threads)) {
+                for (int call = 0; call < 3000; call++) assertCoversOnce(pool, 1 + rnd.nextInt(300), 1 + rnd.nextInt(20));
+            }
+        }
+    }
+
     @Test
     void nestedAndConcurrentCallsComplete() throws Exception {
         try (ComputePool pool = ComputePool.create(2)) {
