@@ -51,6 +51,7 @@ public final class LabRunner {
         workloadInfo.put("sentences", workload.size());
         workloadInfo.put("max_words", workload.maxWords());
         workloadInfo.put("skipped_longer", workload.skipped());
+        workloadInfo.put("skipped_too_long_for_model", workload.tooLongForModel());
         workloadInfo.put("seed", settings.seed());
         WorkloadTokens tokens = WorkloadTokens.measure(workload, settings.weights(), settings.maxTokens());
         workloadInfo.put("tokens_per_sentence", tokens == null ? "no tokenizer in " + settings.weights() : tokens.toMap());

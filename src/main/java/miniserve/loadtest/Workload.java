@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A fixed pool of learner sentences read from a file (one per line) and the deterministic
@@ -37,12 +38,14 @@ public final class Workload {
     private final List<String> sentences;
     private final int maxWords;
     private final int skipped;
+    private final int tooLongForModel;
 
-    private Workload(Path file, List<String> sentences, int maxWords, int skipped) {
+    private Workload(Path file, List<String> sentences, int maxWords, int skipped, int tooLongForModel) {
         this.file = file;
         this.sentences = List.copyOf(sentences);
         this.maxWords = maxWords;
         this.skipped = skipped;
+        this.tooLongForModel = tooLongForModel;
     }
 
     /**
@@ -73,7 +76,7 @@ public final class Workload {
         if (kept.isEmpty())
             throw new IllegalArgumentException("workload file " + file + " has no usable sentence"
                     + (maxWords > 0 ? " of at most " + maxWords + " words" : ""));
-        return new Workload(file, kept, maxWords, skipped);
+        return new Workload(file, kept, maxWords, skipped, 0);
     }
 
     /**
@@ -95,7 +98,7 @@ public final class Workload {
     /** A workload over given sentences (tests, or a caller that built its own list). */
     public static Workload of(List<String> sentences) {
         if (sentences.isEmpty()) throw new IllegalArgumentException("a workload needs at least one sentence");
-        return new Workload(null, sentences, 0, 0);
+        return new Workload(null, sentences, 0, 0, 0);
     }
 
     static int wordCount(String s) {
@@ -140,8 +143,22 @@ public final class Workload {
     /** Sentences dropped for being longer than {@link #maxWords()}. */
     public int skipped() { return skipped; }
 
+    /**
+     * This workload without the sentences the model cannot take (a server would answer them 413,
+     * which measures nothing about batching).
+     */
+    public Workload withoutTooLong(Predicate<String> fitsModel) {
+        List<String> kept = sentences.stream().filter(fitsModel).toList();
+        if (kept.isEmpty()) throw new IllegalArgumentException("no sentence of the workload fits the model");
+        return new Workload(file, kept, maxWords, skipped, tooLongForModel + sentences.size() - kept.size());
+    }
+
+    /** Sentences dropped by {@link #withoutTooLong} for being longer than the model takes. */
+    public int tooLongForModel() { return tooLongForModel; }
+
     public String describe() {
         return (file == null ? "in-memory" : file.toString()) + " (" + size() + " sentences"
-                + (maxWords > 0 ? ", at most " + maxWords + " words, " + skipped + " longer skipped" : "") + ")";
+                + (maxWords > 0 ? ", at most " + maxWords + " words, " + skipped + " longer skipped" : "")
+                + (tooLongForModel > 0 ? ", " + tooLongForModel + " too long for the model skipped" : "") + ")";
     }
 }

@@ -28,6 +28,17 @@ class WorkloadTest {
     }
 
     @Test
+    void sentencesTooLongForTheModelAreLeftOutAndCounted() throws Exception {
+        Path f = dir.resolve("w.txt");
+        Files.writeString(f, "She go to school.\nA much longer sentence than the model takes.\nHi there you.\n");
+        Workload w = Workload.load(f, 0).withoutTooLong(s -> s.length() < 20);
+        assertThat(w.sentences()).containsExactly("She go to school.", "Hi there you.");
+        assertThat(w.tooLongForModel()).isEqualTo(1);
+        assertThat(w.describe()).contains("2 sentences", "1 too long for the model skipped");
+        assertThatThrownBy(() -> w.withoutTooLong(s -> false)).hasMessageContaining("no sentence of the workload fits");
+    }
+
+    @Test
     void drawsAreDeterministicForASeedAndUseEverySentenceOncePerPass() {
         List<String> s = new ArrayList<>();
         for (int i = 0; i < 37; i++) s.add("sentence " + i);
