@@ -18,6 +18,7 @@ import miniserve.model.GptCheckpoint;
 import miniserve.model.GptConfig;
 import miniserve.tokenizer.PromptFormat;
 import miniserve.train.ProgressBar;
+import miniserve.train.SequenceSource;
 import miniserve.train.Trainer;
 import miniserve.train.TrainingCheckpoint;
 import miniserve.train.TrainingData;
@@ -76,13 +77,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Start a new run even if --checkpoint-dir holds one (it is overwritten at the first checkpoint).")
     boolean fresh;
 
-    @Option(names = "--n-embd", defaultValue = "384", description = "Embedding width C (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n-embd", defaultValue = "256", description = "Embedding width C (default: ${DEFAULT-VALUE}).")
     int nEmbd;
 
     @Option(names = "--n-layer", defaultValue = "6", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
     int nLayer;
 
-    @Option(names = "--n-head", defaultValue = "6", description = "Attention heads; C must be a multiple (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n-head", defaultValue = "4", description = "Attention heads; C must be a multiple (default: ${DEFAULT-VALUE}).")
     int nHead;
 
     @Option(names = "--n-positions", defaultValue = "128",
@@ -96,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--steps", defaultValue = "9000", description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "12000", description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
@@ -142,6 +143,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Seed of the initial weights, the data order and each epoch's noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--copy-drills", paramLabel = "SHARE", defaultValue = "0.5",
+            description = "Copy drills added to each epoch, as a share of the training sentences: the words of a "
+                    + "training sentence shuffled, then noised; their targets cannot be memorised, only copied "
+                    + "(default: ${DEFAULT-VALUE}).")
+    float copyDrills;
+
     @Option(names = "--threads", description = "Compute threads (default: the machine's cores, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -173,8 +180,9 @@ public final class TrainCommand implements Callable<Integer> {
         List<TrainingSequence> heldOutSet = speedTest != null ? List.of() : data.heldOut(heldOut, heldOutSeed);
 
         try (ComputePool pool = ComputePool.create(threads)) {
-            Trainer trainer = state != null ? Trainer.resume(state, data.source(), heldOutSet, pool)
-                    : Trainer.start(options, data.source(), heldOutSet, pool);
+            SequenceSource source = data.source(options.copyDrills());
+            Trainer trainer = state != null ? Trainer.resume(state, source, heldOutSet, pool)
+                    : Trainer.start(options, source, heldOutSet, pool);
             if (speedTest != null) return speedTest(stdout, trainer, data);
 
             ProgressBar progress = ProgressBar.on(spec.commandLine().getErr());
@@ -206,7 +214,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingOptions options(int vocabSize) {
         GptConfig model = new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead);
         return new TrainingOptions(model, batch, seqLen, steps, lr, minLr, warmup, weightDecay, beta1, beta2, adamEps,
-                gradClip, evalEvery, checkpointEvery, seed);
+                gradClip, evalEvery, checkpointEvery, seed, copyDrills);
     }
 
     /** --extra-text, with "none" meaning no extra file. */

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import miniserve.tokenizer.BpeTokenizer;
 import miniserve.tokenizer.PromptFormat;
 
@@ -75,7 +76,38 @@ public final class TrainingData {
 
     /** A fresh noising of every clean sentence for each seed. */
     public SequenceSource source() {
-        return seed -> encode(synth.pairs(clean, seed));
+        return source(0);
+    }
+
+    /**
+     * As {@link #source()}, plus {@code drillShare × sentences} copy drills per epoch: the words
+     * of a random training sentence in random order, noised like any sentence. A drill's target
+     * cannot be remembered from earlier epochs, only copied (with the edits) from its source, so
+     * drills push the model to copy rather than to memorise the few thousand clean targets.
+     */
+    public SequenceSource source(double drillShare) {
+        if (drillShare < 0) throw new IllegalArgumentException("copy drill share must be >= 0, got " + drillShare);
+        return seed -> {
+            List<TrainingPair> pairs = new ArrayList<>(synth.pairs(clean, seed));
+            SplittableRandom rnd = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
+            long drills = Math.round(drillShare * clean.size());
+            for (long i = 0; i < drills; i++) {
+                String words = shuffledWords(clean.get(rnd.nextInt(clean.size())), rnd);
+                pairs.add(synth.corrupt(words, rnd.split()));
+            }
+            return encode(pairs);
+        };
+    }
+
+    static String shuffledWords(String sentence, SplittableRandom rnd) {
+        String[] w = sentence.split(" ");
+        for (int i = w.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            String t = w[i];
+            w[i] = w[j];
+            w[j] = t;
+        }
+        return String.join(" ", w);
     }
 
     /** The first {@code count} usable dev sentences noised with {@code seed}, as {@code Evaluation} builds its set. */

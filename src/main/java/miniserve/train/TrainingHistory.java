@@ -97,6 +97,8 @@ public final class TrainingHistory {
                 .xAxisTitle("step").yAxisTitle("cross-entropy (nats per target token)").build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
         int window = Math.max(1, rows.size() / 200);
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (int i = 0; i < rows.size(); i += window) {

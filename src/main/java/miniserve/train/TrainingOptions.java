@@ -21,11 +21,13 @@ import miniserve.model.GptConfig;
  * @param evalEvery      held-out loss every this many steps (0 = only at the end)
  * @param checkpointEvery checkpoint every this many steps (0 = only at the end)
  * @param seed           initial weights, data order and the noise of every epoch derive from it
+ * @param copyDrills     copy drills per epoch as a share of the training sentences (see
+ *                       {@link TrainingData#source(double)}); read by whoever builds the data source
  */
 public record TrainingOptions(GptConfig model, int batchSize, int seqLen, int steps,
                               float learningRate, float minLearningRate, int warmupSteps,
                               float weightDecay, float beta1, float beta2, float adamEps, float gradClip,
-                              int evalEvery, int checkpointEvery, long seed) {
+                              int evalEvery, int checkpointEvery, long seed, float copyDrills) {
 
     public TrainingOptions {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -33,6 +35,7 @@ public record TrainingOptions(GptConfig model, int batchSize, int seqLen, int st
         if (seqLen > model.nPositions())
             throw new IllegalArgumentException("sequence length " + seqLen + " exceeds the model's " + model.nPositions() + " positions");
         if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+        if (copyDrills < 0) throw new IllegalArgumentException("copy drill share must not be negative, got " + copyDrills);
         if (warmupSteps < 0 || evalEvery < 0 || checkpointEvery < 0 || gradClip < 0)
             throw new IllegalArgumentException("warm-up, eval and checkpoint intervals and the clip must not be negative");
         new LearningRateSchedule(learningRate, minLearningRate, warmupSteps, steps); // validates the rates

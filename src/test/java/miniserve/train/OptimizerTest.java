@@ -83,7 +83,7 @@ class OptimizerTest {
 
     @Test
     void checkpointRoundTripsEveryField(@TempDir Path dir) throws IOException {
-        TrainingOptions o = new TrainingOptions(CFG, 4, 6, 100, 1e-3f, 1e-4f, 5, 0.1f, 0.9f, 0.95f, 1e-8f, 1f, 10, 20, 77);
+        TrainingOptions o = new TrainingOptions(CFG, 4, 6, 100, 1e-3f, 1e-4f, 5, 0.1f, 0.9f, 0.95f, 1e-8f, 1f, 10, 20, 77, 0.5f);
         GptWeights p = GptWeights.random(CFG, 4), m = GptWeights.random(CFG, 5), v = GptWeights.random(CFG, 6);
         TrainingHistory h = new TrainingHistory();
         h.add(new TrainingHistory.Row(1, 2e-4f, 2.5f, 0.7f, Float.NaN, 120, 0.25));
@@ -105,7 +105,7 @@ class OptimizerTest {
     @Test
     void damagedCheckpointsGiveAClearError(@TempDir Path dir) throws IOException {
         assertThatThrownBy(() -> TrainingCheckpoint.load(dir)).hasMessageContaining("no checkpoint in");
-        TrainingOptions o = new TrainingOptions(CFG, 4, 6, 100, 1e-3f, 1e-4f, 5, 0.1f, 0.9f, 0.95f, 1e-8f, 1f, 10, 20, 77);
+        TrainingOptions o = new TrainingOptions(CFG, 4, 6, 100, 1e-3f, 1e-4f, 5, 0.1f, 0.9f, 0.95f, 1e-8f, 1f, 10, 20, 77, 0.5f);
         TrainingCheckpoint.save(dir, new TrainingCheckpoint.State(o, 0, 0, 0, 0, 0, 0, new TrainingHistory(),
                 new GptWeights(CFG), new GptWeights(CFG), new GptWeights(CFG)));
         Path f = dir.resolve(TrainingCheckpoint.FILE_NAME);

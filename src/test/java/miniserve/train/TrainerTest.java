@@ -58,7 +58,7 @@ class TrainerTest {
 
     static TrainingOptions options(GptConfig cfg, int batch, int steps, float lr, int evalEvery, int checkpointEvery, long seed) {
         return new TrainingOptions(cfg, batch, cfg.nPositions(), steps, lr, lr / 10, Math.min(10, steps / 10), 0.01f,
-                0.9f, 0.95f, 1e-8f, 1f, evalEvery, checkpointEvery, seed);
+                0.9f, 0.95f, 1e-8f, 1f, evalEvery, checkpointEvery, seed, 0f);
     }
 
     @Test
