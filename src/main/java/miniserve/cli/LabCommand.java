@@ -50,7 +50,7 @@ public final class LabCommand implements Callable<Integer> {
      * max_tokens decode steps) and must cover the workload's corrections; see the manifest of the
      * committed run for the measurement behind it.
      */
-    static final int DEFAULT_MAX_TOKENS = 32;
+    static final int DEFAULT_MAX_TOKENS = 48;
     static final int QUICK_MAX_TOKENS = 8;
     static final int QUICK_TOTAL = 100;
     static final int QUICK_WARMUP = 20;

@@ -30,7 +30,7 @@ public final class Attention {
         check(out, q, k, v, firstValid, B, Tq, pos0, Tmax, C, nHead);
         int pairs = B * nHead;
         long fmas = 2L * pairs * Tq * (pos0 + Tq) * (C / nHead);
-        if (pool.threads() == 1 || fmas < Matmul.PARALLEL_MIN_FMAS) {
+        if (pool.threads() == 1 || fmas < Matmul.SPLIT_MIN_FMAS) {
             attendPairs(out, q, k, v, firstValid, Tq, pos0, Tmax, C, nHead, 0, pairs);
         } else {
             PairsTask.run(pool, pairs, out, q, k, v, firstValid, Tq, pos0, Tmax, C, nHead);

@@ -52,13 +52,31 @@ public final class Matmul {
     static final int MC = 512;
     /** Below this many multiply-adds a product runs on the calling thread: the hand-off would cost more than it saves. */
     static final long PARALLEL_MIN_FMAS = 1L << 16;
+    /**
+     * Products under this many multiply-adds (about 0.1 ms on one core) are split only when their
+     * weights are large ({@link #PARALLEL_MIN_WEIGHTS}). A split call waits for its slowest thread,
+     * and on a machine whose cores are shared (a server's HTTP threads, its clients) a worker that
+     * the OS deschedules holds the call for a time slice, milliseconds: measured on the tutor
+     * (C=256) batched at 8 under a 50-client load test, every decode matmul split over 2 threads
+     * served 4.2 requests/s, the same server on one thread 37.
+     */
+    static final long SPLIT_MIN_FMAS = 1L << 23;
+    /** Weights of at least this many floats (4 MB) come from memory, and two cores read them faster than one. */
+    static final long PARALLEL_MIN_WEIGHTS = 1L << 20;
+
+    /** Whether a product of this shape is worth splitting across the pool's threads. */
+    static boolean split(ComputePool pool, int M, int K, int N) {
+        long fmas = (long) M * K * N;
+        if (pool.threads() == 1 || fmas < PARALLEL_MIN_FMAS) return false;
+        return fmas >= SPLIT_MIN_FMAS || (long) K * N >= PARALLEL_MIN_WEIGHTS;
+    }
 
     /** out[M,N] = x[M,K]·w[K,N] + bias (bias may be null), split over N across the pool. */
     public static void matmul(ComputePool pool, float[] out, float[] x, float[] w, float[] bias, int M, int K, int N) {
         checkShapes("matmul", out, x, w, M, K, N);
         if (bias != null && bias.length < N) throw new IllegalArgumentException("matmul: bias has " + bias.length + " floats, needs N=" + N);
         if (M == 0 || N == 0) return;
-        if (pool.threads() == 1 || (long) M * K * N < PARALLEL_MIN_FMAS) {
+        if (!split(pool, M, K, N)) {
             matmulColumns(WIDE, out, x, w, bias, M, K, N, 0, N);
         } else {
             ColumnsTask.run(pool, false, out, x, w, bias, M, K, N);
@@ -84,7 +102,7 @@ public final class Matmul {
     public static void matmulTransposedB(ComputePool pool, float[] out, float[] x, float[] w, int M, int K, int N) {
         checkShapes("matmulTransposedB", out, x, w, M, K, N);
         if (M == 0 || N == 0) return;
-        if (pool.threads() == 1 || (long) M * K * N < PARALLEL_MIN_FMAS) {
+        if (!split(pool, M, K, N)) {
             transposedColumns(WIDE, out, x, w, M, K, N, 0, N);
         } else {
             ColumnsTask.run(pool, true, out, x, w, null, M, K, N);

@@ -2,6 +2,7 @@ package miniserve.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
@@ -88,6 +89,30 @@ class MatmulTest {
                 }
             }
         }
+    }
+
+    @Test
+    void productsLargeEnoughToSplitMatchScalarOnTwoThreads() {
+        SplittableRandom rnd = new SplittableRandom(15);
+        // Above the split thresholds: many multiply-adds, or few rows against large weights.
+        int[][] shapes = {{37, 517, 449}, {3, 1031, 1047}, {1, 1024, 1025}};
+        for (int[] shape : shapes) {
+            int M = shape[0], K = shape[1], N = shape[2];
+            assertTrue(Matmul.split(two, M, K, N), "shape " + Arrays.toString(shape) + " is split");
+            assertTrue(!Matmul.split(ComputePool.serial(), M, K, N));
+            float[] x = random(rnd, M * K), w = random(rnd, K * N), bias = random(rnd, N);
+            float[] expected = new float[M * N], out = new float[M * N];
+            Matmul.matmulScalar(expected, x, w, bias, M, K, N);
+            Arrays.fill(out, Float.NaN);
+            Matmul.matmul(two, out, x, w, bias, M, K, N);
+            assertClose("matmul split " + Arrays.toString(shape), expected, out, magnitudes(x, w, bias, M, K, N, false), K);
+            float[] wt = random(rnd, N * K), expectedT = new float[M * N], outT = new float[M * N];
+            Matmul.matmulTransposedBScalar(expectedT, x, wt, M, K, N);
+            Arrays.fill(outT, Float.NaN);
+            Matmul.matmulTransposedB(two, outT, x, wt, M, K, N);
+            assertClose("transposed split " + Arrays.toString(shape), expectedT, outT, magnitudes(x, wt, null, M, K, N, true), K);
+        }
+        assertTrue(!Matmul.split(two, 8, 256, 1024), "a decode step's product of a small model runs on the caller");
     }
 
     @Test
