@@ -103,10 +103,10 @@ public final class BenchMain implements Callable<Integer> {
 
         List<Row> rows = new ArrayList<>();
         String[] gpt2 = {"768x2304", "768x768", "768x3072", "3072x768"};
-        String[] tutor = {"384x1152", "384x384", "384x1536", "1536x384"};
+        String[] tutor = {"256x768", "256x256", "256x1024", "1024x256"};
         if (suites.contains("matmul")) {
             String[] ms = quick ? new String[] {"1", "8", "64"} : new String[] {"1", "8", "32", "64"};
-            String[] kn = quick ? new String[] {"768x3072", "3072x768", "384x1536"} : concat(gpt2, tutor);
+            String[] kn = quick ? new String[] {"768x3072", "3072x768", "256x1024"} : concat(gpt2, tutor);
             rows.addAll(run("matmul", "MatmulBench.vector", Map.of("M", ms, "KxN", kn, "threads", split(threadList))));
         }
         if (suites.contains("scalar")) {
@@ -121,7 +121,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (suites.contains("lmhead")) {
             String[] ms = quick ? new String[] {"1", "64"} : new String[] {"1", "8", "64"};
-            String[] kn = quick ? new String[] {"768x50257"} : new String[] {"768x50257", "384x3072"};
+            String[] kn = quick ? new String[] {"768x50257"} : new String[] {"768x50257", "256x3072"};
             rows.addAll(run("lmhead", "LmHeadBench.vector", Map.of("M", ms, "KxN", kn, "threads", split(threadList))));
         }
         if (suites.contains("pool")) {
@@ -136,7 +136,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         String loadAfter = loadAverage();
         // Group each suite by shape (in the order listed above), then M, then threads.
-        List<String> shapeOrder = List.of(concat(concat(gpt2, tutor), new String[] {"768x50257", "384x3072"}));
+        List<String> shapeOrder = List.of(concat(concat(gpt2, tutor), new String[] {"768x50257", "256x3072"}));
         rows.sort(java.util.Comparator.comparingInt((Row r) -> SUITE_ORDER.indexOf(r.suite()))
                 .thenComparingInt(r -> shapeOrder.indexOf(r.k() + "x" + r.n()))
                 .thenComparingInt(Row::m)

@@ -29,7 +29,7 @@ public class LmHeadBench {
         public int M;
 
         /** K×N: embedding width × vocabulary. */
-        @Param({"768x50257", "384x3072"})
+        @Param({"768x50257", "256x3072"})
         public String KxN;
 
         @Param({"1", "2"})

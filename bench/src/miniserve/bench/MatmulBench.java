@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * out[M,N] = x[M,K]·w[K,N] + b on GPT-2-small's projections (768×2304 attention in, 768×768
- * attention out, 768×3072 MLP up, 3072×768 MLP down) and the tutor model's (C=384).
+ * attention out, 768×3072 MLP up, 3072×768 MLP down) and the tutor model's (C=256).
  *
  * <p>{@code vector} and {@code scalar} reuse one w, which then sits in L2/L3 as in a
  * library benchmark. {@code vectorStreamed} cycles through enough copies of w to exceed
@@ -34,7 +34,7 @@ public class MatmulBench {
         public int M;
 
         /** K×N of w. */
-        @Param({"768x2304", "768x768", "768x3072", "3072x768", "384x1152", "384x384", "384x1536", "1536x384"})
+        @Param({"768x2304", "768x768", "768x3072", "3072x768", "256x768", "256x256", "256x1024", "1024x256"})
         public String KxN;
 
         int K, N;
