@@ -148,16 +148,18 @@ public final class EvalCommand implements Callable<Integer> {
         @Override
         public List<String> apply(List<String> sentences) {
             int limit = model.maxSentenceTokens(maxTokens);
+            boolean[] fits = new boolean[sentences.size()];
             List<String> fitting = new ArrayList<>();
-            for (String s : sentences) if (!s.isBlank() && model.sentenceTokens(s) <= limit) fitting.add(s);
+            for (int i = 0; i < fits.length; i++) {
+                String s = sentences.get(i);
+                fits[i] = !s.isBlank() && model.sentenceTokens(s) <= limit;
+                if (fits[i]) fitting.add(s);
+            }
             tooLong += sentences.size() - fitting.size();
             List<Correction> corrected = fitting.isEmpty() ? List.of() : agent.correctBatch(fitting, null);
             List<String> out = new ArrayList<>(sentences.size());
             int next = 0;
-            for (String s : sentences) {
-                boolean fits = next < fitting.size() && fitting.get(next) == s;
-                out.add(fits ? corrected.get(next++).corrected() : s);
-            }
+            for (int i = 0; i < fits.length; i++) out.add(fits[i] ? corrected.get(next++).corrected() : sentences.get(i));
             return out;
         }
 

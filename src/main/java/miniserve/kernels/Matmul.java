@@ -31,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * where every weight is used only a few times and the cost is streaming w from memory:
  * a short block keeps the number of concurrent memory streams low enough for the
  * hardware prefetcher (M=1 from memory: about 20 GB/s with 16 rows, 12 with 256).
- * The columns are split across the pool's threads.
+ * The columns of a large product are split across the pool's threads ({@link #split}).
  *
  * <p>{@code matmulTransposedB} uses dot-product tiles (4 rows of x against 4 rows of w,
  * both read along k) reduced across lanes at the end.
