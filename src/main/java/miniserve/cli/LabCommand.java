@@ -89,6 +89,11 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Compute threads per server (default: the number of cores).")
     Integer threads;
 
+    @Option(names = "--model-threads", description = "Batches in flight in each batched server, the compute threads shared "
+            + "out among them: 1 = one batch split across every core, --threads = one single-threaded batch per core "
+            + "(default: --threads).")
+    Integer modelThreads;
+
     @Option(names = "--weights", defaultValue = "weights", description = "Model directory the servers load (default: ${DEFAULT-VALUE}).")
     Path weights;
 
@@ -139,6 +144,7 @@ public final class LabCommand implements Callable<Integer> {
         });
         Workload work = Workload.load(workloadFile, maxWords);
 
+        int serverThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         LabSettings settings = new LabSettings(
                 configs != null ? ServerConfig.parseList(configs) : quick ? ServerConfig.quickSweep() : ServerConfig.labSweep(),
                 repetitions != null ? repetitions : quick ? 1 : 3,
@@ -146,7 +152,7 @@ public final class LabCommand implements Callable<Integer> {
                 total != null ? total : quick ? QUICK_TOTAL : 500,
                 warmup != null ? warmup : quick ? QUICK_WARMUP : 100,
                 maxTokens != null ? maxTokens : quick ? QUICK_MAX_TOKENS : DEFAULT_MAX_TOKENS,
-                stopRule, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+                stopRule, serverThreads, modelThreads != null ? modelThreads : serverThreads,
                 weights, workloadFile, maxWords, seed, Duration.ofMillis(timeoutMs),
                 Duration.ofSeconds(startTimeoutSeconds), quick, dir, serverJavaOptions, equalLoad,
                 Duration.ofMillis(Math.round(1000 * (equalLoadSeconds != null ? equalLoadSeconds : quick ? 5 : 20))));

@@ -45,7 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
     Path weights;
 
     @Option(names = "--mode", defaultValue = "batched", converter = ModeConverter.class, paramLabel = "batched|unbatched",
-            description = "batched: requests wait to form batches run by one model thread over --threads compute threads; "
+            description = "batched: requests wait to form batches, run by --model-threads model threads over --threads compute threads; "
                     + "unbatched: every request alone on one of --threads single-threaded workers, the lab's baseline "
                     + "(--max-batch and --max-wait-ms do not apply). Default: ${DEFAULT-VALUE}.")
     Mode mode;
@@ -79,6 +79,12 @@ public final class ServeCommand implements Callable<Integer> {
             + "threads, one request each (default: the number of cores, here ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--model-threads", paramLabel = "N",
+            description = "batched: batches in flight at once, each on its own model thread, the --threads compute threads "
+                    + "shared out among them: 1 = one batch split across every core, --threads = one single-threaded batch "
+                    + "per core (default: --threads).")
+    Integer modelThreads;
+
     @Option(names = "--model-thread", defaultValue = "platform", converter = ModelThreadConverter.class,
             paramLabel = "platform|virtual",
             description = "Thread a batch runs on. 'virtual' is a DEMONSTRATION OF A TRAP, not for use: a CPU-bound forward "
@@ -93,17 +99,21 @@ public final class ServeCommand implements Callable<Integer> {
                 ? new Options(maxBatch, maxWaitMs, maxQueue, queueTimeoutMs, modelThread)
                 : new Options(1, 0, maxQueue, queueTimeoutMs, modelThread);
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        int batchThreads = modelThreads != null ? modelThreads : threads;
+        if (batchThreads < 1 || batchThreads > threads)
+            throw new IllegalArgumentException("--model-threads must be between 1 and --threads (" + threads + "), got " + batchThreads);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (modelThread == ModelThread.VIRTUAL)
             err.println("warning: --model-thread virtual runs the model on a virtual thread, a demonstration of the trap; "
                     + "expect slow handlers under load");
-        err.printf(Locale.ROOT, "loading %s (%s, max batch %d, max wait %d ms, max tokens %d, stop rule %s, %d threads) ...%n",
+        err.printf(Locale.ROOT, "loading %s (%s, max batch %d, max wait %d ms, max tokens %d, stop rule %s, %d threads%s) ...%n",
                 weights, mode.name().toLowerCase(Locale.ROOT), options.maxBatch(), options.maxWaitMs(), maxTokens,
-                stopRule.name().toLowerCase(Locale.ROOT), threads);
+                stopRule.name().toLowerCase(Locale.ROOT), threads,
+                mode == Mode.BATCHED ? ", " + batchThreads + " model threads" : "");
         err.flush();
         TutorServer server = TutorServer.start(host, port, options,
-                () -> new TutorBackend(TutorModel.load(weights), mode, maxBatch, maxTokens, stopRule, threads));
+                () -> new TutorBackend(TutorModel.load(weights), mode, maxBatch, maxTokens, stopRule, threads, batchThreads));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("drain").unstarted(() -> {
             err.println("draining: answering queued and running requests, refusing new ones ...");
             err.flush();

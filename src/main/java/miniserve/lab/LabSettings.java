@@ -11,6 +11,9 @@ import java.util.List;
  * @param maxTokens      fixed generation length passed to every server ({@code --max-tokens})
  * @param stopRule       {@code fixed} (every row generates maxTokens; the lab's rule) or {@code all-ended}
  * @param threads        compute threads of each server ({@code --threads})
+ * @param modelThreads   batches in flight in each batched server ({@code --model-threads}, 1..threads): 1 splits
+ *                       every matmul of one batch over all the threads, {@code threads} runs one single-threaded
+ *                       batch per core
  * @param warmup         requests sent to each fresh server before its measured runs
  * @param serverJavaOptions extra JVM options for the server processes
  * @param equalLoadFraction after its closed-loop runs, each configuration also gets an open-loop run at this
@@ -18,7 +21,7 @@ import java.util.List;
  * @param equalLoadDuration how long that open-loop run offers requests
  */
 public record LabSettings(List<ServerConfig> configs, int repetitions, int concurrency, int total, int warmup,
-                          int maxTokens, String stopRule, int threads, Path weights, Path workloadFile, int maxWords,
+                          int maxTokens, String stopRule, int threads, int modelThreads, Path weights, Path workloadFile, int maxWords,
                           long seed, Duration requestTimeout, Duration startTimeout, boolean quick, Path out,
                           List<String> serverJavaOptions, double equalLoadFraction, Duration equalLoadDuration) {
 
@@ -32,6 +35,8 @@ public record LabSettings(List<ServerConfig> configs, int repetitions, int concu
         if (!stopRule.equals("fixed") && !stopRule.equals("all-ended"))
             throw new IllegalArgumentException("--stop-rule must be 'fixed' or 'all-ended', got '" + stopRule + "'");
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        if (modelThreads < 1 || modelThreads > threads)
+            throw new IllegalArgumentException("--model-threads must be between 1 and --threads (" + threads + "), got " + modelThreads);
         if (!(equalLoadFraction >= 0 && equalLoadFraction <= 1))
             throw new IllegalArgumentException("--equal-load must be a fraction in 0..1 (0 = off), got " + equalLoadFraction);
         if (equalLoadFraction > 0 && !(equalLoadDuration.toMillis() > 0))
@@ -45,7 +50,7 @@ public record LabSettings(List<ServerConfig> configs, int repetitions, int concu
 
     /** The same settings without the equal-load runs. */
     public LabSettings withoutEqualLoad() {
-        return new LabSettings(configs, repetitions, concurrency, total, warmup, maxTokens, stopRule, threads, weights,
+        return new LabSettings(configs, repetitions, concurrency, total, warmup, maxTokens, stopRule, threads, modelThreads, weights,
                 workloadFile, maxWords, seed, requestTimeout, startTimeout, quick, out, serverJavaOptions, 0, Duration.ZERO);
     }
 

@@ -41,6 +41,8 @@ public interface ServerLauncher {
                 cmd.add(Integer.toString(config.maxBatch()));
                 cmd.add("--max-wait-ms");
                 cmd.add(Integer.toString(config.maxWaitMs()));
+                cmd.add("--model-threads");
+                cmd.add(Integer.toString(s.modelThreads()));
             }
             cmd.add("--max-tokens");
             cmd.add(Integer.toString(s.maxTokens()));

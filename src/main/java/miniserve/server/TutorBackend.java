@@ -18,8 +18,11 @@ import java.util.List;
  * shared weights, and one learner history for all of them.
  *
  * <ul>
- *   <li>{@link Mode#BATCHED}: one agent whose generator takes up to {@code maxBatch} rows and splits
- *       each matmul across a {@link ComputePool} of {@code threads} platform threads.</li>
+ *   <li>{@link Mode#BATCHED}: {@code modelThreads} agents, each on its own model thread with a batch
+ *       of up to {@code maxBatch} rows in flight, splitting each matmul across a {@link ComputePool}
+ *       of {@code threads / modelThreads} platform threads. One model thread with all the cores
+ *       pays a hand-off per matmul (and waits for the slowest core each time); one batch per core
+ *       pays none. Which wins is measured by the lab, which records the choice.</li>
  *   <li>{@link Mode#UNBATCHED} (Lab 01's "variant C"): {@code threads} agents, each taking one
  *       request at a time and computing single-threaded, so each request's forward pass runs on
  *       one core and the cores serve different requests.</li>
@@ -38,15 +41,21 @@ public final class TutorBackend implements ModelBackend {
     private final int maxTokens;
     private final StopRule stopRule;
     private final int threads;
+    private final int modelThreads;
     private final LearnerHistory history = new LearnerHistory();
     private final List<ComputePool> pools = Collections.synchronizedList(new ArrayList<>());
 
     /**
      * @param maxBatch rows per batch in batched mode (unbatched mode runs batches of one)
-     * @param threads  batched: compute threads for one batch; unbatched: worker threads
+     * @param threads      batched: compute threads shared out among the model threads; unbatched: worker threads
+     * @param modelThreads batched: batches in flight at once, each on its own model thread (1 to {@code threads});
+     *                     unbatched: not used
      */
-    public TutorBackend(TutorModel model, Mode mode, int maxBatch, int maxTokens, StopRule stopRule, int threads) {
+    public TutorBackend(TutorModel model, Mode mode, int maxBatch, int maxTokens, StopRule stopRule, int threads,
+                        int modelThreads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (modelThreads < 1 || modelThreads > threads)
+            throw new IllegalArgumentException("model threads must be between 1 and the " + threads + " threads, got " + modelThreads);
         if (maxBatch < 1) throw new IllegalArgumentException("max batch must be >= 1, got " + maxBatch);
         if (model.maxSentenceTokens(maxTokens) < 1)
             throw new IllegalArgumentException("max tokens " + maxTokens + " leaves no room for a sentence in the model's "
@@ -57,6 +66,7 @@ public final class TutorBackend implements ModelBackend {
         this.maxTokens = maxTokens;
         this.stopRule = stopRule;
         this.threads = threads;
+        this.modelThreads = modelThreads;
     }
 
     public TutorModel model() {
@@ -77,7 +87,11 @@ public final class TutorBackend implements ModelBackend {
     public List<BatchFunction<CorrectionRequest, Object>> workers(ServerMetrics metrics) {
         List<BatchFunction<CorrectionRequest, Object>> workers = new ArrayList<>();
         if (mode == Mode.BATCHED) {
-            workers.add(worker(newPool(threads), maxBatch, metrics));
+            // The compute threads shared out as evenly as they go: 5 over 2 model threads is 3 + 2.
+            for (int i = 0; i < modelThreads; i++) {
+                int share = threads / modelThreads + (i < threads % modelThreads ? 1 : 0);
+                workers.add(worker(share == 1 ? ComputePool.serial() : newPool(share), maxBatch, metrics));
+            }
         } else {
             for (int i = 0; i < threads; i++) workers.add(worker(ComputePool.serial(), 1, metrics));
         }

@@ -41,6 +41,9 @@ class ServeCommandTest {
         CorrectCommandTest.Run r = CorrectCommandTest.run("serve", "--mode", "sideways");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("batched or unbatched");
+        CorrectCommandTest.Run tooMany = CorrectCommandTest.run("serve", "--threads", "2", "--model-threads", "3");
+        assertThat(tooMany.exit()).isNotZero();
+        assertThat(tooMany.err()).contains("--model-threads must be between 1 and --threads (2), got 3");
     }
 
     /** The real process: SIGTERM while requests are queued; every one of them is answered before it exits. */

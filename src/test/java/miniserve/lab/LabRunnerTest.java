@@ -31,7 +31,7 @@ class LabRunnerTest {
             "I am agree with you.", "They was happy.", "We discussed about the plan."));
 
     private LabSettings settings(List<ServerConfig> configs, int reps, int total, Path weights, Duration startTimeout) {
-        return new LabSettings(configs, reps, 10, total, 5, 8, "fixed", 2, weights, Path.of("in-memory"), 0, 42,
+        return new LabSettings(configs, reps, 10, total, 5, 8, "fixed", 2, 2, weights, Path.of("in-memory"), 0, 42,
                 Duration.ofSeconds(30), startTimeout, true, dir.resolve("out"), List.of("-Xmx256m"), 0.5, Duration.ofSeconds(1));
     }
 

@@ -85,7 +85,7 @@ final class Synthetic {
     }
 
     static LabSettings settings(List<ConfigSummary> configs, java.nio.file.Path out) {
-        return new LabSettings(configs.stream().map(ConfigSummary::config).toList(), 3, 50, 500, 100, 32, "fixed", 2,
+        return new LabSettings(configs.stream().map(ConfigSummary::config).toList(), 3, 50, 500, 100, 32, "fixed", 2, 2,
                 java.nio.file.Path.of("weights"), java.nio.file.Path.of("data/workload/learner-sentences.txt"), 40, 42,
                 java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(60), false, out, List.of(), 0, java.time.Duration.ZERO);
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ class TutorServerEndToEndTest {
     }
 
     private static TutorBackend backend(Mode mode, int maxBatch) {
-        return new TutorBackend(model, mode, maxBatch, MAX_TOKENS, StopRule.FIXED, 2);
+        return new TutorBackend(model, mode, maxBatch, MAX_TOKENS, StopRule.FIXED, 2, 1);
     }
 
     /** 200 distinct sentences: varied lengths, so batches mix prompt lengths and padding. */
@@ -76,11 +76,13 @@ class TutorServerEndToEndTest {
         return out;
     }
 
+    /** Batched with one model thread (matmuls split over 2), batched with one batch per core, unbatched on 2 workers. */
     @ParameterizedTest
-    @EnumSource(Mode.class)
-    void concurrentRequestsEachGetTheAnswerForTheirOwnSentence(Mode mode) throws Exception {
-        TutorServer s = start(mode, 8, 10, 256);
+    @CsvSource({"BATCHED, 1", "BATCHED, 2", "UNBATCHED, 1"})
+    void concurrentRequestsEachGetTheAnswerForTheirOwnSentence(Mode mode, int modelThreads) throws Exception {
+        TutorServer s = start(mode, 8, 10, 256, () -> new TutorBackend(model, mode, 8, MAX_TOKENS, StopRule.FIXED, 2, modelThreads));
         Http http = new Http(s.port());
+        assertThat(http.get("/health").json().get("workers").asInt()).isEqualTo(mode == Mode.BATCHED ? modelThreads : 2);
         List<String> sentences = sentences(200);
         List<Future<Http.Answer>> answers = new ArrayList<>();
         try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
