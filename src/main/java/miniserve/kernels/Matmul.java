@@ -83,6 +83,27 @@ public final class Matmul {
         }
     }
 
+    /**
+     * out[M,N] = x[M,K]·w[K,N] + bias (bias may be null) with w packed ({@link PackedMatrix}),
+     * split over N across the pool. The same tiles as the row-major product, reading each panel as
+     * one contiguous run; its scalar twin is {@link #matmulScalar} on the unpacked w.
+     */
+    public static void matmul(ComputePool pool, float[] out, float[] x, PackedMatrix w, float[] bias, int M) {
+        int K = w.K, N = w.N;
+        if (M < 0) throw new IllegalArgumentException("matmul: negative M=" + M);
+        if (x.length < (long) M * K) throw new IllegalArgumentException("matmul: x has " + x.length + " floats, needs M*K=" + (long) M * K);
+        if (out.length < (long) M * N) throw new IllegalArgumentException("matmul: out has " + out.length + " floats, needs M*N=" + (long) M * N);
+        if (bias != null && bias.length < N) throw new IllegalArgumentException("matmul: bias has " + bias.length + " floats, needs N=" + N);
+        if (M == 0 || N == 0) return;
+        if (w.width != (WIDE ? 3 : 2) * L)
+            throw new IllegalArgumentException("matmul: w was packed for the other tile family (panel width " + w.width + ")");
+        if (!split(pool, M, K, N)) {
+            packedColumns(WIDE, out, x, w, bias, M, 0, N);
+        } else {
+            ColumnsTask.run(pool, out, x, w, bias, M);
+        }
+    }
+
     /** Scalar twin of {@link #matmul}. */
     public static void matmulScalar(float[] out, float[] x, float[] w, float[] bias, int M, int K, int N) {
         matmulScalarRange(out, x, w, bias, M, K, N, 0, N);
@@ -129,6 +150,7 @@ public final class Matmul {
 
         boolean transposed;
         float[] out, x, w, bias;
+        PackedMatrix packed;
         int M, K, N;
 
         static void run(ComputePool pool, boolean transposed, float[] out, float[] x, float[] w, float[] bias, int M, int K, int N) {
@@ -142,16 +164,38 @@ public final class Matmul {
             t.M = M;
             t.K = K;
             t.N = N;
+            t.packed = null;
+            t.start(pool, transposed ? 4 : L);
+        }
+
+        static void run(ComputePool pool, float[] out, float[] x, PackedMatrix w, float[] bias, int M) {
+            ColumnsTask t = PER_THREAD.get();
+            if (t.out != null) t = new ColumnsTask();
+            t.transposed = false;
+            t.out = out;
+            t.x = x;
+            t.w = null;
+            t.packed = w;
+            t.bias = bias;
+            t.M = M;
+            t.K = w.K;
+            t.N = w.N;
+            t.start(pool, w.width); // ranges start on a panel
+        }
+
+        private void start(ComputePool pool, int grain) {
             try {
-                pool.parallelFor(N, transposed ? 4 : L, t);
+                pool.parallelFor(N, grain, this);
             } finally {
-                t.out = t.x = t.w = t.bias = null; // do not keep the arrays alive
+                out = x = w = bias = null; // do not keep the arrays alive
+                packed = null;
             }
         }
 
         @Override
         public void run(int n0, int n1) {
             if (transposed) transposedColumns(WIDE, out, x, w, M, K, N, n0, n1);
+            else if (packed != null) packedColumns(WIDE, out, x, packed, bias, M, n0, n1);
             else matmulColumns(WIDE, out, x, w, bias, M, K, N, n0, n1);
         }
     }
@@ -184,13 +228,47 @@ public final class Matmul {
                 int n = n0;
                 for (; n + panel <= n1; n += panel) {
                     for (int m = mb; m < me; ) {
-                        m += wide ? widePanel(out, x, w, K, N, m, me - m, n, k0, k1)
-                                  : narrowPanel(out, x, w, K, N, m, me - m, n, k0, k1);
+                        m += wide ? widePanel(out, x, w, n, N, K, N, m, me - m, n, k0, k1)
+                                  : narrowPanel(out, x, w, n, N, K, N, m, me - m, n, k0, k1);
                     }
                 }
                 for (; n < n1; n += L) {
                     for (int m = mb; m < me; ) {
-                        m += columnTile(out, x, w, K, N, m, me - m, n, n1, k0, k1);
+                        m += columnTile(out, x, w, n, N, K, N, m, me - m, n, n1, k0, k1);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Columns [n0, n1) of out = x·w + bias, w packed; n0 starts a panel. With few rows of x the
+     * k loop is not blocked: a panel is one contiguous stream, so the tile keeps its accumulators
+     * in registers over all of K. With many rows it is blocked as in {@link #matmulColumns}.
+     */
+    static void packedColumns(boolean wide, float[] out, float[] x, PackedMatrix w, float[] bias, int M, int n0, int n1) {
+        int K = w.K, N = w.N, width = w.width, tailWidth = N - w.panelColumns;
+        for (int m = 0; m < M; m++) {
+            if (bias == null) Arrays.fill(out, m * N + n0, m * N + n1, 0f);
+            else System.arraycopy(bias, n0, out, m * N + n0, n1 - n0);
+        }
+        int kc = M <= SMALL_M ? Math.max(K, 1) : KC;
+        int panelsEnd = Math.min(n1, w.panelColumns);
+        for (int k0 = 0; k0 < K; k0 += kc) {
+            int k1 = Math.min(K, k0 + kc);
+            for (int mb = 0; mb < M; mb += MC) {
+                int me = Math.min(M, mb + MC);
+                int n = n0;
+                for (; n < panelsEnd; n += width) {
+                    int base = n / width * K * width;
+                    for (int m = mb; m < me; ) {
+                        m += wide ? widePanel(out, x, w.panels, base, width, K, N, m, me - m, n, k0, k1)
+                                  : narrowPanel(out, x, w.panels, base, width, K, N, m, me - m, n, k0, k1);
+                    }
+                }
+                for (; n < n1; n += L) {
+                    for (int m = mb; m < me; ) {
+                        m += columnTile(out, x, w.tail, n - w.panelColumns, tailWidth, K, N, m, me - m, n, n1, k0, k1);
                     }
                 }
             }
@@ -198,57 +276,57 @@ public final class Matmul {
     }
 
     /** Runs the largest 512-bit-family tile that fits the {@code left} remaining rows; returns the rows done. */
-    private static int widePanel(float[] out, float[] x, float[] w, int K, int N,
+    private static int widePanel(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                  int m, int left, int n, int k0, int k1) {
         if (left >= 5) {
             int rows = Math.min(8, left);
-            wide8x3(out, x, w, K, N, m, rows, n, k0, k1);
+            wide8x3(out, x, w, wBase, wStride, K, N, m, rows, n, k0, k1);
             return rows;
         }
         if (left >= 3) {
-            wide4x3(out, x, w, K, N, m, left, n, k0, k1);
+            wide4x3(out, x, w, wBase, wStride, K, N, m, left, n, k0, k1);
         } else if (left == 2) {
-            wide2x3(out, x, w, K, N, m, 2, n, k0, k1);
+            wide2x3(out, x, w, wBase, wStride, K, N, m, 2, n, k0, k1);
         } else {
-            wide1x3(out, x, w, K, N, m, 1, n, k0, k1);
+            wide1x3(out, x, w, wBase, wStride, K, N, m, 1, n, k0, k1);
         }
         return left;
     }
 
-    private static int narrowPanel(float[] out, float[] x, float[] w, int K, int N,
+    private static int narrowPanel(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                    int m, int left, int n, int k0, int k1) {
         // 7 or 8 rows go as 4 + 4 rather than 6 + a weak 1- or 2-row tile (batches of 8 are common)
         if (left >= 5 && left != 7 && left != 8) {
             int rows = Math.min(6, left);
-            narrow6x2(out, x, w, K, N, m, rows, n, k0, k1);
+            narrow6x2(out, x, w, wBase, wStride, K, N, m, rows, n, k0, k1);
             return rows;
         }
         if (left >= 3) {
             int rows = Math.min(4, left);
-            narrow4x2(out, x, w, K, N, m, rows, n, k0, k1);
+            narrow4x2(out, x, w, wBase, wStride, K, N, m, rows, n, k0, k1);
             return rows;
         }
         if (left == 2) {
-            narrow2x2(out, x, w, K, N, m, 2, n, k0, k1);
+            narrow2x2(out, x, w, wBase, wStride, K, N, m, 2, n, k0, k1);
         } else {
-            narrow1x2(out, x, w, K, N, m, 1, n, k0, k1);
+            narrow1x2(out, x, w, wBase, wStride, K, N, m, 1, n, k0, k1);
         }
         return left;
     }
 
-    private static int columnTile(float[] out, float[] x, float[] w, int K, int N,
+    private static int columnTile(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                   int m, int left, int n, int nEnd, int k0, int k1) {
         if (left >= 5) {
             int rows = Math.min(8, left);
-            column8(out, x, w, K, N, m, rows, n, nEnd, k0, k1);
+            column8(out, x, w, wBase, wStride, K, N, m, rows, n, nEnd, k0, k1);
             return rows;
         }
         if (left >= 3) {
-            column4(out, x, w, K, N, m, left, n, nEnd, k0, k1);
+            column4(out, x, w, wBase, wStride, K, N, m, left, n, nEnd, k0, k1);
         } else if (left == 2) {
-            column2(out, x, w, K, N, m, 2, n, nEnd, k0, k1);
+            column2(out, x, w, wBase, wStride, K, N, m, 2, n, nEnd, k0, k1);
         } else {
-            column1(out, x, w, K, N, m, 1, n, nEnd, k0, k1);
+            column1(out, x, w, wBase, wStride, K, N, m, 1, n, nEnd, k0, k1);
         }
         return left;
     }
@@ -282,7 +360,7 @@ public final class Matmul {
     // ---- broadcast tiles of the 512-bit family (32 vector registers: 24 accumulators + 3 weights + 1 broadcast)
 
     /** Adds an 8-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 8), columns n .. n+3·L-1. */
-    private static void wide8x3(float[] out, float[] x, float[] w, int K, int N,
+    private static void wide8x3(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
@@ -304,7 +382,7 @@ public final class Matmul {
         FloatVector c60 = FloatVector.fromArray(F, out, o6), c61 = FloatVector.fromArray(F, out, o6 + L), c62 = FloatVector.fromArray(F, out, o6 + 2 * L);
         FloatVector c70 = FloatVector.fromArray(F, out, o7), c71 = FloatVector.fromArray(F, out, o7 + L), c72 = FloatVector.fromArray(F, out, o7 + 2 * L);
         for (int k = k0; k < k1; k++) {
-            int wk = k * N + n;
+            int wk = wBase + k * wStride;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L), w2 = FloatVector.fromArray(F, w, wk + 2 * L);
             FloatVector b;
             b = FloatVector.broadcast(F, x[x0 + k]); c00 = b.fma(w0, c00); c01 = b.fma(w1, c01); c02 = b.fma(w2, c02);
@@ -327,7 +405,7 @@ public final class Matmul {
     }
 
     /** Adds a 4-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 4), columns n .. n+3·L-1. */
-    private static void wide4x3(float[] out, float[] x, float[] w, int K, int N,
+    private static void wide4x3(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
@@ -340,7 +418,7 @@ public final class Matmul {
         FloatVector c20 = FloatVector.fromArray(F, out, o2), c21 = FloatVector.fromArray(F, out, o2 + L), c22 = FloatVector.fromArray(F, out, o2 + 2 * L);
         FloatVector c30 = FloatVector.fromArray(F, out, o3), c31 = FloatVector.fromArray(F, out, o3 + L), c32 = FloatVector.fromArray(F, out, o3 + 2 * L);
         for (int k = k0; k < k1; k++) {
-            int wk = k * N + n;
+            int wk = wBase + k * wStride;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L), w2 = FloatVector.fromArray(F, w, wk + 2 * L);
             FloatVector b;
             b = FloatVector.broadcast(F, x[x0 + k]); c00 = b.fma(w0, c00); c01 = b.fma(w1, c01); c02 = b.fma(w2, c02);
@@ -355,7 +433,7 @@ public final class Matmul {
     }
 
     /** Adds a 2-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 2), columns n .. n+3·L-1. */
-    private static void wide2x3(float[] out, float[] x, float[] w, int K, int N,
+    private static void wide2x3(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last);
@@ -364,7 +442,7 @@ public final class Matmul {
         FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L), c02 = FloatVector.fromArray(F, out, o0 + 2 * L);
         FloatVector c10 = FloatVector.fromArray(F, out, o1), c11 = FloatVector.fromArray(F, out, o1 + L), c12 = FloatVector.fromArray(F, out, o1 + 2 * L);
         for (int k = k0; k < k1; k++) {
-            int wk = k * N + n;
+            int wk = wBase + k * wStride;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L), w2 = FloatVector.fromArray(F, w, wk + 2 * L);
             FloatVector b;
             b = FloatVector.broadcast(F, x[x0 + k]); c00 = b.fma(w0, c00); c01 = b.fma(w1, c01); c02 = b.fma(w2, c02);
@@ -375,13 +453,13 @@ public final class Matmul {
     }
 
     /** Adds a 1-row by 3-vector block: rows m .. m+rows-1 (rows &lt;= 1), columns n .. n+3·L-1. */
-    private static void wide1x3(float[] out, float[] x, float[] w, int K, int N,
+    private static void wide1x3(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                int m, int rows, int n, int k0, int k1) {
         int r0 = m;
         int x0 = r0 * K, o0 = r0 * N + n;
         FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L), c02 = FloatVector.fromArray(F, out, o0 + 2 * L);
         for (int k = k0; k < k1; k++) {
-            int wk = k * N + n;
+            int wk = wBase + k * wStride;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L), w2 = FloatVector.fromArray(F, w, wk + 2 * L);
             FloatVector b;
             b = FloatVector.broadcast(F, x[x0 + k]); c00 = b.fma(w0, c00); c01 = b.fma(w1, c01); c02 = b.fma(w2, c02);
@@ -392,7 +470,7 @@ public final class Matmul {
     // ---- broadcast tiles of the narrower family (16 registers on AVX2: 12 accumulators + 2 weights + 1 broadcast)
 
     /** Adds a 6-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 6), columns n .. n+2·L-1. */
-    private static void narrow6x2(float[] out, float[] x, float[] w, int K, int N,
+    private static void narrow6x2(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
@@ -410,7 +488,7 @@ public final class Matmul {
         FloatVector c40 = FloatVector.fromArray(F, out, o4), c41 = FloatVector.fromArray(F, out, o4 + L);
         FloatVector c50 = FloatVector.fromArray(F, out, o5), c51 = FloatVector.fromArray(F, out, o5 + L);
         for (int k = k0; k < k1; k++) {
-            int wk = k * N + n;
+            int wk = wBase + k * wStride;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L);
             FloatVector b;
             b = FloatVector.broadcast(F, x[x0 + k]); c00 = b.fma(w0, c00); c01 = b.fma(w1, c01);
@@ -429,7 +507,7 @@ public final class Matmul {
     }
 
     /** Adds a 4-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 4), columns n .. n+2·L-1. */
-    private static void narrow4x2(float[] out, float[] x, float[] w, int K, int N,
+    private static void narrow4x2(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
@@ -442,7 +520,7 @@ public final class Matmul {
         FloatVector c20 = FloatVector.fromArray(F, out, o2), c21 = FloatVector.fromArray(F, out, o2 + L);
         FloatVector c30 = FloatVector.fromArray(F, out, o3), c31 = FloatVector.fromArray(F, out, o3 + L);
         for (int k = k0; k < k1; k++) {
-            int wk = k * N + n;
+            int wk = wBase + k * wStride;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L);
             FloatVector b;
             b = FloatVector.broadcast(F, x[x0 + k]); c00 = b.fma(w0, c00); c01 = b.fma(w1, c01);
@@ -457,7 +535,7 @@ public final class Matmul {
     }
 
     /** Adds a 2-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 2), columns n .. n+2·L-1. */
-    private static void narrow2x2(float[] out, float[] x, float[] w, int K, int N,
+    private static void narrow2x2(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                int m, int rows, int n, int k0, int k1) {
         int last = rows - 1;
         int r0 = m, r1 = m + Math.min(1, last);
@@ -466,7 +544,7 @@ public final class Matmul {
         FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L);
         FloatVector c10 = FloatVector.fromArray(F, out, o1), c11 = FloatVector.fromArray(F, out, o1 + L);
         for (int k = k0; k < k1; k++) {
-            int wk = k * N + n;
+            int wk = wBase + k * wStride;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L);
             FloatVector b;
             b = FloatVector.broadcast(F, x[x0 + k]); c00 = b.fma(w0, c00); c01 = b.fma(w1, c01);
@@ -477,13 +555,13 @@ public final class Matmul {
     }
 
     /** Adds a 1-row by 2-vector block: rows m .. m+rows-1 (rows &lt;= 1), columns n .. n+2·L-1. */
-    private static void narrow1x2(float[] out, float[] x, float[] w, int K, int N,
+    private static void narrow1x2(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                int m, int rows, int n, int k0, int k1) {
         int r0 = m;
         int x0 = r0 * K, o0 = r0 * N + n;
         FloatVector c00 = FloatVector.fromArray(F, out, o0), c01 = FloatVector.fromArray(F, out, o0 + L);
         for (int k = k0; k < k1; k++) {
-            int wk = k * N + n;
+            int wk = wBase + k * wStride;
             FloatVector w0 = FloatVector.fromArray(F, w, wk), w1 = FloatVector.fromArray(F, w, wk + L);
             FloatVector b;
             b = FloatVector.broadcast(F, x[x0 + k]); c00 = b.fma(w0, c00); c01 = b.fma(w1, c01);
@@ -494,7 +572,7 @@ public final class Matmul {
     // ---- one-vector tiles for the columns left over after the last full panel
 
     /** Adds an 8-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
-    private static void column8(float[] out, float[] x, float[] w, int K, int N,
+    private static void column8(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                 int m, int rows, int n, int nEnd, int k0, int k1) {
         VectorMask<Float> mask = F.indexInRange(n, nEnd);
         int last = rows - 1;
@@ -517,7 +595,7 @@ public final class Matmul {
         FloatVector c6 = FloatVector.fromArray(F, out, o6, mask);
         FloatVector c7 = FloatVector.fromArray(F, out, o7, mask);
         for (int k = k0; k < k1; k++) {
-            FloatVector wv = FloatVector.fromArray(F, w, k * N + n, mask);
+            FloatVector wv = FloatVector.fromArray(F, w, wBase + k * wStride, mask);
             c0 = FloatVector.broadcast(F, x[x0 + k]).fma(wv, c0);
             c1 = FloatVector.broadcast(F, x[x1 + k]).fma(wv, c1);
             c2 = FloatVector.broadcast(F, x[x2 + k]).fma(wv, c2);
@@ -538,7 +616,7 @@ public final class Matmul {
     }
 
     /** Adds a 4-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
-    private static void column4(float[] out, float[] x, float[] w, int K, int N,
+    private static void column4(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                 int m, int rows, int n, int nEnd, int k0, int k1) {
         VectorMask<Float> mask = F.indexInRange(n, nEnd);
         int last = rows - 1;
@@ -552,7 +630,7 @@ public final class Matmul {
         FloatVector c2 = FloatVector.fromArray(F, out, o2, mask);
         FloatVector c3 = FloatVector.fromArray(F, out, o3, mask);
         for (int k = k0; k < k1; k++) {
-            FloatVector wv = FloatVector.fromArray(F, w, k * N + n, mask);
+            FloatVector wv = FloatVector.fromArray(F, w, wBase + k * wStride, mask);
             c0 = FloatVector.broadcast(F, x[x0 + k]).fma(wv, c0);
             c1 = FloatVector.broadcast(F, x[x1 + k]).fma(wv, c1);
             c2 = FloatVector.broadcast(F, x[x2 + k]).fma(wv, c2);
@@ -565,7 +643,7 @@ public final class Matmul {
     }
 
     /** Adds a 2-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
-    private static void column2(float[] out, float[] x, float[] w, int K, int N,
+    private static void column2(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                 int m, int rows, int n, int nEnd, int k0, int k1) {
         VectorMask<Float> mask = F.indexInRange(n, nEnd);
         int last = rows - 1;
@@ -575,7 +653,7 @@ public final class Matmul {
         FloatVector c0 = FloatVector.fromArray(F, out, o0, mask);
         FloatVector c1 = FloatVector.fromArray(F, out, o1, mask);
         for (int k = k0; k < k1; k++) {
-            FloatVector wv = FloatVector.fromArray(F, w, k * N + n, mask);
+            FloatVector wv = FloatVector.fromArray(F, w, wBase + k * wStride, mask);
             c0 = FloatVector.broadcast(F, x[x0 + k]).fma(wv, c0);
             c1 = FloatVector.broadcast(F, x[x1 + k]).fma(wv, c1);
         }
@@ -584,14 +662,14 @@ public final class Matmul {
     }
 
     /** Adds a 1-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
-    private static void column1(float[] out, float[] x, float[] w, int K, int N,
+    private static void column1(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                 int m, int rows, int n, int nEnd, int k0, int k1) {
         VectorMask<Float> mask = F.indexInRange(n, nEnd);
         int r0 = m;
         int x0 = r0 * K, o0 = r0 * N + n;
         FloatVector c0 = FloatVector.fromArray(F, out, o0, mask);
         for (int k = k0; k < k1; k++) {
-            FloatVector wv = FloatVector.fromArray(F, w, k * N + n, mask);
+            FloatVector wv = FloatVector.fromArray(F, w, wBase + k * wStride, mask);
             c0 = FloatVector.broadcast(F, x[x0 + k]).fma(wv, c0);
         }
         c0.intoArray(out, o0, mask);

@@ -21,13 +21,15 @@ import java.util.Arrays;
  *
  * <p>Every buffer is allocated once for (maxBatch, maxSeq): activations for maxBatch·maxSeq rows
  * and a KV cache of [maxBatch, maxSeq, C] per layer; nothing is allocated per token. Weights are
- * only read, so several instances may share one {@link GptWeights}. An instance is not
+ * only read, the matrices from their packed copies ({@link GptWeights#packed}, made
+ * once by the first instance), so several instances may share one {@link GptWeights}. An instance is not
  * thread-safe: one per model thread. Shapes below use C = n_embd, V = vocab size, R = B·T rows
  * (row r = b·T + t).
  */
 public final class Gpt {
 
     private final GptWeights w;
+    private final GptWeights.Packed packed;
     private final GptConfig config;
     private final ComputePool pool;
     private final int maxBatch, maxSeq;
@@ -60,6 +62,7 @@ public final class Gpt {
         if (maxBatch < 1 || maxSeq < 1)
             throw new IllegalArgumentException("maxBatch and maxSeq must be >= 1, got " + maxBatch + ", " + maxSeq);
         this.w = weights;
+        this.packed = weights.packed(); // made now (once per weights), not in the first request
         this.config = weights.config;
         this.pool = pool;
         this.maxBatch = maxBatch;
@@ -202,9 +205,9 @@ public final class Gpt {
             layerNorm(ln, x, lw.ln1W, lw.ln1B, R);
             qkvProjection(lw, l, B, T, pos0);
             attention(l, B, T, pos0);
-            attentionProjectionResidual(lw, R);
+            attentionProjectionResidual(lw, l, R);
             layerNorm(ln, x, lw.ln2W, lw.ln2B, R);
-            mlpResidual(lw, R);
+            mlpResidual(lw, l, R);
         }
     }
 
@@ -235,7 +238,7 @@ public final class Gpt {
      */
     private void qkvProjection(GptWeights.Layer lw, int l, int B, int T, int pos0) {
         int R = B * T;
-        Matmul.matmul(pool, qkv, ln, lw.attnW, lw.attnB, R, C, 3 * C);
+        Matmul.matmul(pool, qkv, ln, packed.layers()[l].attnW(), lw.attnB, R);
         float[] k = kCache[l], v = vCache[l];
         for (int b = 0; b < B; b++) {
             for (int t = 0; t < T; t++) {
@@ -253,30 +256,30 @@ public final class Gpt {
     }
 
     /** proj[R, C] = att[R, C] · c_proj[C, C] + b;  x += proj. */
-    private void attentionProjectionResidual(GptWeights.Layer lw, int R) {
-        Matmul.matmul(pool, proj, att, lw.attnProjW, lw.attnProjB, R, C, C);
+    private void attentionProjectionResidual(GptWeights.Layer lw, int l, int R) {
+        Matmul.matmul(pool, proj, att, packed.layers()[l].attnProjW(), lw.attnProjB, R);
         Elementwise.addInPlace(x, proj, R * C);
     }
 
     /** fc[R, 4C] = gelu(ln[R, C] · c_fc[C, 4C] + b);  proj[R, C] = fc · mlp.c_proj[4C, C] + b;  x += proj. */
-    private void mlpResidual(GptWeights.Layer lw, int R) {
-        Matmul.matmul(pool, fc, ln, lw.fcW, lw.fcB, R, C, 4 * C);
+    private void mlpResidual(GptWeights.Layer lw, int l, int R) {
+        Matmul.matmul(pool, fc, ln, packed.layers()[l].fcW(), lw.fcB, R);
         Gelu.gelu(fc, fc, R * 4 * C);
-        Matmul.matmul(pool, proj, fc, lw.fcProjW, lw.fcProjB, R, 4 * C, C);
+        Matmul.matmul(pool, proj, fc, packed.layers()[l].fcProjW(), lw.fcProjB, R);
         Elementwise.addInPlace(x, proj, R * C);
     }
 
-    /** last[B, C] = x at each row's last slot;  lastLn = ln_f(last);  logits[B, V] = lastLn · wteᵀ. */
+    /** last[B, C] = x at each row's last slot;  lastLn = ln_f(last);  logits[B, V] = lastLn · wteᵀ (packed [C, V]). */
     private void lastSlotLogits(int B, int T) {
         for (int b = 0; b < B; b++) System.arraycopy(x, (b * T + T - 1) * C, last, b * C, C);
         LayerNorm.layerNorm(lastLn, last, w.lnFW, w.lnFB, B, C, config.layerNormEps());
-        Matmul.matmulTransposedB(pool, logits, lastLn, w.wte, B, C, V);
+        Matmul.matmul(pool, logits, lastLn, packed.lmHead(), null, B);
     }
 
     /** ln[R, C] = ln_f(x);  out[R, V] = ln · wteᵀ. */
     private void allSlotLogits(int B, int T, float[] out) {
         int R = B * T;
         layerNorm(ln, x, w.lnFW, w.lnFB, R);
-        Matmul.matmulTransposedB(pool, out, ln, w.wte, R, C, V);
+        Matmul.matmul(pool, out, ln, packed.lmHead(), null, R);
     }
 }

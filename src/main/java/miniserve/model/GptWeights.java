@@ -1,5 +1,7 @@
 package miniserve.model;
 
+import miniserve.kernels.PackedMatrix;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -28,6 +30,39 @@ public final class GptWeights {
             fcW = new float[c * 4 * c]; fcB = new float[4 * c];
             fcProjW = new float[4 * c * c]; fcProjB = new float[c];
         }
+    }
+
+    /** One block's four matrices in the inference layout. */
+    public record PackedLayer(PackedMatrix attnW, PackedMatrix attnProjW, PackedMatrix fcW, PackedMatrix fcProjW) {}
+
+    /** The matrices in the inference layout ({@link PackedMatrix}): every block's, and the LM head wteᵀ [C, V]. */
+    public record Packed(PackedLayer[] layers, PackedMatrix lmHead) {}
+
+    private volatile Packed packed;
+
+    /**
+     * The matrices packed for inference, made on the first call and kept: the weights must not
+     * change afterwards (the trainer, which changes them, never calls this).
+     */
+    public Packed packed() {
+        Packed p = packed;
+        if (p == null) {
+            synchronized (this) {
+                p = packed;
+                if (p == null) {
+                    int c = config.nEmbd();
+                    PackedLayer[] pl = new PackedLayer[layers.length];
+                    for (int i = 0; i < layers.length; i++) {
+                        Layer l = layers[i];
+                        pl[i] = new PackedLayer(PackedMatrix.pack(l.attnW, c, 3 * c), PackedMatrix.pack(l.attnProjW, c, c),
+                                PackedMatrix.pack(l.fcW, c, 4 * c), PackedMatrix.pack(l.fcProjW, 4 * c, c));
+                    }
+                    p = new Packed(pl, PackedMatrix.packTransposed(wte, config.vocabSize(), c));
+                    packed = p;
+                }
+            }
+        }
+        return p;
     }
 
     /** A tensor's checkpoint name, its shape and its storage. */

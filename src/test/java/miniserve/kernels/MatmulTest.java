@@ -146,6 +146,82 @@ class MatmulTest {
         }
     }
 
+    /** The packed layout: M 1..37 (both k regimes), N around the panel widths, serial and split, against the scalar twin. */
+    @Test
+    void packedMatmulMatchesScalarOnRandomShapesWithTails() {
+        SplittableRandom rnd = new SplittableRandom(16);
+        for (int M = 1; M <= 37; M++) {
+            for (int rep = 0; rep < 3; rep++) {
+                int K = 1 + 2 * rnd.nextInt(150);
+                int N = randomN(rnd);
+                float[] x = random(rnd, M * K), w = random(rnd, K * N);
+                float[] bias = rep == 1 ? null : random(rnd, N);
+                float[] expected = new float[M * N];
+                Matmul.matmulScalar(expected, x, w, bias, M, K, N);
+                float[] scale = magnitudes(x, w, bias, M, K, N, false);
+                PackedMatrix packed = PackedMatrix.pack(w, K, N);
+                assertTrue(packed.rows() == K && packed.columns() == N);
+                float[] wt = new float[N * K]; // the same w stored transposed, as the LM head's token embedding
+                for (int k = 0; k < K; k++) for (int n = 0; n < N; n++) wt[n * K + k] = w[k * N + n];
+                PackedMatrix fromTransposed = PackedMatrix.packTransposed(wt, N, K);
+                assertTrue(Arrays.equals(packed.panels, fromTransposed.panels) && Arrays.equals(packed.tail, fromTransposed.tail),
+                        "packTransposed(wᵀ) lays out w as pack(w) does, K=" + K + " N=" + N);
+                for (ComputePool pool : new ComputePool[] {ComputePool.serial(), two}) {
+                    float[] out = new float[M * N];
+                    Arrays.fill(out, Float.NaN);
+                    Matmul.matmul(pool, out, x, packed, bias, M);
+                    assertClose("packed matmul M=" + M + " K=" + K + " N=" + N + " threads=" + pool.threads(), expected, out, scale, K);
+                }
+            }
+        }
+        // Large enough to be split over the pool, on panel boundaries, and with many rows (blocked k).
+        int[][] shapes = {{3, 1031, 1047}, {1, 1024, 1025}, {70, 300, 500}};
+        for (int[] shape : shapes) {
+            int M = shape[0], K = shape[1], N = shape[2];
+            float[] x = random(rnd, M * K), w = random(rnd, K * N), bias = random(rnd, N);
+            float[] expected = new float[M * N], out = new float[M * N];
+            Matmul.matmulScalar(expected, x, w, bias, M, K, N);
+            Arrays.fill(out, Float.NaN);
+            Matmul.matmul(two, out, x, PackedMatrix.pack(w, K, N), bias, M);
+            assertClose("packed matmul " + Arrays.toString(shape), expected, out, magnitudes(x, w, bias, M, K, N, false), K);
+        }
+    }
+
+    @Test
+    void bothPackedTileFamiliesMatchScalarAndWriteOnlyTheirColumns() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int rep = 0; rep < 120; rep++) {
+            int M = 1 + rnd.nextInt(37);
+            int K = 1 + rnd.nextInt(300);
+            int N = randomN(rnd);
+            float[] x = random(rnd, M * K), w = random(rnd, K * N), bias = rnd.nextBoolean() ? null : random(rnd, N);
+            float[] expected = new float[M * N];
+            Matmul.matmulScalar(expected, x, w, bias, M, K, N);
+            float[] scale = magnitudes(x, w, bias, M, K, N, false);
+            for (boolean wide : new boolean[] {true, false}) {
+                PackedMatrix packed = PackedMatrix.pack(w, K, N, wide);
+                // a range as the pool cuts it: starting on a panel, ending on one or at N
+                int panels = (N + packed.width - 1) / packed.width;
+                int p0 = rnd.nextInt(panels), p1 = p0 + 1 + rnd.nextInt(panels - p0);
+                int n0 = p0 * packed.width, n1 = Math.min(N, p1 * packed.width);
+                float[] out = new float[M * N];
+                Arrays.fill(out, Float.NaN);
+                Matmul.packedColumns(wide, out, x, packed, bias, M, n0, n1);
+                String what = (wide ? "wide" : "narrow") + " packed tiles M=" + M + " K=" + K + " N=" + N + " columns " + n0 + ".." + n1;
+                for (int m = 0; m < M; m++) {
+                    for (int n = 0; n < N; n++) {
+                        int i = m * N + n;
+                        if (n < n0 || n >= n1) {
+                            if (!Float.isNaN(out[i])) fail(what + ": wrote column " + n + " outside its range");
+                            out[i] = expected[i];
+                        }
+                    }
+                }
+                assertClose(what, expected, out, scale, K);
+            }
+        }
+    }
+
     @Test
     void matmulHandlesManyRowsAndLongK() {
         SplittableRandom rnd = new SplittableRandom(13);
