@@ -99,7 +99,14 @@ public final class GrammarTutorAgent {
             sources.add(source);
             prompts.add(p);
         }
-        GenerationResult result = generator.generate(prompts, maxTokens, prompt.endToken());
+        // Leaning towards the sentence as it is: an edit is made only where the model is clearly
+        // surer of it than of copying (see TutorModel#copyBias).
+        List<int[]> unchanged = null;
+        if (model.copyBias() > 0) {
+            unchanged = new ArrayList<>(sources.size());
+            for (String source : sources) unchanged.add(prompt.unchangedAnswer(source));
+        }
+        GenerationResult result = generator.generate(prompts, maxTokens, prompt.endToken(), unchanged, model.copyBias());
         for (int b = 0; b < sentences.size(); b++) {
             String learnerId = learnerIds == null ? null : learnerIds.get(b);
             String output = prompt.decode(result.outputs().get(b));

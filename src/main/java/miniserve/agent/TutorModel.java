@@ -1,5 +1,7 @@
 package miniserve.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import miniserve.kernels.ComputePool;
 import miniserve.model.Generator;
 import miniserve.model.Generator.StopRule;
@@ -29,16 +31,29 @@ public final class TutorModel {
     private final GptWeights weights;
     private final BpeTokenizer tokenizer;
     private final TutorPrompt prompt;
+    private final PromptFormat promptFormat;
     private final EditClassifier classifier;
+    private final float copyBias;
 
     public TutorModel(GptWeights weights, BpeTokenizer tokenizer, PromptFormat format) {
+        this(weights, tokenizer, format, 0f);
+    }
+
+    /**
+     * @param copyBias how much likelier (as a log-probability margin) a first edit must be than
+     *                 leaving the sentence as it is; 0 = plain greedy decoding
+     */
+    public TutorModel(GptWeights weights, BpeTokenizer tokenizer, PromptFormat format, float copyBias) {
+        if (!(copyBias >= 0)) throw new IllegalArgumentException("copy bias must be >= 0, got " + copyBias);
         if (tokenizer.vocabSize() > weights.config.vocabSize())
             throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
                     + " tokens but the model only " + weights.config.vocabSize());
         this.weights = weights;
         this.tokenizer = tokenizer;
         this.prompt = new TutorPrompt(tokenizer, format);
+        this.promptFormat = format;
         this.classifier = new EditClassifier();
+        this.copyBias = copyBias;
     }
 
     /**
@@ -61,11 +76,48 @@ public final class TutorModel {
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new IOException(e.getMessage(), e);
         }
+        float copyBias;
         try {
-            return new TutorModel(weights, tokenizer, format);
+            copyBias = readCopyBias(dir.resolve(GENERATION_FILE));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        try {
+            return new TutorModel(weights, tokenizer, format, copyBias);
         } catch (IllegalArgumentException e) {
             throw new IOException("weights directory '" + dir + "': " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Optional decoding settings beside the checkpoint, as Hugging Face keeps them:
+     * {@code {"copy_bias": 2.0}}. Absent: plain greedy decoding.
+     */
+    public static final String GENERATION_FILE = "generation_config.json";
+
+    private static float readCopyBias(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) return 0f;
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+        JsonNode bias = root == null ? null : root.get("copy_bias");
+        if (bias == null) return 0f;
+        if (!bias.isNumber() || !(bias.asDouble() >= 0))
+            throw new IllegalArgumentException(file + ": \"copy_bias\" must be a number >= 0, got " + bias);
+        return (float) bias.asDouble();
+    }
+
+    /** The same model decoding with another copy bias (the evaluation measures several). */
+    public TutorModel withCopyBias(float bias) {
+        return new TutorModel(weights, tokenizer, promptFormat, bias);
+    }
+
+    /** How much likelier than leaving the sentence unchanged a first edit must be, as a log-probability margin. */
+    public float copyBias() {
+        return copyBias;
     }
 
     static final String HOW_TO_GET_WEIGHTS = "run from the repository root, where weights/ holds the shipped tutor model, "

@@ -3,6 +3,8 @@ package miniserve.agent;
 import miniserve.tokenizer.BpeTokenizer;
 import miniserve.tokenizer.PromptFormat;
 
+import java.util.Arrays;
+
 /**
  * The tutor model's prompt and answer in token ids, as {@link PromptFormat} lays them out: the
  * learner's sentence as plain text (a learner who types {@code <|endoftext|>} gets those
@@ -28,6 +30,14 @@ final class TutorPrompt {
     /** The prompt for one sentence. */
     int[] encode(String sentence) {
         return format.promptIds(tokenizer, sentence);
+    }
+
+    /** The answer that leaves the sentence as it is: its tokens, then the end token. */
+    int[] unchangedAnswer(String sentence) {
+        int[] ids = tokenizer.encodeOrdinary(sentence);
+        int[] answer = Arrays.copyOf(ids, ids.length + 1);
+        answer[ids.length] = endId;
+        return answer;
     }
 
     /** Tokens of the sentence alone. */

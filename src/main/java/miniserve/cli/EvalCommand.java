@@ -64,6 +64,10 @@ public final class EvalCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--no-jfleg", description = "Skip JFLEG dev.")
     boolean noJfleg;
+    @Option(names = "--copy-bias", paramLabel = "NATS",
+            description = "Decode the tutor with this copy bias instead of the one in the weights' generation_config.json: "
+                    + "a first edit must be e^NATS times likelier than leaving the sentence as it is; 0 = plain greedy.")
+    Float copyBias;
 
     @Override
     public Integer call() throws IOException {
@@ -77,6 +81,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no such file: " + p + " (run from the project directory or pass --data)");
         }
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
+        if (copyBias != null && !(copyBias >= 0)) throw new IllegalArgumentException("--copy-bias must be >= 0, got " + copyBias);
         Map<String, Function<List<String>, List<String>>> correctors = new LinkedHashMap<>();
         for (String s : systems) correctors.put(s, corrector(s.strip().toLowerCase(Locale.ROOT)));
 
@@ -107,7 +112,8 @@ public final class EvalCommand implements Callable<Integer> {
         settings.put("batch", String.valueOf(batch));
         if (tutor != null) settings.put("tutor", weights + " (" + tutor.describe() + ")");
         settings.put("command", "./miniserve eval --systems " + String.join(",", systems) + " --synthetic " + syntheticCount
-                + " --preservation " + preservationCount + " --seed " + seed + " --batch " + batch + (noJfleg ? " --no-jfleg" : ""));
+                + " --preservation " + preservationCount + " --seed " + seed + " --batch " + batch + (noJfleg ? " --no-jfleg" : "")
+                + (copyBias != null ? " --copy-bias " + copyBias : ""));
         if (tutor != null) tutor.close();
         Evaluation.write(reports, settings, out);
         String md = Evaluation.markdown(reports, settings);
@@ -123,7 +129,10 @@ public final class EvalCommand implements Callable<Integer> {
             case "copy" -> Baselines.copySource();
             case "rules" -> Baselines.simpleRules();
             case "tutor" -> {
-                if (tutor == null) tutor = new TutorCorrector(TutorModel.load(weights), threads, batch, maxTokens);
+                if (tutor == null) {
+                    TutorModel model = TutorModel.load(weights);
+                    tutor = new TutorCorrector(copyBias != null ? model.withCopyBias(copyBias) : model, threads, batch, maxTokens);
+                }
                 yield tutor;
             }
             default -> throw new IllegalArgumentException("unknown system '" + name + "' (known: tutor, copy, rules)");
@@ -165,8 +174,9 @@ public final class EvalCommand implements Callable<Integer> {
 
         String describe() {
             GptConfig c = model.config();
-            return String.format(Locale.ROOT, "C=%d, %d layers, %d heads, %,d parameters; max %d new tokens; %d sentences too long "
-                    + "for the context returned unchanged", c.nEmbd(), c.nLayer(), c.nHead(), c.parameterCount(), maxTokens, tooLong);
+            return String.format(Locale.ROOT, "C=%d, %d layers, %d heads, %,d parameters; copy bias %.2f; max %d new tokens; "
+                    + "%d sentences too long for the context returned unchanged", c.nEmbd(), c.nLayer(), c.nHead(), c.parameterCount(),
+                    model.copyBias(), maxTokens, tooLong);
         }
 
         @Override

@@ -68,7 +68,24 @@ public final class Generator {
      *                                  prompts, or a longest prompt plus maxTokens beyond n_positions
      */
     public GenerationResult generate(List<int[]> prompts, int maxTokens, int endToken) {
+        return generate(prompts, maxTokens, endToken, null, 0f);
+    }
+
+    /**
+     * {@link #generate(List, int, int)} leaning towards a preferred answer per row: while a row's
+     * output so far is a prefix of {@code preferred.get(b)}, the preferred next token wins unless
+     * another token's logit beats it by more than {@code bias}, that is unless the model finds
+     * the other token more than e^bias times as likely. Once a row leaves its preferred answer
+     * it decodes greedily as usual. With bias 0 (or preferred null) this is plain greedy decoding.
+     *
+     * @param preferred null, or one token sequence per prompt
+     * @param bias      a log-probability margin, 0 or more
+     */
+    public GenerationResult generate(List<int[]> prompts, int maxTokens, int endToken, List<int[]> preferred, float bias) {
         int B = prompts.size();
+        if (preferred != null && preferred.size() != B)
+            throw new IllegalArgumentException(B + " prompts but " + preferred.size() + " preferred answers");
+        if (!(bias >= 0)) throw new IllegalArgumentException("bias must be >= 0, got " + bias);
         if (B < 1 || B > gpt.maxBatch())
             throw new IllegalArgumentException(B + " prompts; this generator takes 1.." + gpt.maxBatch());
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
@@ -102,6 +119,8 @@ public final class Generator {
         int[][] generated = new int[B][maxTokens];
         int[] outLen = new int[B];
         boolean[] ended = new boolean[B];
+        int[] onPreferred = new int[B]; // tokens of the preferred answer matched so far; -1 once left
+        if (preferred == null || bias == 0) Arrays.fill(onPreferred, -1);
         int endedRows = 0;
         long computed = (long) B * T, afterEnd = 0;
         float[] logits = gpt.prefill(padded, padding);
@@ -109,6 +128,13 @@ public final class Generator {
         while (true) {
             for (int b = 0; b < B; b++) {
                 int tok = Elementwise.argmax(logits, b * vocabSize, vocabSize);
+                int at = onPreferred[b];
+                if (at >= 0) {
+                    int[] pref = preferred.get(b);
+                    int want = at < pref.length ? pref[at] : -1;
+                    if (want >= 0 && want < vocabSize && logits[b * vocabSize + want] + bias >= logits[b * vocabSize + tok]) tok = want;
+                    onPreferred[b] = tok == want ? at + 1 : -1;
+                }
                 next[b] = tok;
                 if (ended[b]) continue;
                 if (tok == endToken) {

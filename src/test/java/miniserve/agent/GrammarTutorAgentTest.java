@@ -60,6 +60,29 @@ class GrammarTutorAgentTest {
         assertThat(out).allMatch(c -> c.status() != Status.CORRECTED);
     }
 
+    /** An overwhelming copy bias makes even a random model answer every sentence with itself. */
+    @Test
+    void anOverwhelmingCopyBiasLeavesEverySentenceAsItIs() {
+        assertThat(model.copyBias()).isZero(); // the test checkpoint has no generation_config.json
+        int longest = SENTENCES.stream().mapToInt(model::sentenceTokens).max().orElseThrow();
+        GrammarTutorAgent agent = model.withCopyBias(1e9f) // room for the longest answer and its end token
+                .newAgent(ComputePool.serial(), 8, longest + 1, StopRule.FIXED, new LearnerHistory());
+        for (Correction c : agent.correctBatch(SENTENCES, null)) {
+            assertThat(c.status()).as(c.sentence()).isEqualTo(Status.NO_ERRORS);
+            assertThat(c.corrected()).isEqualTo(c.sentence());
+        }
+    }
+
+    @Test
+    void theCopyBiasIsReadFromTheGenerationConfigAndABadOneIsRefused(@TempDir Path dir) throws IOException {
+        TinyTutorCheckpoint.write(dir, 7);
+        Files.writeString(dir.resolve(TutorModel.GENERATION_FILE), "{\"copy_bias\": 2.5}");
+        assertThat(TutorModel.load(dir).copyBias()).isEqualTo(2.5f);
+        Files.writeString(dir.resolve(TutorModel.GENERATION_FILE), "{\"copy_bias\": -1}");
+        assertThatThrownBy(() -> TutorModel.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining(TutorModel.GENERATION_FILE).hasMessageContaining("copy_bias");
+    }
+
     @Test
     void aSentenceGetsTheSameAnswerAloneAsInABatch() {
         GrammarTutorAgent batched = agent(8), single = agent(1);

@@ -189,6 +189,55 @@ class GeneratorTest {
         }
     }
 
+    /**
+     * The preferred answer wins exactly when its logit is within the bias of the best one: at the
+     * first step of one prompt, prefer the runner-up and set the bias just above, then just below,
+     * the gap (computed here from the model's own logits).
+     */
+    @Test
+    void aPreferredTokenWinsExactlyWhenWithinTheBias() {
+        int[] p = PROMPTS.get(2);
+        float[] logits = new Gpt(W, ComputePool.serial(), 1, 40).prefill(new int[][]{p}, new int[]{0});
+        int best = argmax(logits, 0, V);
+        int second = best == 0 ? 1 : 0;
+        for (int i = 0; i < V; i++) if (i != best && logits[i] > logits[second]) second = i;
+        float gap = logits[best] - logits[second];
+        assertThat(gap).isPositive();
+        Generator gen = new Generator(W, ComputePool.serial(), 1);
+        List<int[]> prefer = List.of(new int[]{second});
+        assertThat(gen.generate(List.of(p), 1, V - 1, prefer, gap * 1.01f).outputs().get(0)).containsExactly(second);
+        assertThat(gen.generate(List.of(p), 1, V - 1, prefer, gap * 0.99f).outputs().get(0)).containsExactly(best);
+    }
+
+    /** With an overwhelming bias every row returns its preferred answer, alone or in a batch; bias 0 changes nothing. */
+    @Test
+    void anOverwhelmingBiasCopiesThePreferredAnswerAndZeroChangesNothing() {
+        int end = V - 1;
+        SplittableRandom rnd = new SplittableRandom(8);
+        List<int[]> preferred = PROMPTS.stream().map(pr -> {
+            int[] a = rnd.ints(1 + rnd.nextInt(6), 0, V - 1).toArray();
+            int[] withEnd = Arrays.copyOf(a, a.length + 1);
+            withEnd[a.length] = end;
+            return withEnd;
+        }).toList();
+        Generator gen = new Generator(W, POOL2, 4);
+        GenerationResult r = gen.generate(PROMPTS, MAX_TOKENS, end, preferred, 1e9f);
+        for (int b = 0; b < PROMPTS.size(); b++) {
+            int[] want = preferred.get(b);
+            assertThat(r.outputs().get(b)).containsExactly(Arrays.copyOf(want, want.length - 1));
+            assertThat(r.ended()[b]).isTrue();
+            GenerationResult alone = new Generator(W, ComputePool.serial(), 1)
+                    .generate(List.of(PROMPTS.get(b)), MAX_TOKENS, end, List.of(want), 1e9f);
+            assertThat(alone.outputs().get(0)).containsExactly(r.outputs().get(b));
+        }
+        GenerationResult plain = gen.generate(PROMPTS, MAX_TOKENS, end);
+        GenerationResult zero = gen.generate(PROMPTS, MAX_TOKENS, end, preferred, 0f);
+        for (int b = 0; b < PROMPTS.size(); b++) assertThat(zero.outputs().get(b)).containsExactly(plain.outputs().get(b));
+        assertThatThrownBy(() -> gen.generate(PROMPTS, MAX_TOKENS, end, preferred.subList(0, 2), 1f))
+                .hasMessageContaining("4 prompts but 2 preferred answers");
+        assertThatThrownBy(() -> gen.generate(PROMPTS, MAX_TOKENS, end, preferred, -1f)).hasMessageContaining("bias must be >= 0");
+    }
+
     @Test
     void badRequestsAreRejectedWithAReason() {
         Generator gen = new Generator(W, ComputePool.serial(), 2);
