@@ -47,8 +47,9 @@ public final class BenchMain implements Callable<Integer> {
     boolean openblas;
 
     @Option(names = "--suites", split = ",", paramLabel = "SUITE",
-            description = "Which suites to run, comma-separated: matmul, scalar, streamed, lmhead, pool, forward, decode (default: all).")
-    List<String> suites = List.of("matmul", "scalar", "streamed", "lmhead", "pool", "forward", "decode");
+            description = "Which suites to run, comma-separated: matmul, packed, scalar, streamed, packed-streamed, lmhead, pool, forward, "
+                    + "decode (default: all).")
+    List<String> suites = List.of("matmul", "packed", "scalar", "streamed", "packed-streamed", "lmhead", "pool", "forward", "decode");
 
     @Option(names = "--threads", split = ",", paramLabel = "N", description = "Pool sizes to measure (default: 1,2).")
     List<Integer> threads = List.of(1, 2);
@@ -66,7 +67,7 @@ public final class BenchMain implements Callable<Integer> {
             description = "An extra flag for the benchmark JVMs (repeatable), e.g. --jvm-arg=-XX:UseAVX=2 to measure the 256-bit (AVX2) kernels on an AVX-512 machine.")
     List<String> jvmArgs = new ArrayList<>();
 
-    private static final List<String> SUITE_ORDER = List.of("matmul", "scalar", "streamed", "lmhead", "pool", "forward", "decode");
+    private static final List<String> SUITE_ORDER = List.of("matmul", "packed", "scalar", "streamed", "packed-streamed", "lmhead", "pool", "forward", "decode");
     private static final Set<String> SUITES = Set.copyOf(SUITE_ORDER);
 
     /** One table row. */
@@ -109,6 +110,11 @@ public final class BenchMain implements Callable<Integer> {
             String[] kn = quick ? new String[] {"768x3072", "3072x768", "256x1024"} : concat(gpt2, tutor);
             rows.addAll(run("matmul", "MatmulBench.vector", Map.of("M", ms, "KxN", kn, "threads", split(threadList))));
         }
+        if (suites.contains("packed")) {
+            String[] ms = quick ? new String[] {"1", "8", "64"} : new String[] {"1", "8", "32", "64"};
+            String[] kn = quick ? new String[] {"768x3072", "3072x768", "256x1024"} : concat(gpt2, tutor);
+            rows.addAll(run("packed", "MatmulBench.packed", Map.of("M", ms, "KxN", kn, "threads", split(threadList))));
+        }
         if (suites.contains("scalar")) {
             String[] ms = quick ? new String[] {"8", "64"} : new String[] {"1", "8", "32", "64"};
             String[] kn = quick ? new String[] {"768x3072"} : concat(gpt2, tutor);
@@ -118,6 +124,11 @@ public final class BenchMain implements Callable<Integer> {
             String[] ms = quick ? new String[] {"1", "8"} : new String[] {"1", "8", "32"};
             String[] kn = quick ? new String[] {"768x3072"} : gpt2;
             rows.addAll(run("streamed", "MatmulBench.vectorStreamed", Map.of("M", ms, "KxN", kn, "threads", split(threadList))));
+        }
+        if (suites.contains("packed-streamed")) {
+            String[] ms = quick ? new String[] {"1", "8"} : new String[] {"1", "8", "32"};
+            String[] kn = quick ? new String[] {"768x3072"} : gpt2;
+            rows.addAll(run("packed-streamed", "MatmulBench.packedStreamed", Map.of("M", ms, "KxN", kn, "threads", split(threadList))));
         }
         if (suites.contains("lmhead")) {
             String[] ms = quick ? new String[] {"1", "64"} : new String[] {"1", "8", "64"};
@@ -243,8 +254,10 @@ public final class BenchMain implements Callable<Integer> {
     private static String title(String suite) {
         return switch (suite) {
             case "matmul" -> "matmul  out[M,N] = x[M,K]·w[K,N] + b, vector kernel (w reused: it stays in cache)";
+            case "packed" -> "matmul with w packed in panels (PackedMatrix, the model's layout), vector kernel, w in cache";
             case "scalar" -> "matmul, scalar twin (one thread)";
             case "streamed" -> "matmul, vector kernel, w read from memory every call (copies cycled past the L3)";
+            case "packed-streamed" -> "matmul with w packed in panels, read from memory every call";
             case "lmhead" -> "LM head  out[M,N] = x[M,K]·w[N,K]ᵀ (matmulTransposedB)";
             case "pool" -> "ComputePool.parallelFor hand-off, near-empty task";
             case "forward" -> "GPT-2-small forward (random weights), logits at every position; GFLOP = 2·B·T·(12·L·C² + V·C)";
@@ -265,7 +278,7 @@ public final class BenchMain implements Callable<Integer> {
         if (!Files.isExecutable(python)) throw new IllegalStateException("--openblas needs Debian's /usr/bin/python3 with python3-numpy");
         Set<String> shapes = new LinkedHashSet<>(), tbShapes = new LinkedHashSet<>();
         for (Row r : rows) {
-            if (r.suite().equals("matmul") || r.suite().equals("streamed")) shapes.add(r.m() + "," + r.k() + "," + r.n());
+            if (List.of("matmul", "packed", "streamed", "packed-streamed").contains(r.suite())) shapes.add(r.m() + "," + r.k() + "," + r.n());
             if (r.suite().equals("lmhead")) tbShapes.add(r.m() + "," + r.k() + "," + r.n());
         }
         if (shapes.isEmpty() && tbShapes.isEmpty()) return Map.of();

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import miniserve.kernels.ComputePool;
 import miniserve.kernels.Matmul;
+import miniserve.kernels.PackedMatrix;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -22,7 +23,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>{@code vector} and {@code scalar} reuse one w, which then sits in L2/L3 as in a
  * library benchmark. {@code vectorStreamed} cycles through enough copies of w to exceed
  * the 32 MiB L3, so every call reads w from memory, as a decode step of a model larger
- * than the caches does.
+ * than the caches does. {@code packed} and {@code packedStreamed} do the same with w in
+ * panels ({@link PackedMatrix}), the layout the model computes with.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -86,6 +88,23 @@ public class MatmulBench {
         }
     }
 
+    /** w packed, once and as many copies as {@link StreamedWeights} holds. */
+    @State(Scope.Benchmark)
+    public static class PackedWeights {
+        PackedMatrix w;
+        PackedMatrix[] copies;
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp(Problem p) {
+            w = PackedMatrix.pack(p.w, p.K, p.N);
+            long bytes = 4L * p.K * p.N;
+            int n = (int) Math.max(2, (96L << 20) / bytes + 1);
+            copies = new PackedMatrix[n];
+            for (int i = 0; i < n; i++) copies[i] = PackedMatrix.pack(p.w, p.K, p.N);
+        }
+    }
+
     @Benchmark
     public float[] vector(Problem p, Threads t) {
         Matmul.matmul(t.pool, p.out, p.x, p.w, p.bias, p.M, p.K, p.N);
@@ -97,6 +116,20 @@ public class MatmulBench {
         float[] w = s.copies[s.next];
         s.next = (s.next + 1) % s.copies.length;
         Matmul.matmul(t.pool, p.out, p.x, w, p.bias, p.M, p.K, p.N);
+        return p.out;
+    }
+
+    @Benchmark
+    public float[] packed(Problem p, Threads t, PackedWeights s) {
+        Matmul.matmul(t.pool, p.out, p.x, s.w, p.bias, p.M);
+        return p.out;
+    }
+
+    @Benchmark
+    public float[] packedStreamed(Problem p, Threads t, PackedWeights s) {
+        PackedMatrix w = s.copies[s.next];
+        s.next = (s.next + 1) % s.copies.length;
+        Matmul.matmul(t.pool, p.out, p.x, w, p.bias, p.M);
         return p.out;
     }
 
