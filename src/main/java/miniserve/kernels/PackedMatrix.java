@@ -43,16 +43,7 @@ public final class PackedMatrix {
 
     /** Packs w[K,N] for the 512-bit tile family ({@code wide}) or the narrower one; tests run both. */
     static PackedMatrix pack(float[] w, int K, int N, boolean wide) {
-        if (K < 0 || N < 0) throw new IllegalArgumentException("pack: negative shape K=" + K + " N=" + N);
-        if (w.length < (long) K * N) throw new IllegalArgumentException("pack: w has " + w.length + " floats, needs K*N=" + (long) K * N);
-        PackedMatrix p = new PackedMatrix(K, N, (wide ? 3 : 2) * Matmul.L);
-        int tailWidth = N - p.panelColumns;
-        for (int k = 0; k < K; k++) {
-            for (int n0 = 0; n0 < p.panelColumns; n0 += p.width)
-                System.arraycopy(w, k * N + n0, p.panels, (n0 / p.width * K + k) * p.width, p.width);
-            System.arraycopy(w, k * N + p.panelColumns, p.tail, k * tailWidth, tailWidth);
-        }
-        return p;
+        return pack(w, K, N, wide, false);
     }
 
     /**
@@ -60,19 +51,20 @@ public final class PackedMatrix {
      * weight is the token embedding [V, C] read as [C, V].
      */
     public static PackedMatrix packTransposed(float[] wt, int N, int K) {
-        return packTransposed(wt, N, K, Matmul.WIDE);
+        return pack(wt, K, N, Matmul.WIDE, true);
     }
 
-    static PackedMatrix packTransposed(float[] wt, int N, int K, boolean wide) {
-        if (K < 0 || N < 0) throw new IllegalArgumentException("pack: negative shape N=" + N + " K=" + K);
-        if (wt.length < (long) K * N) throw new IllegalArgumentException("pack: w has " + wt.length + " floats, needs N*K=" + (long) K * N);
+    /** Element (k, n) of w is src[k·N + n], or src[n·K + k] when src holds wᵀ. */
+    private static PackedMatrix pack(float[] src, int K, int N, boolean wide, boolean transposed) {
+        if (K < 0 || N < 0) throw new IllegalArgumentException("pack: negative shape K=" + K + " N=" + N);
+        if (src.length < (long) K * N) throw new IllegalArgumentException("pack: w has " + src.length + " floats, needs K*N=" + (long) K * N);
         PackedMatrix p = new PackedMatrix(K, N, (wide ? 3 : 2) * Matmul.L);
         int tailWidth = N - p.panelColumns;
-        for (int n = 0; n < N; n++) {
-            int panel = n / p.width, j = n % p.width;
-            for (int k = 0; k < K; k++) {
-                if (n < p.panelColumns) p.panels[(panel * K + k) * p.width + j] = wt[n * K + k];
-                else p.tail[k * tailWidth + n - p.panelColumns] = wt[n * K + k];
+        for (int k = 0; k < K; k++) {
+            for (int n = 0; n < N; n++) {
+                float v = transposed ? src[n * K + k] : src[k * N + n];
+                if (n < p.panelColumns) p.panels[(n / p.width * K + k) * p.width + n % p.width] = v;
+                else p.tail[k * tailWidth + n - p.panelColumns] = v;
             }
         }
         return p;

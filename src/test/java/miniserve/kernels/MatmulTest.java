@@ -56,6 +56,20 @@ class MatmulTest {
         }
     }
 
+    /** Columns [n0, n1) of out (filled with NaN before) match the scalar twin, and no other column was written. */
+    static void assertColumnsClose(String what, float[] expected, float[] out, float[] scale, int M, int K, int N, int n0, int n1) {
+        for (int m = 0; m < M; m++) {
+            for (int n = 0; n < N; n++) {
+                int i = m * N + n;
+                if (n < n0 || n >= n1) {
+                    if (!Float.isNaN(out[i])) fail(what + ": wrote column " + n + " outside its range");
+                    out[i] = expected[i];
+                }
+            }
+        }
+        assertClose(what, expected, out, scale, K);
+    }
+
     /** S[m,n] = |b[n]| + Σ_k |x[m,k]·w[k,n]|, in double. */
     static float[] magnitudes(float[] x, float[] w, float[] bias, int M, int K, int N, boolean transposedB) {
         float[] s = new float[M * N];
@@ -131,17 +145,8 @@ class MatmulTest {
                 float[] out = new float[M * N];
                 Arrays.fill(out, Float.NaN);
                 Matmul.matmulColumns(wide, out, x, w, bias, M, K, N, n0, n1);
-                String what = (wide ? "wide" : "narrow") + " tiles M=" + M + " K=" + K + " N=" + N + " columns " + n0 + ".." + n1;
-                for (int m = 0; m < M; m++) {
-                    for (int n = 0; n < N; n++) {
-                        int i = m * N + n;
-                        if (n < n0 || n >= n1) {
-                            if (!Float.isNaN(out[i])) fail(what + ": wrote column " + n + " outside its range");
-                            out[i] = expected[i];
-                        }
-                    }
-                }
-                assertClose(what, expected, out, scale, K);
+                assertColumnsClose((wide ? "wide" : "narrow") + " tiles M=" + M + " K=" + K + " N=" + N + " columns " + n0 + ".." + n1,
+                        expected, out, scale, M, K, N, n0, n1);
             }
         }
     }
@@ -207,17 +212,8 @@ class MatmulTest {
                 float[] out = new float[M * N];
                 Arrays.fill(out, Float.NaN);
                 Matmul.packedColumns(wide, out, x, packed, bias, M, n0, n1);
-                String what = (wide ? "wide" : "narrow") + " packed tiles M=" + M + " K=" + K + " N=" + N + " columns " + n0 + ".." + n1;
-                for (int m = 0; m < M; m++) {
-                    for (int n = 0; n < N; n++) {
-                        int i = m * N + n;
-                        if (n < n0 || n >= n1) {
-                            if (!Float.isNaN(out[i])) fail(what + ": wrote column " + n + " outside its range");
-                            out[i] = expected[i];
-                        }
-                    }
-                }
-                assertClose(what, expected, out, scale, K);
+                assertColumnsClose((wide ? "wide" : "narrow") + " packed tiles M=" + M + " K=" + K + " N=" + N + " columns " + n0 + ".." + n1,
+                        expected, out, scale, M, K, N, n0, n1);
             }
         }
     }
