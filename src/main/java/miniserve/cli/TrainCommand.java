@@ -97,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--steps", defaultValue = "12000", description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "16000", description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
