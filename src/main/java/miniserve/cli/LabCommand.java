@@ -121,7 +121,7 @@ public final class LabCommand implements Callable<Integer> {
                     + "baseline's throughput, to compare latency at equal offered load; 0 = none (default: ${DEFAULT-VALUE}).")
     double equalLoad;
 
-    @Option(names = "--equal-load-duration", description = "Seconds of that open-loop run (default: 20; --quick: 5).")
+    @Option(names = "--equal-load-duration", description = "Seconds of that open-loop run (default: 45, so that its p95 rests on some 50 slowest requests; --quick: 5).")
     Double equalLoadSeconds;
 
     @Option(names = "--server-java-opt", description = "Extra JVM option for the servers (repeatable), e.g. -Xmx2g.")
@@ -155,7 +155,7 @@ public final class LabCommand implements Callable<Integer> {
                 stopRule, serverThreads, modelThreads != null ? modelThreads : serverThreads,
                 weights, workloadFile, maxWords, seed, Duration.ofMillis(timeoutMs),
                 Duration.ofSeconds(startTimeoutSeconds), quick, dir, serverJavaOptions, equalLoad,
-                Duration.ofMillis(Math.round(1000 * (equalLoadSeconds != null ? equalLoadSeconds : quick ? 5 : 20))));
+                Duration.ofMillis(Math.round(1000 * (equalLoadSeconds != null ? equalLoadSeconds : quick ? 5 : 45))));
 
         // The server answers a sentence longer than its model takes (context minus max_tokens) with 413:
         // such requests measure nothing about batching and would fail the all-200 check, so they are left out.
