@@ -81,7 +81,7 @@ public final class LabOutputs {
                 .append("closed loop of ").append(s.concurrency()).append(" clients x ").append(s.total())
                 .append(" requests, max_tokens=").append(s.maxTokens()).append(", stop rule ").append(s.stopRule())
                 .append(", ").append(s.threads()).append(" compute threads per server (batched: ").append(s.modelThreads())
-                .append(s.modelThreads() == 1 ? " batch in flight). Every figure" : " batches in flight). Every figure is the median over the repetitions; ")
+                .append(s.modelThreads() == 1 ? " batch" : " batches").append(" in flight). Every figure is the median over the repetitions; ")
                 .append(s.equalLoadFraction() > 0 ? String.format(Locale.ROOT, "each configuration also ran %.0f s of open-loop load at %.0f%% of the "
                         + "baseline's throughput (check 2b); ", s.equalLoadDuration().toMillis() / 1000.0, s.equalLoadFraction() * 100) : "")
                 .append("the numbers come from `batch_sweep.csv` and `batch_sweep_runs.csv`.");
