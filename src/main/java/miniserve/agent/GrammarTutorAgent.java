@@ -103,8 +103,8 @@ public final class GrammarTutorAgent {
         // surer of it than of copying (see TutorModel#copyBias).
         List<int[]> unchanged = null;
         if (model.copyBias() > 0) {
-            unchanged = new ArrayList<>(sources.size());
-            for (String source : sources) unchanged.add(prompt.unchangedAnswer(source));
+            unchanged = new ArrayList<>(prompts.size());
+            for (int[] p : prompts) unchanged.add(prompt.unchangedAnswer(p));
         }
         GenerationResult result = generator.generate(prompts, maxTokens, prompt.endToken(), unchanged, model.copyBias());
         for (int b = 0; b < sentences.size(); b++) {

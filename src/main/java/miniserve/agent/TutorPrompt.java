@@ -32,11 +32,14 @@ final class TutorPrompt {
         return format.promptIds(tokenizer, sentence);
     }
 
-    /** The answer that leaves the sentence as it is: its tokens, then the end token. */
-    int[] unchangedAnswer(String sentence) {
-        int[] ids = tokenizer.encodeOrdinary(sentence);
-        int[] answer = Arrays.copyOf(ids, ids.length + 1);
-        answer[ids.length] = endId;
+    /**
+     * The answer that leaves a prompt's sentence as it is: the sentence's tokens (the prompt
+     * without its closing {@link #overhead} tokens), then the end token.
+     */
+    int[] unchangedAnswer(int[] prompt) {
+        int sentence = prompt.length - overhead;
+        int[] answer = Arrays.copyOf(prompt, sentence + 1);
+        answer[sentence] = endId;
         return answer;
     }
 

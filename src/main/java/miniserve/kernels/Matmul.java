@@ -90,9 +90,7 @@ public final class Matmul {
      */
     public static void matmul(ComputePool pool, float[] out, float[] x, PackedMatrix w, float[] bias, int M) {
         int K = w.K, N = w.N;
-        if (M < 0) throw new IllegalArgumentException("matmul: negative M=" + M);
-        if (x.length < (long) M * K) throw new IllegalArgumentException("matmul: x has " + x.length + " floats, needs M*K=" + (long) M * K);
-        if (out.length < (long) M * N) throw new IllegalArgumentException("matmul: out has " + out.length + " floats, needs M*N=" + (long) M * N);
+        checkRows("matmul", out, x, M, K, N);
         if (bias != null && bias.length < N) throw new IllegalArgumentException("matmul: bias has " + bias.length + " floats, needs N=" + N);
         if (M == 0 || N == 0) return;
         if (w.width != (WIDE ? 3 : 2) * L)
@@ -154,33 +152,27 @@ public final class Matmul {
         int M, K, N;
 
         static void run(ComputePool pool, boolean transposed, float[] out, float[] x, float[] w, float[] bias, int M, int K, int N) {
+            run(pool, transposed, out, x, w, null, bias, M, K, N, transposed ? 4 : L);
+        }
+
+        static void run(ComputePool pool, float[] out, float[] x, PackedMatrix w, float[] bias, int M) {
+            run(pool, false, out, x, null, w, bias, M, w.K, w.N, w.width); // ranges start on a panel
+        }
+
+        private static void run(ComputePool pool, boolean transposed, float[] out, float[] x, float[] w, PackedMatrix packed,
+                                float[] bias, int M, int K, int N, int grain) {
             ColumnsTask t = PER_THREAD.get();
             if (t.out != null) t = new ColumnsTask(); // a product started from inside another one's task
             t.transposed = transposed;
             t.out = out;
             t.x = x;
             t.w = w;
+            t.packed = packed;
             t.bias = bias;
             t.M = M;
             t.K = K;
             t.N = N;
-            t.packed = null;
-            t.start(pool, transposed ? 4 : L);
-        }
-
-        static void run(ComputePool pool, float[] out, float[] x, PackedMatrix w, float[] bias, int M) {
-            ColumnsTask t = PER_THREAD.get();
-            if (t.out != null) t = new ColumnsTask();
-            t.transposed = false;
-            t.out = out;
-            t.x = x;
-            t.w = null;
-            t.packed = w;
-            t.bias = bias;
-            t.M = M;
-            t.K = w.K;
-            t.N = w.N;
-            t.start(pool, w.width); // ranges start on a panel
+            t.start(pool, grain);
         }
 
         private void start(ComputePool pool, int grain) {
@@ -201,9 +193,14 @@ public final class Matmul {
     }
 
     private static void checkShapes(String op, float[] out, float[] x, float[] w, int M, int K, int N) {
+        checkRows(op, out, x, M, K, N);
+        if (w.length < (long) K * N) throw new IllegalArgumentException(op + ": w has " + w.length + " floats, needs K*N=" + (long) K * N);
+    }
+
+    /** The checks of x and out, for either layout of w. */
+    private static void checkRows(String op, float[] out, float[] x, int M, int K, int N) {
         if (M < 0 || K < 0 || N < 0) throw new IllegalArgumentException(op + ": negative shape M=" + M + " K=" + K + " N=" + N);
         if (x.length < (long) M * K) throw new IllegalArgumentException(op + ": x has " + x.length + " floats, needs M*K=" + (long) M * K);
-        if (w.length < (long) K * N) throw new IllegalArgumentException(op + ": w has " + w.length + " floats, needs K*N=" + (long) K * N);
         if (out.length < (long) M * N) throw new IllegalArgumentException(op + ": out has " + out.length + " floats, needs M*N=" + (long) M * N);
     }
 

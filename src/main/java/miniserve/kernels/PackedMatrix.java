@@ -8,10 +8,10 @@ package miniserve.kernels;
  * <p>Why: in row-major order a tile reads its few columns of every row of w, one short piece
  * every N floats. When w comes from memory (decode, a few rows of x) that is a stream per row
  * of the k block, more than the hardware prefetcher follows, and loads stop overlapping the
- * multiply-adds: measured on this machine, a streamed (768, 3072) product at M=8 ran at 44
- * GFLOP/s, M=1 at 9. From panels every tile reads one contiguous run of K·width floats, and
- * the same product at M=8 runs at 92 GFLOP/s, at the memory bandwidth that M=1 gets: a batch
- * of 8 costs what one row costs.
+ * multiply-adds: measured on this machine on one thread ({@code ./miniserve bench}), a (768, 3072)
+ * product streamed from memory ran at 40.9 GFLOP/s for M=8 and 9.2 for M=1. From panels every
+ * tile reads one contiguous run of K·width floats, and the same product at M=8 runs at 95.4
+ * GFLOP/s, in 1.13 times the M=1 time: a batch of 8 costs about what one row costs.
  *
  * <p>Columns past the last full panel (N not a multiple of the width) stay row-major in
  * {@link #tail}. The layout is a copy: it must be made again if w changes.
