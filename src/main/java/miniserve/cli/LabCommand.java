@@ -30,10 +30,12 @@ import java.util.concurrent.Callable;
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = {
                 "Runs lab 02's sweep: the unbatched baseline and static batching at (max_batch, max_wait_ms) = "
-                        + "(1,0) (2,10) (4,10) (8,20) (16,20) (32,50), each on a freshly started server process, warmed up, "
-                        + "then measured --repetitions times with a closed loop of --concurrency clients x --total requests.",
-                "Each configuration then gets an open-loop run at --equal-load times the baseline's throughput, which compares "
-                        + "latency at equal offered load (in the closed loop, latency is clients / throughput).",
+                        + "(1,0) (2,10) (4,10) (8,20) (16,20) (32,50), each measured --repetitions times with a closed loop of "
+                        + "--concurrency clients x --total requests, every repetition on a freshly started, warmed-up server "
+                        + "process, in rounds that take every configuration once (the baseline first).",
+                "After each closed-loop run the same server also gets an open-loop run at --equal-load times the baseline's "
+                        + "first throughput, which compares latency at equal offered load (in the closed loop, latency is "
+                        + "clients / throughput).",
                 "Writes batch_sweep.csv, batch_sweep_runs.csv, throughput_vs_batch.png, p95_vs_batch.png, "
                         + "latency_cdf_baseline_vs_batch8.png, batch_fill_histogram.png, p95_equal_load_vs_batch.png, "
                         + "manifest.json and acceptance.md (plus per-run summaries and histogram logs in runs/, server output "
@@ -117,11 +119,12 @@ public final class LabCommand implements Callable<Integer> {
     long startTimeoutSeconds;
 
     @Option(names = "--equal-load", defaultValue = "0.5",
-            description = "After its closed-loop runs, each configuration also gets an open-loop run at this fraction of the "
-                    + "baseline's throughput, to compare latency at equal offered load; 0 = none (default: ${DEFAULT-VALUE}).")
+            description = "After each closed-loop run, the same server also gets an open-loop run at this fraction of the "
+                    + "baseline's first throughput, to compare latency at equal offered load; 0 = none (default: ${DEFAULT-VALUE}).")
     double equalLoad;
 
-    @Option(names = "--equal-load-duration", description = "Seconds of that open-loop run (default: 45, so that its p95 rests on some 50 slowest requests; --quick: 5).")
+    @Option(names = "--equal-load-duration", description = "Seconds of each open-loop run (default: 20, about 350 requests at half the baseline's throughput, "
+            + "and the check takes the median over the repetitions; --quick: 5).")
     Double equalLoadSeconds;
 
     @Option(names = "--server-java-opt", description = "Extra JVM option for the servers (repeatable), e.g. -Xmx2g.")
@@ -155,7 +158,7 @@ public final class LabCommand implements Callable<Integer> {
                 stopRule, serverThreads, modelThreads != null ? modelThreads : serverThreads,
                 weights, workloadFile, maxWords, seed, Duration.ofMillis(timeoutMs),
                 Duration.ofSeconds(startTimeoutSeconds), quick, dir, serverJavaOptions, equalLoad,
-                Duration.ofMillis(Math.round(1000 * (equalLoadSeconds != null ? equalLoadSeconds : quick ? 5 : 45))));
+                Duration.ofMillis(Math.round(1000 * (equalLoadSeconds != null ? equalLoadSeconds : quick ? 5 : 20))));
 
         // The server answers a sentence longer than its model takes (context minus max_tokens) with 413:
         // such requests measure nothing about batching and would fail the all-200 check, so they are left out.

@@ -12,24 +12,25 @@ import java.util.function.ToDoubleFunction;
 /**
  * The runs of one configuration and their medians (the lab reports the median over repetitions).
  *
- * @param warmupRequests warm-up requests sent to this configuration's server before the runs
  * @param warmupOk       how many of them were answered 200
- * @param equalLoad      the open-loop run at a share of the baseline's throughput, or null
+ * @param warmupRequests warm-up requests sent to this configuration's servers before their runs
+ * @param equalLoadRuns  the open-loop runs at a share of the baseline's throughput, one per repetition (or none)
  */
 public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmupRequests, int warmupOk,
-                            RunResult equalLoad) {
+                            List<RunResult> equalLoadRuns) {
 
     public ConfigSummary(ServerConfig config, List<RunResult> runs) {
-        this(config, runs, 0, 0, null);
+        this(config, runs, 0, 0, List.of());
     }
 
     public ConfigSummary(ServerConfig config, List<RunResult> runs, int warmupRequests, int warmupOk) {
-        this(config, runs, warmupRequests, warmupOk, null);
+        this(config, runs, warmupRequests, warmupOk, List.of());
     }
 
     public ConfigSummary {
         if (runs.isEmpty()) throw new IllegalArgumentException("no run for " + config.describe());
         runs = List.copyOf(runs);
+        equalLoadRuns = List.copyOf(equalLoadRuns);
     }
 
     public double p50() { return median(r -> r.latencyMillis(50)); }
@@ -53,9 +54,13 @@ public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmu
     public long ok() { return runs.stream().mapToLong(RunResult::ok).sum(); }
     public long failed() { return runs.stream().mapToLong(RunResult::failed).sum(); }
 
-    /** A figure of the equal-load run, or NaN without one. */
+    public boolean hasEqualLoad() {
+        return !equalLoadRuns.isEmpty();
+    }
+
+    /** The median of a figure over the equal-load runs, or NaN without any. */
     public double equalLoad(ToDoubleFunction<RunResult> figure) {
-        return equalLoad == null ? Double.NaN : figure.applyAsDouble(equalLoad);
+        return median(equalLoadRuns.stream().mapToDouble(figure).filter(v -> !Double.isNaN(v)).toArray());
     }
 
     /** Every run's latencies in one histogram (for CDFs). */

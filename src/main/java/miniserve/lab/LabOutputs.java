@@ -48,8 +48,8 @@ public final class LabOutputs {
         Charts.savePng(Charts.latencyCdf(cdf, "Latency CDF: " + String.join(" vs ",
                 cdf.stream().map(c -> c.config().describe()).toList()) + subtitle), dir.resolve(CDF_PNG));
         Charts.savePng(Charts.batchFillHistogram(configs, subtitle), dir.resolve(FILL_PNG));
-        configs.stream().filter(c -> c.config().unbatched() && c.equalLoad() != null).findFirst().ifPresent(base ->
-                Charts.savePng(Charts.p95EqualLoadVsBatch(configs, base.equalLoad().offeredRate(), subtitle),
+        configs.stream().filter(c -> c.config().unbatched() && c.hasEqualLoad()).findFirst().ifPresent(base ->
+                Charts.savePng(Charts.p95EqualLoadVsBatch(configs, base.equalLoad(RunResult::offeredRate), subtitle),
                         dir.resolve(P95_EQUAL_LOAD_PNG)));
         Manifest.write(dir.resolve(MANIFEST), manifest(r));
         List<Acceptance.Check> checks = Acceptance.evaluate(configs, r.settings().concurrency());
@@ -81,9 +81,10 @@ public final class LabOutputs {
                 .append("closed loop of ").append(s.concurrency()).append(" clients x ").append(s.total())
                 .append(" requests, max_tokens=").append(s.maxTokens()).append(", stop rule ").append(s.stopRule())
                 .append(", ").append(s.threads()).append(" compute threads per server (batched: ").append(s.modelThreads())
-                .append(s.modelThreads() == 1 ? " batch" : " batches").append(" in flight). Every figure is the median over the repetitions; ")
-                .append(s.equalLoadFraction() > 0 ? String.format(Locale.ROOT, "each configuration also ran %.0f s of open-loop load at %.0f%% of the "
-                        + "baseline's throughput (check 2b); ", s.equalLoadDuration().toMillis() / 1000.0, s.equalLoadFraction() * 100) : "")
+                .append(s.modelThreads() == 1 ? " batch" : " batches").append(" in flight). Every repetition ran on a freshly started server, ")
+                .append("in rounds (each round takes every configuration once, the baseline first), and every figure is the median over the repetitions; ")
+                .append(s.equalLoadFraction() > 0 ? String.format(Locale.ROOT, "after each closed-loop run the same server also ran %.0f s of open-loop "
+                        + "load at %.0f%% of the baseline's first throughput (check 2b); ", s.equalLoadDuration().toMillis() / 1000.0, s.equalLoadFraction() * 100) : "")
                 .append("the numbers come from `batch_sweep.csv` and `batch_sweep_runs.csv`.");
         Object load = r.environment().get("load_average_at_start");
         Object cores = ((Map<?, ?>) r.environment().getOrDefault("cpu", Map.of())).get("cores");
@@ -128,8 +129,8 @@ public final class LabOutputs {
         equal.put("loop", "open, Poisson arrivals, latency from each request's scheduled arrival");
         equal.put("fraction_of_baseline_throughput", s.equalLoadFraction());
         equal.put("duration_s", s.equalLoadDuration().toMillis() / 1000.0);
-        equal.put("rate_rps", r.configs().stream().filter(c -> c.config().unbatched() && c.equalLoad() != null)
-                .map(c -> (Object) c.equalLoad().offeredRate()).findFirst().orElse(null));
+        equal.put("rate_rps", r.configs().stream().filter(c -> c.config().unbatched() && c.hasEqualLoad())
+                .map(c -> (Object) c.equalLoad(RunResult::offeredRate)).findFirst().orElse(null));
         load.put("equal_load", equal);
         m.put("load", load);
         Map<String, Object> server = new LinkedHashMap<>();
@@ -138,7 +139,9 @@ public final class LabOutputs {
         server.put("threads", s.threads());
         server.put("model_threads_batched", s.modelThreads());
         server.put("jvm_flags", concat(ServerLauncher.JVM_FLAGS, s.serverJavaOptions()));
-        server.put("one_fresh_process_per_configuration", true);
+        server.put("one_fresh_process_per_repetition", true);
+        server.put("order", "in rounds: repetition r of every configuration (the baseline first) before repetition r+1 of any, "
+                + "so that slow drifts of the shared machine reach every configuration alike");
         m.put("server", server);
         m.put("repetitions", s.repetitions());
         List<Map<String, Object>> configs = new ArrayList<>();
@@ -159,7 +162,7 @@ public final class LabOutputs {
     /** The files {@link #writeAll} writes for this sweep. */
     public static List<String> outputs(SweepResult r) {
         List<String> outputs = new ArrayList<>(FILES);
-        if (r.configs().stream().anyMatch(c -> c.config().unbatched() && c.equalLoad() != null)) outputs.add(P95_EQUAL_LOAD_PNG);
+        if (r.configs().stream().anyMatch(c -> c.config().unbatched() && c.hasEqualLoad())) outputs.add(P95_EQUAL_LOAD_PNG);
         return outputs;
     }
 

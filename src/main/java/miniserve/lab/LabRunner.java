@@ -17,9 +17,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs the sweep: for each configuration a fresh server process, a health wait, a warm-up, then
- * the measured repetitions (each bracketed by two {@code /metrics} scrapes), then the server is
- * stopped. Per-run summaries and histogram logs go to {@code runs/}, server output to {@code logs/}.
+ * Runs the sweep in rounds, each round taking every configuration once (the baseline first): for
+ * each repetition of a configuration a fresh server process, a health wait, a warm-up, the
+ * measured closed-loop run and, if asked, the equal-load run (each bracketed by two {@code /metrics}
+ * scrapes), then the server is stopped. Per-run summaries and histogram logs go to {@code runs/},
+ * server output to {@code logs/}.
  */
 public final class LabRunner {
 
@@ -57,67 +59,78 @@ public final class LabRunner {
         workloadInfo.put("tokens_per_sentence", tokens == null ? "no tokenizer in " + settings.weights() : tokens.toMap());
         workloadInfo.put("draw", "the same " + settings.total() + " requests in every run: the file's sentences in a seeded order, learner ids seeded");
 
-        long perConfig = settings.warmup() + (long) settings.repetitions() * settings.total();
-        List<ConfigSummary> summaries = new ArrayList<>();
-        List<Map<String, Object>> timings = new ArrayList<>();
         int n = settings.configs().size();
+        int reps = settings.repetitions();
+        List<List<RunResult>> runs = new ArrayList<>(), equalLoadRuns = new ArrayList<>();
+        int[] warmupRequests = new int[n], warmupOk = new int[n];
+        for (int i = 0; i < n; i++) {
+            runs.add(new ArrayList<>());
+            equalLoadRuns.add(new ArrayList<>());
+        }
+        List<Map<String, Object>> timings = new ArrayList<>();
         double equalLoadRate = Double.NaN; // set by the baseline, which runs first
         long done = 0;                     // progress units (requests) finished
-        try (ProgressBar bar = new ProgressBar(console, interactive, perConfig * n);
+        try (ProgressBar bar = new ProgressBar(console, interactive, (settings.warmup() + settings.total()) * n * reps);
              LoadGenerator generator = new LoadGenerator()) {
-            for (int i = 0; i < n; i++) {
-                ServerConfig config = settings.configs().get(i);
-                String where = "config " + (i + 1) + "/" + n + " " + config.label();
-                Map<String, Object> timing = new LinkedHashMap<>();
-                timing.put("config", config.label());
-                bar.stage(where + ": starting server");
-                long t0 = System.nanoTime();
-                try (ServerProcess server = ServerProcess.start(launcher.command(config),
-                        out.resolve("logs").resolve(config.label() + ".log"), settings.startTimeout())) {
-                    timing.put("server_start_s", seconds(t0));
-                    long t1 = System.nanoTime();
-                    server.awaitHealthy(settings.startTimeout());
-                    timing.put("health_wait_s", seconds(t1));
-                    LoadTestSpec spec = LoadTestSpec.closedLoop(server.baseUri(), settings.concurrency(), settings.total())
-                            .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
-
-                    bar.stage(where + ": warm-up");
-                    LoadTestResult.WarmupSummary warm = settings.warmup() == 0 ? LoadTestResult.WarmupSummary.NONE
-                            : generator.warmUp(spec.withWarmup(settings.warmup()), workload);
-                    timing.put("warmup_s", round3(warm.seconds()));
-                    bar.completeTo(done += settings.warmup());
-
-                    List<RunResult> runs = new ArrayList<>();
-                    List<Double> runSeconds = new ArrayList<>();
-                    for (int rep = 1; rep <= settings.repetitions(); rep++) {
-                        bar.stage(where + ": run " + rep + "/" + settings.repetitions());
-                        RunResult run = measure(server, generator, spec, workload, config, rep, bar, config.label() + "-r" + rep);
-                        runs.add(run);
-                        runSeconds.add(round3(run.wallSeconds()));
-                        bar.completeTo(done += settings.total());
-                    }
-                    timing.put("run_wall_s", runSeconds);
-
-                    if (config.unbatched() && settings.equalLoadFraction() > 0) {
-                        equalLoadRate = settings.equalLoadFraction() * new ConfigSummary(config, runs).throughput();
-                        long expected = Math.round(equalLoadRate * settings.equalLoadDuration().toNanos() / 1e9);
-                        bar.addUnits(expected * (n - i));
-                    }
-                    RunResult equalLoad = null;
-                    if (settings.equalLoadFraction() > 0 && equalLoadRate > 0) {
-                        bar.stage(where + String.format(Locale.ROOT, ": equal load, %.1f req/s open loop", equalLoadRate));
-                        LoadTestSpec open = LoadTestSpec.openLoop(server.baseUri(), equalLoadRate, settings.equalLoadDuration())
+            // In rounds, not configuration after configuration: the machine is shared and drifts by tens of
+            // percent over minutes, and a configuration measured only during one slow stretch would carry it
+            // in all its repetitions. A fresh server per repetition also samples the JVM's own variation.
+            for (int rep = 1; rep <= reps; rep++) {
+                for (int i = 0; i < n; i++) {
+                    ServerConfig config = settings.configs().get(i);
+                    String name = config.label() + "-r" + rep;
+                    String where = "round " + rep + "/" + reps + ", config " + (i + 1) + "/" + n + " " + config.label();
+                    Map<String, Object> timing = new LinkedHashMap<>();
+                    timing.put("config", config.label());
+                    timing.put("repetition", rep);
+                    bar.stage(where + ": starting server");
+                    long t0 = System.nanoTime();
+                    try (ServerProcess server = ServerProcess.start(launcher.command(config),
+                            out.resolve("logs").resolve(name + ".log"), settings.startTimeout())) {
+                        timing.put("server_start_s", seconds(t0));
+                        long t1 = System.nanoTime();
+                        server.awaitHealthy(settings.startTimeout());
+                        timing.put("health_wait_s", seconds(t1));
+                        LoadTestSpec spec = LoadTestSpec.closedLoop(server.baseUri(), settings.concurrency(), settings.total())
                                 .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
-                        equalLoad = measure(server, generator, open, workload, config, 1, bar, config.label() + "-equal-load");
-                        timing.put("equal_load_wall_s", round3(equalLoad.wallSeconds()));
-                        bar.completeTo(done += equalLoad.planned());
+
+                        bar.stage(where + ": warm-up");
+                        LoadTestResult.WarmupSummary warm = settings.warmup() == 0 ? LoadTestResult.WarmupSummary.NONE
+                                : generator.warmUp(spec.withWarmup(settings.warmup()), workload);
+                        timing.put("warmup_s", round3(warm.seconds()));
+                        warmupRequests[i] += warm.requests();
+                        warmupOk[i] += warm.ok();
+                        bar.completeTo(done += settings.warmup());
+
+                        bar.stage(where + ": run " + rep + "/" + reps);
+                        RunResult run = measure(server, generator, spec, workload, config, rep, bar, name);
+                        runs.get(i).add(run);
+                        timing.put("run_wall_s", round3(run.wallSeconds()));
+                        bar.completeTo(done += settings.total());
+
+                        if (config.unbatched() && settings.equalLoadFraction() > 0 && Double.isNaN(equalLoadRate)) {
+                            equalLoadRate = settings.equalLoadFraction() * run.throughput();
+                            long expected = Math.round(equalLoadRate * settings.equalLoadDuration().toNanos() / 1e9);
+                            bar.addUnits(expected * ((long) n * reps - i));
+                        }
+                        if (settings.equalLoadFraction() > 0 && equalLoadRate > 0) {
+                            bar.stage(where + String.format(Locale.ROOT, ": equal load, %.1f req/s open loop", equalLoadRate));
+                            LoadTestSpec open = LoadTestSpec.openLoop(server.baseUri(), equalLoadRate, settings.equalLoadDuration())
+                                    .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
+                            RunResult equalLoad = measure(server, generator, open, workload, config, rep, bar, name + "-equal-load");
+                            equalLoadRuns.get(i).add(equalLoad);
+                            timing.put("equal_load_wall_s", round3(equalLoad.wallSeconds()));
+                            bar.completeTo(done += equalLoad.planned());
+                        }
                     }
-                    summaries.add(new ConfigSummary(config, runs, warm.requests(), warm.ok(), equalLoad));
+                    timing.put("total_s", seconds(t0));
+                    timings.add(timing);
                 }
-                timing.put("total_s", seconds(t0));
-                timings.add(timing);
             }
         }
+        List<ConfigSummary> summaries = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+            summaries.add(new ConfigSummary(settings.configs().get(i), runs.get(i), warmupRequests[i], warmupOk[i], equalLoadRuns.get(i)));
         return new SweepResult(settings, summaries, started, Instant.now(), environment, git, model, workloadInfo, timings);
     }
 

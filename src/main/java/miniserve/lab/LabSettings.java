@@ -16,9 +16,9 @@ import java.util.List;
  *                       batch per core
  * @param warmup         requests sent to each fresh server before its measured runs
  * @param serverJavaOptions extra JVM options for the server processes
- * @param equalLoadFraction after its closed-loop runs, each configuration also gets an open-loop run at this
- *                          fraction of the baseline's throughput (0 = none), to compare latency at equal load
- * @param equalLoadDuration how long that open-loop run offers requests
+ * @param equalLoadFraction after each closed-loop run, the same server also gets an open-loop run at this
+ *                          fraction of the baseline's first throughput (0 = none), to compare latency at equal load
+ * @param equalLoadDuration how long each open-loop run offers requests
  */
 public record LabSettings(List<ServerConfig> configs, int repetitions, int concurrency, int total, int warmup,
                           int maxTokens, String stopRule, int threads, int modelThreads, Path weights, Path workloadFile, int maxWords,

@@ -22,7 +22,7 @@ class LabOutputsTest {
         assertCompleteOutput(dir, configs, repetitions, false);
     }
 
-    /** @param equalLoad whether each configuration also has an open-loop run (one more row each in the runs CSV) */
+    /** @param equalLoad whether each closed-loop run is followed by an open-loop run (one more row each in the runs CSV) */
     static void assertCompleteOutput(Path dir, List<ServerConfig> configs, int repetitions, boolean equalLoad) throws Exception {
         for (String f : LabOutputs.FILES) assertThat(dir.resolve(f)).as(f).isRegularFile();
 
@@ -38,7 +38,7 @@ class LabOutputsTest {
         }
         List<String> runs = Files.readAllLines(dir.resolve(LabOutputs.RUNS_CSV));
         assertThat(runs.get(0)).isEqualTo(String.join(",", CsvReports.RUN_COLUMNS));
-        assertThat(runs).hasSize(1 + configs.size() * (repetitions + (equalLoad ? 1 : 0)));
+        assertThat(runs).hasSize(1 + configs.size() * repetitions * (equalLoad ? 2 : 1));
         assertThat(runs.subList(1, runs.size())).allMatch(r -> r.split(",", -1).length == CsvReports.RUN_COLUMNS.size());
 
         List<String> pngs = new java.util.ArrayList<>(List.of(LabOutputs.THROUGHPUT_PNG, LabOutputs.P95_PNG, LabOutputs.CDF_PNG, LabOutputs.FILL_PNG));

@@ -67,7 +67,7 @@ class LabQuickEndToEndTest {
         assertThat(manifest.path("model").path("config").path("n_embd").asInt()).isEqualTo(32);
         assertThat(manifest.path("server").path("max_tokens").asInt()).isPositive();
         assertThat(manifest.path("model").path("files").toString()).contains("model.safetensors");
-        assertThat(dir.resolve("logs").resolve("b8-w20.log")).content().contains("listening on http://127.0.0.1:");
+        assertThat(dir.resolve("logs").resolve("b8-w20-r1.log")).content().contains("listening on http://127.0.0.1:");
         assertThat(out.toString()).contains("Every request is answered 200");
     }
 }

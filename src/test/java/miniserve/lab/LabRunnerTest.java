@@ -50,7 +50,7 @@ class LabRunnerTest {
     }
 
     @Test
-    void aQuickSweepStartsAServerPerConfigurationAndWritesEveryFile() throws Exception {
+    void aSweepStartsAServerPerRepetitionInRoundsAndWritesEveryFile() throws Exception {
         Path weights = Files.createDirectories(dir.resolve("weights"));
         Files.writeString(weights.resolve("config.json"), "{\"n_layer\": 2, \"n_embd\": 64}");
         List<ServerConfig> configs = ServerConfig.quickSweep();
@@ -63,7 +63,7 @@ class LabRunnerTest {
         LabOutputsTest.assertCompleteOutput(s.out(), configs, 2, true);
         assertNoServerLeft(weights);
         try (Stream<Path> pids = Files.list(weights.resolve("pids"))) {
-            assertThat(pids.count()).isEqualTo(configs.size()); // one fresh process per configuration
+            assertThat(pids.count()).isEqualTo(configs.size() * 2L); // one fresh process per repetition
         }
         for (RunResult run : result.runs().stream().filter(r -> !r.openLoop()).toList()) {
             assertThat(run.ok()).isEqualTo(40);
@@ -77,14 +77,17 @@ class LabRunnerTest {
         assertThat(b8.config()).isEqualTo(ServerConfig.batched(8, 20));
         assertThat(b8.meanBatchSize()).isGreaterThan(1.0); // ten clients keep the batches of eight filling
 
-        // the baseline ran first and set the equal load: every configuration had an open-loop run at that rate
-        double rate = 0.5 * result.configs().get(0).throughput();
+        // the baseline's first run set the equal load: every closed-loop run was followed by an open-loop run at that rate
+        double rate = 0.5 * result.configs().get(0).runs().get(0).throughput();
         for (ConfigSummary c : result.configs()) {
-            assertThat(c.equalLoad()).isNotNull();
-            assertThat(c.equalLoad().offeredRate()).isCloseTo(rate, org.assertj.core.api.Assertions.within(1e-9));
-            assertThat(c.equalLoad().ok()).isEqualTo(c.equalLoad().planned());
+            assertThat(c.equalLoadRuns()).hasSize(2);
+            for (RunResult r : c.equalLoadRuns()) {
+                assertThat(r.offeredRate()).isCloseTo(rate, org.assertj.core.api.Assertions.within(1e-9));
+                assertThat(r.ok()).isEqualTo(r.planned());
+            }
+            assertThat(c.equalLoadRuns().stream().map(RunResult::repetition)).containsExactly(1, 2);
         }
-        assertThat(Files.readAllLines(s.out().resolve(LabOutputs.RUNS_CSV))).hasSize(1 + configs.size() * 3)
+        assertThat(Files.readAllLines(s.out().resolve(LabOutputs.RUNS_CSV))).hasSize(1 + configs.size() * 4)
                 .anyMatch(row -> row.contains(",open,"));
         assertThat(s.out().resolve(LabOutputs.P95_EQUAL_LOAD_PNG)).isRegularFile();
 
@@ -92,14 +95,22 @@ class LabRunnerTest {
         assertThat(manifest.path("model").path("config").path("n_layer").asInt()).isEqualTo(2);
         assertThat(manifest.path("model").path("files").get(0).path("sha256").asText()).hasSize(64);
         assertThat(manifest.path("server").path("jvm_flags").toString()).contains("-Xmx256m");
-        assertThat(manifest.path("timings")).hasSize(configs.size());
+        JsonNode timings = manifest.path("timings");
+        assertThat(timings).hasSize(configs.size() * 2);
+        // in rounds: the first repetition of every configuration, the baseline first, before any second one
+        for (int k = 0; k < timings.size(); k++) {
+            assertThat(timings.get(k).path("config").asText()).isEqualTo(configs.get(k % configs.size()).label());
+            assertThat(timings.get(k).path("repetition").asInt()).isEqualTo(1 + k / configs.size());
+        }
         for (ServerConfig c : configs) {
-            assertThat(s.out().resolve("logs").resolve(c.label() + ".log")).content().contains("listening on");
+            assertThat(s.out().resolve("logs").resolve(c.label() + "-r1.log")).content().contains("listening on");
+            assertThat(s.out().resolve("logs").resolve(c.label() + "-r2.log")).content().contains("listening on");
+            assertThat(s.out().resolve("runs").resolve(c.label() + "-r2-equal-load.json")).isRegularFile();
             JsonNode run = new ObjectMapper().readTree(s.out().resolve("runs").resolve(c.label() + "-r1.json").toFile());
             assertThat(run.path("ok").asInt()).isEqualTo(40);
             assertThat(s.out().resolve("runs").resolve(c.label() + "-r2.hlog")).isRegularFile();
         }
-        assertThat(console.toString()).contains("config 4/4 b8-w20").contains("b8-w20     run 2: 40/40 answered 200");
+        assertThat(console.toString()).contains("round 2/2, config 4/4 b8-w20").contains("b8-w20     run 2: 40/40 answered 200");
     }
 
     @Test

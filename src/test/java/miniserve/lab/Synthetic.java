@@ -44,7 +44,7 @@ final class Synthetic {
 
     /** The same configuration with an equal-load run added. */
     static ConfigSummary withEqualLoad(ConfigSummary c, double rate, double p95Ms) {
-        return new ConfigSummary(c.config(), c.runs(), c.warmupRequests(), c.warmupOk(), equalLoad(c.config(), rate, p95Ms));
+        return new ConfigSummary(c.config(), c.runs(), c.warmupRequests(), c.warmupOk(), List.of(equalLoad(c.config(), rate, p95Ms)));
     }
 
     /** One configuration run three times around the given figures (the middle run has them exactly). */
