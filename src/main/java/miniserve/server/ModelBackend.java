@@ -27,6 +27,11 @@ public interface ModelBackend extends AutoCloseable {
      */
     List<BatchFunction<CorrectionRequest, Object>> workers(ServerMetrics metrics) throws Exception;
 
+    /** Whether the workers take batches from a {@link StaticBatchScheduler}, or single requests from an {@link UnbatchedExecutor}. */
+    default boolean batched() {
+        return true;
+    }
+
     @Override
     default void close() {}
 }

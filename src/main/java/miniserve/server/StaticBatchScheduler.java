@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * without waiting), runs the batch function once over the whole batch, and completes each
  * future with its own row of the result. One batch at a time per loop.
  *
- * <p>The unbatched baseline is this same class with {@code maxBatch = 1}, {@code maxWaitMs = 0}
- * and one loop per core, each with its own batch function: same queue, same bound, same metrics.
+ * <p>The unbatched baseline is not this class at {@code maxBatch = 1} but {@link UnbatchedExecutor},
+ * a plain executor: the lab compares the two to show what this loop costs when it batches nothing.
  *
  * <p>Where the batch runs. Each loop, and so each batch, runs on a dedicated <em>platform</em>
  * thread. HTTP handlers run on virtual threads, which the JVM multiplexes over a few carrier
@@ -32,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * share what is left (on two cores: one carrier): the Java form of calling the model on
  * Python's event loop. {@link ModelThread#VIRTUAL} does exactly that, as a demonstration.
  */
-public final class StaticBatchScheduler<P, R> implements AutoCloseable {
+public final class StaticBatchScheduler<P, R> implements RequestQueue<P, R> {
 
     /** Runs the model once over a batch; returns one result per payload, in order. */
     @FunctionalInterface
@@ -105,10 +105,7 @@ public final class StaticBatchScheduler<P, R> implements AutoCloseable {
         return options;
     }
 
-    /**
-     * Queues a payload. The future completes with its result, or exceptionally with the batch
-     * function's exception, or with a {@link SchedulerRejection} (queue full: at once).
-     */
+    @Override
     public CompletableFuture<R> submit(P payload) {
         Pending<P, R> p = new Pending<>(payload);
         admission.lock();
@@ -129,11 +126,12 @@ public final class StaticBatchScheduler<P, R> implements AutoCloseable {
         return p.future;
     }
 
+    @Override
     public int queueDepth() {
         return queue.size();
     }
 
-    /** Stops taking new requests; what is queued or running still runs. Returns at once. */
+    @Override
     public void shutdown() {
         admission.lock();
         try {
@@ -144,7 +142,7 @@ public final class StaticBatchScheduler<P, R> implements AutoCloseable {
         draining = true; // after the last possible offer: a loop that sees an empty queue may stop
     }
 
-    /** Waits until every loop has finished the queued work and stopped; true if all did in time. */
+    @Override
     public boolean awaitTermination(Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         for (Thread t : loops) {
@@ -153,17 +151,6 @@ public final class StaticBatchScheduler<P, R> implements AutoCloseable {
         }
         if (timeouts != null) timeouts.shutdownNow();
         return true;
-    }
-
-    /** {@link #shutdown} and wait for the queued work to finish. */
-    @Override
-    public void close() {
-        shutdown();
-        try {
-            awaitTermination(Duration.ofDays(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void loop(BatchFunction<P, R> fn) {

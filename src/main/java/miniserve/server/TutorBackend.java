@@ -23,9 +23,9 @@ import java.util.List;
  *       of {@code threads / modelThreads} platform threads. One model thread with all the cores
  *       pays a hand-off per matmul (and waits for the slowest core each time); one batch per core
  *       pays none. Which wins is measured by the lab, which records the choice.</li>
- *   <li>{@link Mode#UNBATCHED} (Lab 01's "variant C"): {@code threads} agents, each taking one
- *       request at a time and computing single-threaded, so each request's forward pass runs on
- *       one core and the cores serve different requests.</li>
+ *   <li>{@link Mode#UNBATCHED} (Lab 01's "variant C"): {@code threads} agents on the threads of an
+ *       {@link UnbatchedExecutor}, each taking one request at a time and computing single-threaded,
+ *       so each request's forward pass runs on one core and the cores serve different requests.</li>
  * </ul>
  */
 public final class TutorBackend implements ModelBackend {
@@ -81,6 +81,11 @@ public final class TutorBackend implements ModelBackend {
     @Override
     public int sentenceTokens(String sentence) {
         return model.sentenceTokens(sentence);
+    }
+
+    @Override
+    public boolean batched() {
+        return mode == Mode.BATCHED;
     }
 
     @Override

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The HTTP app: {@code POST /correct}, {@code GET /health}, {@code GET /metrics}.
  *
  * <p>Handlers run on virtual threads and only parse, check, enqueue and wait; the model runs on
- * the scheduler's platform threads (see {@link StaticBatchScheduler}). Every error is a JSON
+ * platform threads: the batching scheduler's ({@link StaticBatchScheduler}), or in the baseline an
+ * executor's ({@link UnbatchedExecutor}). Every error is a JSON
  * body {@code {"error": code, "detail": sentence}} with its status, and touches no other request.
  */
 public final class TutorServer implements AutoCloseable {
@@ -74,7 +75,7 @@ public final class TutorServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile State state = State.LOADING;
     private volatile ModelBackend backend;
-    private volatile StaticBatchScheduler<CorrectionRequest, Object> scheduler;
+    private volatile RequestQueue<CorrectionRequest, Object> queue;
     private volatile int workerCount;
 
     private TutorServer(StaticBatchScheduler.Options options) {
@@ -120,14 +121,15 @@ public final class TutorServer implements AutoCloseable {
         return server;
     }
 
-    /** Loads the model and starts the scheduler; the server is ready when this returns. */
+    /** Loads the model and starts its request queue; the server is ready when this returns. */
     public void load(BackendLoader loader) throws Exception {
         try {
             ModelBackend loaded = loader.load();
             backend = loaded;
             List<BatchFunction<CorrectionRequest, Object>> workers = loaded.workers(metrics);
             workerCount = workers.size();
-            scheduler = new StaticBatchScheduler<>(options, workers, metrics);
+            queue = loaded.batched() ? new StaticBatchScheduler<>(options, workers, metrics)
+                    : new UnbatchedExecutor<>(options.maxQueue(), options.queueTimeoutMs(), workers, metrics);
             synchronized (this) {
                 if (state == State.LOADING) {
                     state = State.READY;
@@ -135,7 +137,7 @@ public final class TutorServer implements AutoCloseable {
                 }
             }
             // Stopped while loading: nothing was accepted, nothing to drain.
-            scheduler.close();
+            queue.close();
             loaded.close();
         } catch (Exception | Error e) {
             stop(Duration.ZERO);
@@ -166,7 +168,7 @@ public final class TutorServer implements AutoCloseable {
         }
         try {
             long deadline = System.nanoTime() + drainLimit.toNanos();
-            StaticBatchScheduler<CorrectionRequest, Object> s = scheduler;
+            RequestQueue<CorrectionRequest, Object> s = queue;
             if (s != null) {
                 s.shutdown();
                 if (!s.awaitTermination(drainLimit)) log.warn("queued requests still running after {}", drainLimit);
@@ -227,7 +229,7 @@ public final class TutorServer implements AutoCloseable {
 
     private Object answer(Context ctx) {
         CorrectionRequest request = CorrectionRequest.parse(readBody(ctx), json);
-        StaticBatchScheduler<CorrectionRequest, Object> s = scheduler;
+        RequestQueue<CorrectionRequest, Object> s = queue;
         ModelBackend b = backend;
         if (state == State.LOADING || s == null || b == null) throw notReady();
         int tokens = b.sentenceTokens(request.sentence());
@@ -285,6 +287,7 @@ public final class TutorServer implements AutoCloseable {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ready");
+        body.put("mode", backend.batched() ? "batched" : "unbatched");
         body.put("workers", workerCount);
         body.put("max_batch", options.maxBatch());
         body.put("max_wait_ms", options.maxWaitMs());
@@ -292,7 +295,7 @@ public final class TutorServer implements AutoCloseable {
         body.put("queue_timeout_ms", options.queueTimeoutMs());
         body.put("model_thread", options.modelThread().name().toLowerCase());
         body.put("handler_thread", Thread.currentThread().isVirtual() ? "virtual" : "platform");
-        body.put("queue_depth", scheduler.queueDepth());
+        body.put("queue_depth", queue.queueDepth());
         writeJson(ctx, 200, body);
     }
 

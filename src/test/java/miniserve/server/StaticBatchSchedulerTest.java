@@ -218,7 +218,7 @@ class StaticBatchSchedulerTest {
 
     @Test
     void severalLoopsShareOneQueueAndRunSideBySide() throws Exception {
-        // The unbatched baseline's shape: batches of one, one loop per worker.
+        // Batches of one, one loop per worker: max_batch=1 as the lab runs it.
         Recorder w1 = new Recorder(), w2 = new Recorder();
         w1.gate = new CountDownLatch(1);
         w2.gate = new CountDownLatch(1);

@@ -1,0 +1,121 @@
+package miniserve.server;
+
+import miniserve.server.SchedulerRejection.Reason;
+import miniserve.server.StaticBatchSchedulerTest.Recorder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The baseline's executor with stand-in workers that record what they were given. */
+class UnbatchedExecutorTest {
+
+    /** Guards against hangs; never a speed goal. */
+    private static final long HANG_GUARD_S = 10;
+
+    private final List<UnbatchedExecutor<?, ?>> started = new ArrayList<>();
+
+    private UnbatchedExecutor<String, String> executor(int maxQueue, long queueTimeoutMs, ServerMetrics m, Recorder... workers) {
+        UnbatchedExecutor<String, String> e = new UnbatchedExecutor<>(maxQueue, queueTimeoutMs, List.of(workers), m);
+        started.add(e);
+        return e;
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (UnbatchedExecutor<?, ?> e : started) {
+            e.shutdown();
+            e.awaitTermination(Duration.ofSeconds(HANG_GUARD_S));
+        }
+    }
+
+    private static String get(CompletableFuture<String> f) throws Exception {
+        return f.get(HANG_GUARD_S, TimeUnit.SECONDS);
+    }
+
+    private static Reason rejection(CompletableFuture<String> f) {
+        assertThat(f).isCompletedExceptionally();
+        return ((SchedulerRejection) f.handle((v, t) -> t).join()).reason();
+    }
+
+    @Test
+    void eachRequestRunsAloneAndTheWorkersRunSideBySideOnPlatformThreads() throws Exception {
+        Recorder w1 = new Recorder(), w2 = new Recorder();
+        w1.gate = new CountDownLatch(1);
+        w2.gate = new CountDownLatch(1);
+        ServerMetrics m = new ServerMetrics();
+        var e = executor(8, 0, m, w1, w2);
+        CompletableFuture<String> a = e.submit("a"), b = e.submit("b");
+        // both workers are inside their function at once, each with one request
+        assertThat(w1.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
+        assertThat(w2.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<String>> queued = List.of(e.submit("c"), e.submit("d"), e.submit("e"));
+        assertThat(e.queueDepth()).isEqualTo(3);
+        assertThat(m.text()).contains("miniserve_queue_depth 3.0");
+        w1.gate.countDown();
+        w2.gate.countDown();
+        assertThat(List.of(get(a), get(b))).containsExactly("result of a", "result of b");
+        for (var f : queued) assertThat(get(f)).startsWith("result of ");
+        List<Integer> sizes = new ArrayList<>(w1.sizes());
+        sizes.addAll(w2.sizes());
+        assertThat(sizes).hasSize(5).containsOnly(1);
+        assertThat(w1.ranOnVirtual).containsOnly(false);
+        String text = m.text();
+        assertThat(text).contains("miniserve_batch_size_count 5").contains("miniserve_batch_size_bucket{le=\"1.0\"} 5")
+                .contains("miniserve_queue_wait_seconds_count 5").contains("miniserve_batch_model_seconds_count 5")
+                .contains("miniserve_queue_depth 0.0");
+    }
+
+    @Test
+    void aFullQueueIsRefusedAtOnceAndShutdownRunsWhatWasQueued() throws Exception {
+        Recorder w = new Recorder();
+        w.gate = new CountDownLatch(1);
+        var e = executor(2, 0, new ServerMetrics(), w);
+        CompletableFuture<String> running = e.submit("running");
+        assertThat(w.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> q1 = e.submit("q1"), q2 = e.submit("q2");
+        CompletableFuture<String> over = e.submit("over");
+        assertThat(rejection(over)).isEqualTo(Reason.QUEUE_FULL);
+        assertThat(over.handle((v, t) -> t.getMessage()).join()).contains("2 requests waiting");
+
+        e.shutdown();
+        assertThat(rejection(e.submit("late"))).isEqualTo(Reason.SHUTTING_DOWN);
+        w.gate.countDown();
+        assertThat(e.awaitTermination(Duration.ofSeconds(HANG_GUARD_S))).isTrue();
+        assertThat(List.of(get(running), get(q1), get(q2))).containsExactly("result of running", "result of q1", "result of q2");
+    }
+
+    @Test
+    void aFailingRequestFailsAloneAndTheWorkerGoesOn() throws Exception {
+        Recorder w = new Recorder();
+        var e = executor(8, 0, new ServerMetrics(), w);
+        CompletableFuture<String> bad = e.submit("boom-1");
+        assertThatThrownBy(() -> get(bad)).hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("model failed on boom-1");
+        assertThat(get(e.submit("fine"))).isEqualTo("result of fine");
+    }
+
+    @Test
+    void aRequestThatWaitedPastTheQueueTimeoutIsRefusedWhenItsTurnComes() throws Exception {
+        Recorder w = new Recorder();
+        w.gate = new CountDownLatch(1);
+        var e = executor(8, 50, new ServerMetrics(), w);
+        CompletableFuture<String> first = e.submit("first");
+        assertThat(w.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> waiting = e.submit("waiting");
+        Thread.sleep(120); // past the 50 ms limit while the only worker is busy
+        w.gate.countDown();
+        assertThat(get(first)).isEqualTo("result of first");
+        assertThatThrownBy(() -> get(waiting)).cause().isInstanceOf(SchedulerRejection.class);
+        assertThat(rejection(waiting)).isEqualTo(Reason.QUEUE_TIMEOUT);
+        assertThat(w.sizes()).containsExactly(1); // it never reached the model
+        assertThat(get(e.submit("later"))).isEqualTo("result of later");
+    }
+}
