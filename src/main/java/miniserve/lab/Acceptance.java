@@ -26,6 +26,12 @@ public final class Acceptance {
     public static final double SATURATION_GAIN = 0.10;
     /** Stretch: max_batch = 1 matches the baseline when throughput and p50 differ by at most this fraction. */
     public static final double BASELINE_MATCH_TOLERANCE = 0.10;
+    /**
+     * A closed-loop run is flagged as disturbed when its model time per token slot exceeds its
+     * configuration's fastest run's by this factor: the runs compute the same requests, so only
+     * the machine can make one that much slower. Flagged runs still count in the medians.
+     */
+    public static final double DISTURBED_FACTOR = 1.5;
 
     public enum Verdict { PASS, FAIL, NOT_EVALUATED }
 
@@ -284,6 +290,7 @@ public final class Acceptance {
             }
             if (!c.note().isEmpty()) b.append('\n').append(c.note()).append('\n');
         }
+        b.append(disturbedRuns(configs));
         b.append("\n## Stretch: how full the batches were\n\n");
         b.append("| configuration | mean batch size | mean fill (of max_batch) | mean queue wait (ms) | mean model time per batch (ms) | peak queue depth | useful / computed tokens |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|\n");
@@ -293,6 +300,35 @@ public final class Acceptance {
                     .append(fmt(c.meanBatchModelMillis())).append(" | ").append(fmt(c.peakQueueDepth())).append(" | ")
                     .append(pctOrDash(c.usefulFraction())).append(" |\n");
         b.append("\nThe distribution per configuration is in `batch_fill_histogram.png`.\n");
+        return b.toString();
+    }
+
+    /** The section on runs the machine slowed down, or "" when there is nothing to compare. */
+    static String disturbedRuns(List<ConfigSummary> configs) {
+        List<String> rows = new ArrayList<>();
+        int compared = 0;
+        for (ConfigSummary c : configs) {
+            double fastest = c.runs().stream().mapToDouble(r -> r.batch().modelMillisPerTokenSlot())
+                    .filter(v -> !Double.isNaN(v)).min().orElse(Double.NaN);
+            if (Double.isNaN(fastest) || c.runs().size() < 2) continue;
+            compared++;
+            for (RunResult r : c.runs()) {
+                double slowdown = r.batch().modelMillisPerTokenSlot() / fastest;
+                if (slowdown > DISTURBED_FACTOR)
+                    rows.add("| " + c.config().describe() + " | " + r.repetition() + " | " + fmt(r.throughput()) + " | "
+                            + fmt(r.batch().modelMillisPerTokenSlot() * 1e3) + " | " + fmt(fastest * 1e3) + " | " + fmt(slowdown) + " |");
+            }
+        }
+        if (compared == 0) return "";
+        StringBuilder b = new StringBuilder("\n## Runs the machine slowed down\n\n");
+        b.append("The runs of a configuration compute the same requests, so their model time per token slot should agree; a run ")
+                .append("more than ").append(fmt(DISTURBED_FACTOR)).append("x slower than its configuration's fastest run was slowed ")
+                .append("down by the machine (other work on the shared cores), not by the configuration. Such runs still count in ")
+                .append("the medians above; this list says which figures they touched.\n\n");
+        if (rows.isEmpty()) return b.append("None: every run is within ").append(fmt(DISTURBED_FACTOR)).append("x of its configuration's fastest.\n").toString();
+        b.append("| configuration | run | throughput (req/s) | model time per token slot (us) | fastest run's (us) | slower by |\n");
+        b.append("|---|---:|---:|---:|---:|---:|\n");
+        for (String row : rows) b.append(row).append('\n');
         return b.toString();
     }
 

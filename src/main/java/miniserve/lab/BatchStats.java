@@ -80,6 +80,11 @@ public record BatchStats(double batches, double requestsBatched, Map<Double, Dou
         return modelBatches > 0 ? modelSeconds / modelBatches * 1e3 : Double.NaN;
     }
 
+    /** Model time per computed token slot, in ms, or NaN: the same work costs the same unless the machine changed. */
+    public double modelMillisPerTokenSlot() {
+        return modelBatches > 0 && tokensComputed > 0 ? modelSeconds * 1e3 / tokensComputed : Double.NaN;
+    }
+
     /** Useful tokens over computed tokens, or NaN. */
     public double usefulFraction() {
         return tokensComputed > 0 ? tokensUseful / tokensComputed : Double.NaN;

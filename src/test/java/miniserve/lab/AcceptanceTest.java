@@ -87,6 +87,31 @@ class AcceptanceTest {
     }
 
     @Test
+    void aRunTheMachineSlowedDownIsListedWithoutLeavingTheMedians() {
+        List<ConfigSummary> sweep = new ArrayList<>(Synthetic.goodSweep());
+        ConfigSummary b8 = sweep.get(4);
+        List<RunResult> runs = new ArrayList<>(b8.runs());
+        RunResult slow = runs.get(2);
+        BatchStats s = slow.batch();
+        BatchStats slowed = new BatchStats(s.batches(), s.requestsBatched(), s.sizeBuckets(), s.tokensComputed(), s.tokensUseful(),
+                s.tokensPadding(), s.tokensAfterEnd(), s.queueWaitSeconds(), s.queueWaitCount(), s.modelSeconds() * 2.7, s.modelBatches());
+        runs.set(2, new RunResult(slow.config(), slow.repetition(), slow.planned(), slow.ok(), slow.non200(), slow.timeouts(),
+                slow.errors(), slow.statusCounts(), slow.wallSeconds() * 2.7, slow.throughput() / 2.7, slow.latency(), slowed,
+                slow.peakQueueDepth(), slow.offeredRate()));
+        sweep.set(4, new ConfigSummary(b8.config(), runs, b8.warmupRequests(), b8.warmupOk()));
+
+        String section = Acceptance.disturbedRuns(sweep);
+        assertThat(section).contains("## Runs the machine slowed down");
+        List<String> rows = section.lines().filter(l -> l.startsWith("| max_batch") || l.startsWith("| unbatched")).toList();
+        assertThat(rows).singleElement().satisfies(row -> assertThat(row).startsWith("| max_batch=8, max_wait_ms=20 | 3 |").endsWith("| 2.70 |"));
+        // listed, not dropped: the median throughput is still that of the three runs
+        assertThat(sweep.get(4).throughput()).isEqualTo(b8.runs().get(0).throughput());
+
+        assertThat(Acceptance.disturbedRuns(Synthetic.goodSweep())).contains("None: every run is within 1.50x");
+        assertThat(Acceptance.markdown(Acceptance.evaluate(sweep, 50), sweep, "context")).contains("## Runs the machine slowed down");
+    }
+
+    @Test
     void theStretchCheckShowsBothServersRoundByRound() {
         Acceptance.Check s = Acceptance.evaluate(Synthetic.goodSweep(), 50).get(5);
         assertThat(s.label()).isEqualTo("S");
