@@ -121,7 +121,7 @@ public final class GptCheckpoint {
         Files.createDirectories(dir);
         Safetensors.writeF32(dir.resolve(WEIGHTS_FILE), w.tensors().values(), Map.of("format", "pt"));
         Path config = dir.resolve(CONFIG_FILE);
-        Path tmp = Files.createTempFile(dir, CONFIG_FILE, ".tmp");
+        Path tmp = dir.resolve(CONFIG_FILE + ".tmp"); // made like any new file, as the weights are
         try {
             JSON.writeValue(tmp.toFile(), configJson(w.config));
             Files.move(tmp, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

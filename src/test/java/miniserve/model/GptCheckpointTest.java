@@ -158,6 +158,10 @@ class GptCheckpointTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config.json", "model.safetensors");
         }
+        // Both files get the permissions of any new file here (not the owner-only ones of a temporary file).
+        var usual = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("any-new-file")));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("config.json"))).isEqualTo(usual);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("model.safetensors"))).isEqualTo(usual);
     }
 
     @Test
