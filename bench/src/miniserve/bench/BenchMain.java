@@ -47,9 +47,9 @@ public final class BenchMain implements Callable<Integer> {
     boolean openblas;
 
     @Option(names = "--suites", split = ",", paramLabel = "SUITE",
-            description = "Which suites to run, comma-separated: matmul, packed, scalar, streamed, packed-streamed, lmhead, pool, forward, "
+            description = "Which suites to run, comma-separated: matmul, packed, scalar, streamed, packed-streamed, lmhead, lmhead-packed, pool, forward, "
                     + "decode (default: all).")
-    List<String> suites = List.of("matmul", "packed", "scalar", "streamed", "packed-streamed", "lmhead", "pool", "forward", "decode");
+    List<String> suites = List.of("matmul", "packed", "scalar", "streamed", "packed-streamed", "lmhead", "lmhead-packed", "pool", "forward", "decode");
 
     @Option(names = "--threads", split = ",", paramLabel = "N", description = "Pool sizes to measure (default: 1,2).")
     List<Integer> threads = List.of(1, 2);
@@ -67,7 +67,7 @@ public final class BenchMain implements Callable<Integer> {
             description = "An extra flag for the benchmark JVMs (repeatable), e.g. --jvm-arg=-XX:UseAVX=2 to measure the 256-bit (AVX2) kernels on an AVX-512 machine.")
     List<String> jvmArgs = new ArrayList<>();
 
-    private static final List<String> SUITE_ORDER = List.of("matmul", "packed", "scalar", "streamed", "packed-streamed", "lmhead", "pool", "forward", "decode");
+    private static final List<String> SUITE_ORDER = List.of("matmul", "packed", "scalar", "streamed", "packed-streamed", "lmhead", "lmhead-packed", "pool", "forward", "decode");
     private static final Set<String> SUITES = Set.copyOf(SUITE_ORDER);
 
     /** One table row. */
@@ -130,10 +130,12 @@ public final class BenchMain implements Callable<Integer> {
             String[] kn = quick ? new String[] {"768x3072"} : gpt2;
             rows.addAll(run("packed-streamed", "MatmulBench.packedStreamed", Map.of("M", ms, "KxN", kn, "threads", split(threadList))));
         }
-        if (suites.contains("lmhead")) {
+        for (String suite : List.of("lmhead", "lmhead-packed")) {
+            if (!suites.contains(suite)) continue;
             String[] ms = quick ? new String[] {"1", "64"} : new String[] {"1", "8", "64"};
             String[] kn = quick ? new String[] {"768x50257"} : new String[] {"768x50257", "256x3072"};
-            rows.addAll(run("lmhead", "LmHeadBench.vector", Map.of("M", ms, "KxN", kn, "threads", split(threadList))));
+            String method = suite.equals("lmhead") ? "LmHeadBench.vector" : "LmHeadBench.packed";
+            rows.addAll(run(suite, method, Map.of("M", ms, "KxN", kn, "threads", split(threadList))));
         }
         if (suites.contains("pool")) {
             rows.addAll(run("pool", "PoolBench.handoff", Map.of("threads", split(threadList))));
@@ -258,7 +260,8 @@ public final class BenchMain implements Callable<Integer> {
             case "scalar" -> "matmul, scalar twin (one thread)";
             case "streamed" -> "matmul, vector kernel, w read from memory every call (copies cycled past the L3)";
             case "packed-streamed" -> "matmul with w packed in panels, read from memory every call";
-            case "lmhead" -> "LM head  out[M,N] = x[M,K]·w[N,K]ᵀ (matmulTransposedB)";
+            case "lmhead" -> "LM head  out[M,N] = x[M,K]·w[N,K]ᵀ (matmulTransposedB, the trainer's)";
+            case "lmhead-packed" -> "LM head  out[M,N] = x[M,K]·w[N,K]ᵀ with w packed transposed (the model's)";
             case "pool" -> "ComputePool.parallelFor hand-off, near-empty task";
             case "forward" -> "GPT-2-small forward (random weights), logits at every position; GFLOP = 2·B·T·(12·L·C² + V·C)";
             case "decode" -> "GPT-2-small decode step (random weights), one token per row, KV cache of 16..127 slots";
@@ -267,7 +270,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private static String blasKey(Row r) {
-        String kind = r.suite().equals("lmhead") ? "sgemm_tb" : "sgemm";
+        String kind = r.suite().startsWith("lmhead") ? "sgemm_tb" : "sgemm";
         return kind + " " + r.m() + " " + r.k() + " " + r.n() + " " + r.threads();
     }
 
@@ -279,7 +282,7 @@ public final class BenchMain implements Callable<Integer> {
         Set<String> shapes = new LinkedHashSet<>(), tbShapes = new LinkedHashSet<>();
         for (Row r : rows) {
             if (List.of("matmul", "packed", "streamed", "packed-streamed").contains(r.suite())) shapes.add(r.m() + "," + r.k() + "," + r.n());
-            if (r.suite().equals("lmhead")) tbShapes.add(r.m() + "," + r.k() + "," + r.n());
+            if (r.suite().startsWith("lmhead")) tbShapes.add(r.m() + "," + r.k() + "," + r.n());
         }
         if (shapes.isEmpty() && tbShapes.isEmpty()) return Map.of();
         List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString(),

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import miniserve.kernels.ComputePool;
 import miniserve.kernels.Matmul;
+import miniserve.kernels.PackedMatrix;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -16,8 +17,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The tied LM head, out[M,V] = x[M,C]·wte[V,C]ᵀ ({@link Matmul#matmulTransposedB}): GPT-2's
- * vocabulary (V=50257, C=768; wte is 154 MB, read from memory every call) and a small one.
+ * The tied LM head, out[M,V] = x[M,C]·wte[V,C]ᵀ: GPT-2's vocabulary (V=50257, C=768; wte is
+ * 154 MB, read from memory every call) and the tutor's. {@link #vector} is the trainer's
+ * {@link Matmul#matmulTransposedB} on wte as it is; {@link #packed} the model's, a packed product
+ * on wte packed transposed once ({@link PackedMatrix#packTransposed}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -37,6 +40,7 @@ public class LmHeadBench {
 
         int K, N;
         float[] x, w, out;
+        PackedMatrix wPacked;
         ComputePool pool;
 
         @Setup(Level.Trial)
@@ -48,6 +52,7 @@ public class LmHeadBench {
             x = MatmulBench.random(rnd, M * K);
             w = MatmulBench.random(rnd, N * K);
             out = new float[M * N];
+            wPacked = PackedMatrix.packTransposed(w, N, K);
             pool = ComputePool.create(threads);
         }
 
@@ -60,6 +65,12 @@ public class LmHeadBench {
     @Benchmark
     public float[] vector(Problem p) {
         Matmul.matmulTransposedB(p.pool, p.out, p.x, p.w, p.M, p.K, p.N);
+        return p.out;
+    }
+
+    @Benchmark
+    public float[] packed(Problem p) {
+        Matmul.matmul(p.pool, p.out, p.x, p.wPacked, null, p.M);
         return p.out;
     }
 }
