@@ -87,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--model-thread", defaultValue = "platform", converter = ModelThreadConverter.class,
             paramLabel = "platform|virtual",
-            description = "Thread a batch runs on. 'virtual' is a DEMONSTRATION OF A TRAP, not for use: a CPU-bound forward "
+            description = "Thread a batch runs on (batched mode). 'virtual' is a DEMONSTRATION OF A TRAP, not for use: a CPU-bound forward "
                     + "pass on a virtual thread holds one of the few carrier threads and starves the HTTP handlers. "
                     + "Default: ${DEFAULT-VALUE}.")
     ModelThread modelThread;
@@ -95,9 +95,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         quietServerLogs();
+        if (mode == Mode.UNBATCHED && modelThread == ModelThread.VIRTUAL)
+            throw new IllegalArgumentException("--model-thread virtual demonstrates the trap in batched mode; "
+                    + "the unbatched baseline always computes on platform threads");
         Options options = mode == Mode.BATCHED
                 ? new Options(maxBatch, maxWaitMs, maxQueue, queueTimeoutMs, modelThread)
-                : new Options(1, 0, maxQueue, queueTimeoutMs, modelThread);
+                : new Options(1, 0, maxQueue, queueTimeoutMs, ModelThread.PLATFORM);
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         int batchThreads = modelThreads != null ? modelThreads : threads;
         if (batchThreads < 1 || batchThreads > threads)

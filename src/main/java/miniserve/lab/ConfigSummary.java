@@ -12,8 +12,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The runs of one configuration and their medians (the lab reports the median over repetitions).
  *
- * @param warmupOk       how many of them were answered 200
  * @param warmupRequests warm-up requests sent to this configuration's servers before their runs
+ * @param warmupOk       how many of them were answered 200
  * @param equalLoadRuns  the open-loop runs at a share of the baseline's throughput, one per repetition (or none)
  */
 public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmupRequests, int warmupOk,

@@ -70,7 +70,7 @@ public final class LabRunner {
         List<Map<String, Object>> timings = new ArrayList<>();
         double equalLoadRate = Double.NaN; // set by the baseline, which runs first
         long done = 0;                     // progress units (requests) finished
-        try (ProgressBar bar = new ProgressBar(console, interactive, (settings.warmup() + settings.total()) * n * reps);
+        try (ProgressBar bar = new ProgressBar(console, interactive, (long) (settings.warmup() + settings.total()) * n * reps);
              LoadGenerator generator = new LoadGenerator()) {
             // In rounds, not configuration after configuration: the machine is shared and drifts by tens of
             // percent over minutes, and a configuration measured only during one slow stretch would carry it

@@ -5,8 +5,10 @@ import miniserve.server.StaticBatchScheduler.BatchFunction;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -25,12 +27,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class UnbatchedExecutor<P, R> implements RequestQueue<P, R> {
 
-    /** A pool thread bound to one model worker for its whole life. */
+    /** A pool thread bound to one model worker for its life; the worker is free again when the thread ends. */
     private static final class WorkerThread<P, R> extends Thread {
         final BatchFunction<P, R> worker;
 
-        WorkerThread(Runnable task, String name, BatchFunction<P, R> worker) {
-            super(task, name);
+        WorkerThread(Runnable task, String name, BatchFunction<P, R> worker, Queue<BatchFunction<P, R>> free) {
+            super(() -> {
+                try {
+                    task.run();
+                } finally {
+                    free.add(worker);
+                }
+            }, name);
             this.worker = worker;
             setDaemon(true);
         }
@@ -53,10 +61,14 @@ public final class UnbatchedExecutor<P, R> implements RequestQueue<P, R> {
         this.metrics = metrics;
         this.maxQueue = maxQueue;
         this.queueTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(queueTimeoutMs);
-        AtomicInteger next = new AtomicInteger();
+        // Each worker is used by one thread at a time. The pool replaces a thread that died; the
+        // replacement takes the worker its predecessor gave back (none free yet: no thread, and the
+        // pool tries again at the next request).
+        Queue<BatchFunction<P, R>> free = new ConcurrentLinkedQueue<>(workers);
+        AtomicInteger made = new AtomicInteger();
         ThreadFactory threads = task -> {
-            int i = next.getAndIncrement(); // the pool never makes more threads than its fixed size
-            return new WorkerThread<>(task, "model-" + i, workers.get(i));
+            BatchFunction<P, R> worker = free.poll();
+            return worker == null ? null : new WorkerThread<>(task, "model-" + made.getAndIncrement(), worker, free);
         };
         int n = workers.size();
         this.pool = new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(maxQueue), threads);
@@ -78,8 +90,17 @@ public final class UnbatchedExecutor<P, R> implements RequestQueue<P, R> {
         return future;
     }
 
-    @SuppressWarnings("unchecked")
+    /** Runs one request; whatever happens, its future is completed and the thread lives on. */
     private void run(P payload, long enqueued, CompletableFuture<R> future) {
+        try {
+            runOne(payload, enqueued, future);
+        } catch (Throwable t) {
+            future.completeExceptionally(t); // a no-op if it was completed already
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void runOne(P payload, long enqueued, CompletableFuture<R> future) {
         long start = System.nanoTime();
         if (queueTimeoutNanos > 0 && start - enqueued >= queueTimeoutNanos) {
             future.completeExceptionally(new SchedulerRejection(Reason.QUEUE_TIMEOUT, "the request waited "

@@ -44,6 +44,9 @@ class ServeCommandTest {
         CorrectCommandTest.Run tooMany = CorrectCommandTest.run("serve", "--threads", "2", "--model-threads", "3");
         assertThat(tooMany.exit()).isNotZero();
         assertThat(tooMany.err()).contains("--model-threads must be between 1 and --threads (2), got 3");
+        CorrectCommandTest.Run virtualBaseline = CorrectCommandTest.run("serve", "--mode", "unbatched", "--model-thread", "virtual");
+        assertThat(virtualBaseline.exit()).isNotZero();
+        assertThat(virtualBaseline.err()).contains("the unbatched baseline always computes on platform threads").doesNotContain("Exception");
     }
 
     /** The real process: SIGTERM while requests are queued; every one of them is answered before it exits. */

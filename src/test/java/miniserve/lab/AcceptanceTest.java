@@ -73,8 +73,9 @@ class AcceptanceTest {
         double[] p95 = {100, 90, 150, 260, 400, 700, 1500};
         for (int i = 0; i < 7; i++) {
             ConfigSummary c = Synthetic.goodSweep().get(i);
-            // the baseline has one slow repetition (300 ms); its median (about 100 ms) is what counts
-            double[] reps = i == 0 ? new double[]{100, 300, 98} : new double[]{p95[i], p95[i], p95[i]};
+            // the baseline's first run is slow (300 ms) and its runs differ: only the median (102) is right;
+            // max_batch=8's first run is fast: taking first runs or minima would fail it
+            double[] reps = i == 0 ? new double[]{300, 102, 90} : i == 4 ? new double[]{50, 500, 500} : new double[]{p95[i], p95[i], p95[i]};
             List<RunResult> runs = new ArrayList<>();
             for (double p : reps) runs.add(Synthetic.equalLoad(c.config(), 5, p));
             sweep.add(new ConfigSummary(c.config(), c.runs(), c.warmupRequests(), c.warmupOk(), runs));
@@ -83,7 +84,7 @@ class AcceptanceTest {
         assertThat(eq.verdict()).isEqualTo(PASS);
         assertThat(eq.finding()).contains("median of 3 runs each");
         double base = Double.parseDouble(eq.finding().replaceAll(".*baseline's ([0-9.]+) ms.*", "$1"));
-        assertThat(base).isBetween(95.0, 105.0);
+        assertThat(base).isCloseTo(102.0, org.assertj.core.api.Assertions.within(1.0));
     }
 
     @Test
@@ -113,9 +114,16 @@ class AcceptanceTest {
 
     @Test
     void theStretchCheckShowsBothServersRoundByRound() {
-        Acceptance.Check s = Acceptance.evaluate(Synthetic.goodSweep(), 50).get(5);
+        List<ConfigSummary> sweep = Synthetic.goodSweep();
+        Acceptance.Check s = Acceptance.evaluate(sweep, 50).get(5);
         assertThat(s.label()).isEqualTo("S");
-        assertThat(s.table()).filteredOn(row -> row.startsWith("| throughput, round ")).hasSize(3);
+        List<String> rounds = s.table().stream().filter(row -> row.startsWith("| throughput, round ")).toList();
+        assertThat(rounds).hasSize(3);
+        ConfigSummary base = sweep.get(0), one = sweep.get(1);
+        assertThat(one.config().maxBatch()).isEqualTo(1);
+        for (int i = 0; i < 3; i++) // round i pairs the baseline's run i with max_batch=1's run i
+            assertThat(rounds.get(i)).startsWith("| throughput, round " + (i + 1) + " | " + Acceptance.fmt(base.runs().get(i).throughput())
+                    + " | " + Acceptance.fmt(one.runs().get(i).throughput()) + " | ");
     }
 
     @Test
@@ -141,6 +149,24 @@ class AcceptanceTest {
         Acceptance.Check all = Acceptance.evaluate(replace(Synthetic.goodSweep(), withFailures), 50).get(4);
         assertThat(all.verdict()).isEqualTo(FAIL);
         assertThat(all.finding()).startsWith("10497 of 10500");
+    }
+
+    @Test
+    void aFailedRequestInAnEqualLoadRunFailsTheFourthCheckToo() {
+        List<ConfigSummary> sweep = new ArrayList<>();
+        for (ConfigSummary c : Synthetic.goodSweep()) sweep.add(Synthetic.withEqualLoad(c, 5, 100));
+        Acceptance.Check clean = Acceptance.evaluate(sweep, 50).get(4);
+        assertThat(clean.verdict()).isEqualTo(PASS);
+        assertThat(clean.finding()).isEqualTo("10500 of 10500 measured requests answered 200 in the closed loop, 1400 of 1400 in the equal-load runs");
+
+        ConfigSummary b8 = sweep.get(4);
+        RunResult e = b8.equalLoadRuns().get(0);
+        RunResult oneFailed = new RunResult(e.config(), e.repetition(), e.planned(), e.ok() - 1, 1, 0, 0, e.statusCounts(),
+                e.wallSeconds(), e.throughput(), e.latency(), e.batch(), e.peakQueueDepth(), e.offeredRate());
+        sweep.set(4, new ConfigSummary(b8.config(), b8.runs(), b8.warmupRequests(), b8.warmupOk(), List.of(oneFailed)));
+        Acceptance.Check all = Acceptance.evaluate(sweep, 50).get(4);
+        assertThat(all.verdict()).isEqualTo(FAIL);
+        assertThat(all.finding()).contains("1399 of 1400 in the equal-load runs");
     }
 
     @Test

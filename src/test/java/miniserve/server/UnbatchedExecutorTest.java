@@ -103,6 +103,22 @@ class UnbatchedExecutorTest {
     }
 
     @Test
+    void evenAnErrorFromTheModelFailsOnlyItsRequestAndKeepsTheThread() throws Exception {
+        List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        StaticBatchScheduler.BatchFunction<String, String> worker = payloads -> {
+            threads.add(Thread.currentThread().getName());
+            if (payloads.get(0).equals("fatal")) throw new AssertionError("an Error, not an Exception");
+            return List.of("result of " + payloads.get(0));
+        };
+        var e = new UnbatchedExecutor<String, String>(8, 0, List.of(worker), new ServerMetrics());
+        started.add(e);
+        CompletableFuture<String> fatal = e.submit("fatal");
+        assertThatThrownBy(() -> get(fatal)).hasCauseInstanceOf(AssertionError.class);
+        assertThat(get(e.submit("after"))).isEqualTo("result of after");
+        assertThat(threads).containsExactly("model-0", "model-0"); // the same thread, not a replacement
+    }
+
+    @Test
     void aRequestThatWaitedPastTheQueueTimeoutIsRefusedWhenItsTurnComes() throws Exception {
         Recorder w = new Recorder();
         w.gate = new CountDownLatch(1);
