@@ -172,7 +172,13 @@ public final class StaticBatchScheduler<P, R> implements RequestQueue<P, R> {
                     if (next == null) break;
                     claimInto(batch, next);
                 }
-                if (!batch.isEmpty()) run(fn, batch);
+                if (batch.isEmpty()) continue;
+                try {
+                    run(fn, batch);
+                } catch (RuntimeException | Error e) {
+                    // whatever escaped (the metrics, say): fail this batch, keep the loop; a no-op for completed futures
+                    for (Pending<P, R> p : batch) p.future.completeExceptionally(e);
+                }
             }
         } catch (InterruptedException e) {
             // Only the JVM going down interrupts a loop; fail what is left rather than leave it hanging.
