@@ -1,5 +1,6 @@
 package miniserve.lab;
 
+import miniserve.loadtest.ArrivalSchedule;
 import miniserve.loadtest.HistogramLogs;
 import miniserve.loadtest.LoadGenerator;
 import miniserve.loadtest.LoadTestResult;
@@ -110,7 +111,8 @@ public final class LabRunner {
 
                         if (config.unbatched() && settings.equalLoadFraction() > 0 && Double.isNaN(equalLoadRate)) {
                             equalLoadRate = settings.equalLoadFraction() * run.throughput();
-                            long expected = Math.round(equalLoadRate * settings.equalLoadDuration().toNanos() / 1e9);
+                            // every open-loop run replays the same seeded arrivals: this many requests each
+                            long expected = ArrivalSchedule.poisson(settings.seed(), equalLoadRate, settings.equalLoadDuration()).length;
                             bar.addUnits(expected * ((long) n * reps - i));
                         }
                         if (settings.equalLoadFraction() > 0 && equalLoadRate > 0) {
