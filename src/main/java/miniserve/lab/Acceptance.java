@@ -2,6 +2,7 @@ package miniserve.lab;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -229,16 +230,14 @@ public final class Acceptance {
         long planned = 0, ok = 0, failed = 0, eqPlanned = 0, eqOk = 0, warmFailed = 0;
         for (ConfigSummary c : configs) {
             int warm = c.warmupRequests() - c.warmupOk();
-            long cEqPlanned = c.equalLoadRuns().stream().mapToLong(RunResult::planned).sum();
-            long cEqOk = c.equalLoadRuns().stream().mapToLong(RunResult::ok).sum();
             planned += c.planned();
             ok += c.ok();
             failed += c.failed();
-            eqPlanned += cEqPlanned;
-            eqOk += cEqOk;
+            eqPlanned += c.equalLoadPlanned();
+            eqOk += c.equalLoadOk();
             warmFailed += warm;
             table.add("| " + c.config().describe() + " | " + c.planned() + " | " + c.ok() + " | " + c.failed() + " | "
-                    + (c.hasEqualLoad() ? cEqOk + " of " + cEqPlanned : "-") + " | " + warm + " |");
+                    + (c.hasEqualLoad() ? c.equalLoadOk() + " of " + c.equalLoadPlanned() : "-") + " | " + warm + " |");
         }
         boolean pass = failed == 0 && ok == planned && eqOk == eqPlanned;
         String finding = ok + " of " + planned + " measured requests answered 200";
@@ -270,10 +269,9 @@ public final class Acceptance {
         }
         boolean pass = Math.abs(dT) <= BASELINE_MATCH_TOLERANCE && Math.abs(dP) <= BASELINE_MATCH_TOLERANCE;
         // how far the baseline's own runs lie from its median: a difference inside that is not resolved by this sweep
-        double lo = b.runs().stream().mapToDouble(RunResult::throughput).min().orElse(Double.NaN) / b.throughput() - 1;
-        double hi = b.runs().stream().mapToDouble(RunResult::throughput).max().orElse(Double.NaN) / b.throughput() - 1;
-        String spread = b.runs().size() < 2 ? "" : "; the baseline's own runs lie " + signedPct(lo) + " to " + signedPct(hi)
-                + " from its median throughput";
+        DoubleSummaryStatistics runs = b.runs().stream().mapToDouble(RunResult::throughput).summaryStatistics();
+        String spread = runs.getCount() < 2 ? "" : "; the baseline's own runs lie " + signedPct(runs.getMin() / b.throughput() - 1)
+                + " to " + signedPct(runs.getMax() / b.throughput() - 1) + " from its median throughput";
         return new Check("S", title, criterion, pass ? Verdict.PASS : Verdict.FAIL,
                 "throughput " + signedPct(dT) + ", p50 " + signedPct(dP) + " (tolerance " + pct(BASELINE_MATCH_TOLERANCE) + ")" + spread, table);
     }
@@ -320,16 +318,16 @@ public final class Acceptance {
         List<String> rows = new ArrayList<>();
         int compared = 0;
         for (ConfigSummary c : configs) {
-            double[] perSlot = c.runs().stream().mapToDouble(r -> r.batch().modelMillisPerTokenSlot())
-                    .filter(v -> !Double.isNaN(v)).toArray();
-            if (perSlot.length < 2) continue; // nothing to compare a run with
-            double fastest = java.util.Arrays.stream(perSlot).min().orElseThrow();
+            DoubleSummaryStatistics perSlot = c.runs().stream().mapToDouble(r -> r.batch().modelMillisPerTokenSlot())
+                    .filter(v -> !Double.isNaN(v)).summaryStatistics();
+            if (perSlot.getCount() < 2) continue; // nothing to compare a run with
+            double fastest = perSlot.getMin();
             compared++;
             for (RunResult r : c.runs()) {
-                double slowdown = r.batch().modelMillisPerTokenSlot() / fastest;
-                if (slowdown > DISTURBED_FACTOR)
+                double ms = r.batch().modelMillisPerTokenSlot();
+                if (ms / fastest > DISTURBED_FACTOR)
                     rows.add("| " + c.config().describe() + " | " + r.repetition() + " | " + fmt(r.throughput()) + " | "
-                            + fmt(r.batch().modelMillisPerTokenSlot() * 1e3) + " | " + fmt(fastest * 1e3) + " | " + fmt(slowdown) + " |");
+                            + fmt(ms * 1e3) + " | " + fmt(fastest * 1e3) + " | " + fmt(ms / fastest) + " |");
             }
         }
         if (compared == 0) return "";

@@ -54,6 +54,10 @@ public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmu
     public long ok() { return runs.stream().mapToLong(RunResult::ok).sum(); }
     public long failed() { return runs.stream().mapToLong(RunResult::failed).sum(); }
 
+    /** Requests of the equal-load runs. */
+    public long equalLoadPlanned() { return equalLoadRuns.stream().mapToLong(RunResult::planned).sum(); }
+    public long equalLoadOk() { return equalLoadRuns.stream().mapToLong(RunResult::ok).sum(); }
+
     public boolean hasEqualLoad() {
         return !equalLoadRuns.isEmpty();
     }

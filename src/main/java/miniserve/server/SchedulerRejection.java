@@ -22,6 +22,21 @@ public final class SchedulerRejection extends RuntimeException {
         this.reason = reason;
     }
 
+    /** The server is draining and takes no new work. */
+    static SchedulerRejection shuttingDown() {
+        return new SchedulerRejection(Reason.SHUTTING_DOWN, "the server is shutting down");
+    }
+
+    /** The waiting queue already holds {@code maxQueue} requests. */
+    static SchedulerRejection queueFull(int maxQueue) {
+        return new SchedulerRejection(Reason.QUEUE_FULL, "the queue is full (" + maxQueue + " requests waiting)");
+    }
+
+    /** The request waited {@code queueTimeoutMs} without starting. */
+    static SchedulerRejection queueTimeout(long queueTimeoutMs) {
+        return new SchedulerRejection(Reason.QUEUE_TIMEOUT, "the request waited " + queueTimeoutMs + " ms in the queue without starting");
+    }
+
     public Reason reason() {
         return reason;
     }

@@ -1,6 +1,5 @@
 package miniserve.server;
 
-import miniserve.server.SchedulerRejection.Reason;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,12 +110,11 @@ public final class StaticBatchScheduler<P, R> implements RequestQueue<P, R> {
         admission.lock();
         try {
             if (!accepting) {
-                p.future.completeExceptionally(new SchedulerRejection(Reason.SHUTTING_DOWN, "the server is shutting down"));
+                p.future.completeExceptionally(SchedulerRejection.shuttingDown());
                 return p.future;
             }
             if (!queue.offer(p)) {
-                p.future.completeExceptionally(new SchedulerRejection(Reason.QUEUE_FULL,
-                        "the queue is full (" + options.maxQueue() + " requests waiting)"));
+                p.future.completeExceptionally(SchedulerRejection.queueFull(options.maxQueue()));
                 return p.future;
             }
         } finally {
@@ -198,8 +196,7 @@ public final class StaticBatchScheduler<P, R> implements RequestQueue<P, R> {
     private void expire(Pending<P, R> p) {
         if (!p.claimed.compareAndSet(false, true)) return; // its batch started in time
         queue.remove(p);
-        p.future.completeExceptionally(new SchedulerRejection(Reason.QUEUE_TIMEOUT,
-                "the request waited " + options.queueTimeoutMs() + " ms in the queue without starting"));
+        p.future.completeExceptionally(SchedulerRejection.queueTimeout(options.queueTimeoutMs()));
     }
 
     private void run(BatchFunction<P, R> fn, List<Pending<P, R>> batch) {

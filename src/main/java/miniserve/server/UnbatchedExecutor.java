@@ -1,6 +1,5 @@
 package miniserve.server;
 
-import miniserve.server.SchedulerRejection.Reason;
 import miniserve.server.StaticBatchScheduler.BatchFunction;
 
 import java.time.Duration;
@@ -83,9 +82,7 @@ public final class UnbatchedExecutor<P, R> implements RequestQueue<P, R> {
         try {
             pool.execute(() -> run(payload, enqueued, future));
         } catch (RejectedExecutionException e) {
-            future.completeExceptionally(pool.isShutdown()
-                    ? new SchedulerRejection(Reason.SHUTTING_DOWN, "the server is shutting down")
-                    : new SchedulerRejection(Reason.QUEUE_FULL, "the queue is full (" + maxQueue + " requests waiting)"));
+            future.completeExceptionally(pool.isShutdown() ? SchedulerRejection.shuttingDown() : SchedulerRejection.queueFull(maxQueue));
         }
         return future;
     }
@@ -103,8 +100,7 @@ public final class UnbatchedExecutor<P, R> implements RequestQueue<P, R> {
     private void runOne(P payload, long enqueued, CompletableFuture<R> future) {
         long start = System.nanoTime();
         if (queueTimeoutNanos > 0 && start - enqueued >= queueTimeoutNanos) {
-            future.completeExceptionally(new SchedulerRejection(Reason.QUEUE_TIMEOUT, "the request waited "
-                    + TimeUnit.NANOSECONDS.toMillis(queueTimeoutNanos) + " ms in the queue without starting"));
+            future.completeExceptionally(SchedulerRejection.queueTimeout(TimeUnit.NANOSECONDS.toMillis(queueTimeoutNanos)));
             return;
         }
         BatchFunction<P, R> worker = ((WorkerThread<P, R>) Thread.currentThread()).worker;

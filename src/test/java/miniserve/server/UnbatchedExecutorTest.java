@@ -23,7 +23,9 @@ class UnbatchedExecutorTest {
 
     private final List<UnbatchedExecutor<?, ?>> started = new ArrayList<>();
 
-    private UnbatchedExecutor<String, String> executor(int maxQueue, long queueTimeoutMs, ServerMetrics m, Recorder... workers) {
+    @SafeVarargs
+    private UnbatchedExecutor<String, String> executor(int maxQueue, long queueTimeoutMs, ServerMetrics m,
+                                                       StaticBatchScheduler.BatchFunction<String, String>... workers) {
         UnbatchedExecutor<String, String> e = new UnbatchedExecutor<>(maxQueue, queueTimeoutMs, List.of(workers), m);
         started.add(e);
         return e;
@@ -110,8 +112,7 @@ class UnbatchedExecutorTest {
             if (payloads.get(0).equals("fatal")) throw new AssertionError("an Error, not an Exception");
             return List.of("result of " + payloads.get(0));
         };
-        var e = new UnbatchedExecutor<String, String>(8, 0, List.of(worker), new ServerMetrics());
-        started.add(e);
+        var e = executor(8, 0, new ServerMetrics(), worker);
         CompletableFuture<String> fatal = e.submit("fatal");
         assertThatThrownBy(() -> get(fatal)).hasCauseInstanceOf(AssertionError.class);
         assertThat(get(e.submit("after"))).isEqualTo("result of after");
