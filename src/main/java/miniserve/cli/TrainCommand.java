@@ -13,17 +13,18 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import miniserve.console.ProgressBar;
 import miniserve.kernels.ComputePool;
 import miniserve.model.GptCheckpoint;
 import miniserve.model.GptConfig;
 import miniserve.tokenizer.PromptFormat;
-import miniserve.train.ProgressBar;
 import miniserve.train.SequenceSource;
 import miniserve.train.Trainer;
 import miniserve.train.TrainingCheckpoint;
 import miniserve.train.TrainingData;
 import miniserve.train.TrainingHistory;
 import miniserve.train.TrainingOptions;
+import miniserve.train.TrainingProgress;
 import miniserve.train.TrainingSequence;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -185,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
                     : Trainer.start(options, source, heldOutSet, pool);
             if (speedTest != null) return speedTest(stdout, trainer, data);
 
-            ProgressBar progress = ProgressBar.on(spec.commandLine().getErr());
+            TrainingProgress progress = TrainingProgress.on(spec.commandLine().getErr());
             // Ctrl-C or SIGTERM: the loop finishes its step and writes a checkpoint before the JVM exits.
             CountDownLatch loopDone = new CountDownLatch(1);
             Thread hook = new Thread(() -> {

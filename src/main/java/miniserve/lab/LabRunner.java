@@ -1,5 +1,6 @@
 package miniserve.lab;
 
+import miniserve.console.ProgressBar;
 import miniserve.loadtest.ArrivalSchedule;
 import miniserve.loadtest.HistogramLogs;
 import miniserve.loadtest.LoadGenerator;
@@ -27,6 +28,8 @@ import java.util.Map;
 public final class LabRunner {
 
     private static final Duration QUEUE_SAMPLE_INTERVAL = Duration.ofMillis(250);
+    /** Without a terminal, the progress line is printed at each stage and at least this often. */
+    private static final Duration PROGRESS_LINE_EVERY = Duration.ofSeconds(30);
 
     private final LabSettings settings;
     private final ServerLauncher launcher;
@@ -71,7 +74,7 @@ public final class LabRunner {
         List<Map<String, Object>> timings = new ArrayList<>();
         double equalLoadRate = Double.NaN; // set by the baseline, which runs first
         long done = 0;                     // progress units (requests) finished
-        try (ProgressBar bar = new ProgressBar(console, interactive, (long) (settings.warmup() + settings.total()) * n * reps);
+        try (ProgressBar bar = new ProgressBar(console, interactive, PROGRESS_LINE_EVERY, (long) (settings.warmup() + settings.total()) * n * reps);
              LoadGenerator generator = new LoadGenerator()) {
             // In rounds, not configuration after configuration: the machine is shared and drifts by tens of
             // percent over minutes, and a configuration measured only during one slow stretch would carry it
@@ -101,28 +104,28 @@ public final class LabRunner {
                         timing.put("warmup_s", round3(warm.seconds()));
                         warmupRequests[i] += warm.requests();
                         warmupOk[i] += warm.ok();
-                        bar.completeTo(done += settings.warmup());
+                        bar.advanceTo(done += settings.warmup());
 
                         bar.stage(where + ": run " + rep + "/" + reps);
-                        RunResult run = measure(server, generator, spec, workload, config, rep, bar, name);
+                        RunResult run = measure(server, generator, spec, workload, config, rep, bar, done, name);
                         runs.get(i).add(run);
                         timing.put("run_wall_s", round3(run.wallSeconds()));
-                        bar.completeTo(done += settings.total());
+                        bar.advanceTo(done += settings.total());
 
                         if (config.unbatched() && settings.equalLoadFraction() > 0 && Double.isNaN(equalLoadRate)) {
                             equalLoadRate = settings.equalLoadFraction() * run.throughput();
                             // every open-loop run replays the same seeded arrivals: this many requests each
                             long expected = ArrivalSchedule.poisson(settings.seed(), equalLoadRate, settings.equalLoadDuration()).length;
-                            bar.addUnits(expected * ((long) n * reps - i));
+                            bar.addTotal(expected * ((long) n * reps - i));
                         }
                         if (settings.equalLoadFraction() > 0 && equalLoadRate > 0) {
                             bar.stage(where + String.format(Locale.ROOT, ": equal load, %.1f req/s open loop", equalLoadRate));
                             LoadTestSpec open = LoadTestSpec.openLoop(server.baseUri(), equalLoadRate, settings.equalLoadDuration())
                                     .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
-                            RunResult equalLoad = measure(server, generator, open, workload, config, rep, bar, name + "-equal-load");
+                            RunResult equalLoad = measure(server, generator, open, workload, config, rep, bar, done, name + "-equal-load");
                             equalLoadRuns.get(i).add(equalLoad);
                             timing.put("equal_load_wall_s", round3(equalLoad.wallSeconds()));
-                            bar.completeTo(done += equalLoad.planned());
+                            bar.advanceTo(done += equalLoad.planned());
                         }
                     }
                     timing.put("total_s", seconds(t0));
@@ -136,14 +139,17 @@ public final class LabRunner {
         return new SweepResult(settings, summaries, started, Instant.now(), environment, git, model, workloadInfo, timings);
     }
 
-    /** One measured run between two /metrics scrapes, with the queue sampled; its files go to runs/. */
+    /**
+     * One measured run between two /metrics scrapes, with the queue sampled; its files go to runs/.
+     * {@code doneBefore}: progress units finished before this run, to which its requests add.
+     */
     private RunResult measure(ServerProcess server, LoadGenerator generator, LoadTestSpec spec, Workload workload,
-                              ServerConfig config, int rep, ProgressBar bar, String name) throws InterruptedException {
+                              ServerConfig config, int rep, ProgressBar bar, long doneBefore, String name) throws InterruptedException {
         MetricsSnapshot before = server.metrics();
         LoadTestResult result;
         double peakQueue;
         try (QueueDepthSampler sampler = new QueueDepthSampler(server, QUEUE_SAMPLE_INTERVAL)) {
-            result = generator.run(spec, workload, (d, planned) -> bar.stageProgress(d));
+            result = generator.run(spec, workload, (d, planned) -> bar.advanceTo(doneBefore + d));
             peakQueue = sampler.peak();
         }
         MetricsSnapshot after = server.metrics();

@@ -158,7 +158,8 @@ class TrainerTest {
         Trainer t = Trainer.start(options(cfg, 4, 7, 5e-3f, 3, 5, 1), noisyCopies(10, 6, null),
                 noisyCopies(6, 6, null).sequences(9), POOL);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        t.run(dir, new ProgressBar(new java.io.PrintWriter(new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8), true), false, 0));
+        t.run(dir, new TrainingProgress(new java.io.PrintWriter(new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8), true), false,
+                java.time.Duration.ZERO));
         List<Integer> evaluated = new ArrayList<>();
         for (TrainingHistory.Row r : t.history().rows()) if (!Float.isNaN(r.heldOutLoss())) evaluated.add(r.step());
         assertThat(evaluated).containsExactly(3, 6, 7);
