@@ -17,8 +17,10 @@ import miniserve.console.ProgressBar;
 import miniserve.kernels.ComputePool;
 import miniserve.model.GptCheckpoint;
 import miniserve.model.GptConfig;
+import miniserve.model.GptWeights;
 import miniserve.tokenizer.PromptFormat;
 import miniserve.train.SequenceSource;
+import miniserve.train.SyntheticErrors;
 import miniserve.train.Trainer;
 import miniserve.train.TrainingCheckpoint;
 import miniserve.train.TrainingData;
@@ -67,7 +69,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Where the trained model and its loss curve are written (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "/tmp/miniserve-train",
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/miniserve/train",
             description = "Where the resumable training state is kept, outside the repository (default: ${DEFAULT-VALUE}).")
     Path checkpointDir;
 
@@ -77,6 +79,24 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--fresh", description = "Start a new run even if --checkpoint-dir holds one (it is overwritten at the first checkpoint).")
     boolean fresh;
+
+    @Option(names = "--init-from", paramLabel = "DIR",
+            description = "Start from the trained model in DIR (a weights directory) instead of random weights: a later "
+                    + "leg of a training chain. The model's shape is DIR's; --n-positions may give it more positions "
+                    + "(the new ones start from the last learned one). AdamW's moments start at zero, so give a "
+                    + "--warmup of a few hundred steps.")
+    Path initFrom;
+
+    @Option(names = "--error-profile", paramLabel = "NAME", defaultValue = "original",
+            description = "Which synthetic errors, how often: 'original' (the first tutor's mix) or 'learner' (more "
+                    + "agreement, verb form, tense, articles, noun number and prepositions; agreement after noun "
+                    + "subjects too) (default: ${DEFAULT-VALUE}).")
+    String errorProfile;
+
+    @Option(names = "--max-words", paramLabel = "N", defaultValue = "" + SyntheticErrors.MAX_WORDS,
+            description = "Longest training sentence in words; the model must have positions for such a sentence "
+                    + "and its correction (default: ${DEFAULT-VALUE}).")
+    int maxWords;
 
     @Option(names = "--n-embd", defaultValue = "256", description = "Embedding width C (default: ${DEFAULT-VALUE}).")
     int nEmbd;
@@ -165,6 +185,8 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
         if (resume && fresh) throw new IllegalArgumentException("--resume and --fresh exclude each other");
+        if (resume && initFrom != null) throw new IllegalArgumentException("--resume continues a saved run; --init-from starts a new one");
+        SyntheticErrors.Profile profile = SyntheticErrors.Profile.named(errorProfile);
         if (speedTest != null && speedTest < 1) throw new IllegalArgumentException("--speed-test needs at least 1 step");
         boolean saved = TrainingCheckpoint.exists(checkpointDir);
         if (resume && !saved) throw new IllegalArgumentException("--resume: no checkpoint in " + checkpointDir);
@@ -172,9 +194,11 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(checkpointDir + " holds a run at step " + TrainingCheckpoint.load(checkpointDir).step()
                     + "; pass --resume to continue it or --fresh to start a new one");
 
-        TrainingData data = TrainingData.load(this.data, extraTextFiles(), vocab);
+        GptWeights initial = initFrom == null || resume ? null : initialWeights();
+        TrainingData data = TrainingData.load(this.data, extraTextFiles(), vocab, profile, maxWords);
         TrainingCheckpoint.State state = resume ? TrainingCheckpoint.load(checkpointDir) : null;
-        TrainingOptions options = state != null ? state.options() : options(data.vocabSize());
+        TrainingOptions options = state != null ? state.options()
+                : initial != null ? options(initial.config) : options(data.vocabSize());
         if (options.model().vocabSize() != data.vocabSize())
             throw new IllegalArgumentException("the checkpoint's vocabulary has " + options.model().vocabSize()
                     + " tokens, " + vocab + " has " + data.vocabSize());
@@ -183,6 +207,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (ComputePool pool = ComputePool.create(threads)) {
             SequenceSource source = data.source(options.copyDrills());
             Trainer trainer = state != null ? Trainer.resume(state, source, heldOutSet, pool)
+                    : initial != null ? Trainer.warmStart(options, initial, source, heldOutSet, pool)
                     : Trainer.start(options, source, heldOutSet, pool);
             if (speedTest != null) return speedTest(stdout, trainer, data);
 
@@ -213,9 +238,34 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     TrainingOptions options(int vocabSize) {
-        GptConfig model = new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead);
+        return options(new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead));
+    }
+
+    TrainingOptions options(GptConfig model) {
         return new TrainingOptions(model, batch, seqLen, steps, lr, minLr, warmup, weightDecay, beta1, beta2, adamEps,
                 gradClip, evalEvery, checkpointEvery, seed, copyDrills);
+    }
+
+    /**
+     * The weights of --init-from, with more positions if --n-positions asks for them; the other size
+     * options, if given, must match the model's.
+     */
+    private GptWeights initialWeights() {
+        GptWeights w;
+        try {
+            w = GptCheckpoint.load(initFrom);
+        } catch (miniserve.model.CheckpointException e) {
+            throw new IllegalArgumentException("--init-from: " + e.getMessage());
+        }
+        GptConfig c = w.config;
+        var parsed = spec.commandLine().getParseResult();
+        String[][] sizes = {{"--n-embd", "" + nEmbd, "" + c.nEmbd()}, {"--n-layer", "" + nLayer, "" + c.nLayer()},
+                {"--n-head", "" + nHead, "" + c.nHead()}};
+        for (String[] o : sizes)
+            if (parsed.hasMatchedOption(o[0]) && !o[1].equals(o[2]))
+                throw new IllegalArgumentException(o[0] + " " + o[1] + " differs from the model in " + initFrom + " (" + o[2] + ")");
+        if (parsed.hasMatchedOption("--n-positions") && nPositions != c.nPositions()) w = w.withPositions(nPositions, seed);
+        return w;
     }
 
     /** --extra-text, with "none" meaning no extra file. */
@@ -273,6 +323,9 @@ public final class TrainCommand implements Callable<Integer> {
         run.put("clean_training_sentences", data.cleanSentences());
         run.put("clean_ud_sentences", data.udSentences());
         run.put("extra_text", extraTextFiles().toString());
+        run.put("init_from", initFrom == null ? null : initFrom.toString());
+        run.put("error_profile", errorProfile.toLowerCase(java.util.Locale.ROOT));
+        run.put("max_words", maxWords);
         run.put("steps", last.step());
         run.put("epochs_started", trainer.epoch() + 1);
         run.put("tokens", last.tokens());

@@ -109,6 +109,31 @@ public final class GptWeights {
         return w;
     }
 
+    /**
+     * A copy of these weights for a model with {@code nPositions} positions (at least as many as now).
+     * Positions the model has learned keep their embeddings; each new one starts as the last learned
+     * one plus N(0, 0.01) noise, so a warm-started run can learn longer sequences from there.
+     */
+    public GptWeights withPositions(int nPositions, long seed) {
+        int p0 = config.nPositions(), c = config.nEmbd();
+        if (nPositions < p0)
+            throw new IllegalArgumentException("cannot shrink the model's " + p0 + " positions to " + nPositions);
+        GptWeights w = new GptWeights(new GptConfig(config.vocabSize(), nPositions, c, config.nLayer(), config.nHead(),
+                config.layerNormEps()));
+        Map<String, Tensor> from = tensors(), to = w.tensors();
+        for (var e : from.entrySet()) {
+            float[] src = e.getValue().data(), dst = to.get(e.getKey()).data();
+            System.arraycopy(src, 0, dst, 0, src.length);
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] noise = new float[c];
+        for (int p = p0; p < nPositions; p++) {
+            gaussian(noise, 0.01f, rnd);
+            for (int j = 0; j < c; j++) w.wpe[p * c + j] = wpe[(p0 - 1) * c + j] + noise[j];
+        }
+        return w;
+    }
+
     private static void gaussian(float[] a, float std, SplittableRandom rnd) {
         for (int i = 0; i < a.length; i++) {
             // Box–Muller; one value per draw keeps it simple and deterministic.

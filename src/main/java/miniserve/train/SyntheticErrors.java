@@ -1,6 +1,9 @@
 package miniserve.train;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.zip.GZIPInputStream;
 import miniserve.agent.ErrorType;
 import miniserve.agent.WordDiff;
 import miniserve.agent.WordDiff.Token;
@@ -29,7 +33,7 @@ import miniserve.train.Lexicon.VerbReading;
  * about a third of its sentences needing no edit. So a sentence is left clean with a probability that
  * falls with its length (about a third over the UD training text), and otherwise gets 1 + Poisson(λ)
  * errors, at most 5, with λ growing with its length ({@code ./miniserve synth stats} measures the
- * result). Which error: a type drawn by weight ({@link #TYPE_WEIGHTS}), then a rule of that type by
+ * result). Which error: a type drawn by weight (the {@link Profile}'s), then a rule of that type by
  * weight, then one of the places where it applies. Two errors never touch the same or adjacent
  * tokens, so each stays a separate edit. Rules only make errors that the sentence itself shows to be
  * errors where that can be checked without a parser (tense only against a time word or another verb,
@@ -47,25 +51,47 @@ public final class SyntheticErrors {
     private static final int MAX_ERRORS = 5;
 
     /**
-     * Relative weight of each type when an error is drawn. Articles, prepositions, spelling and
-     * punctuation are the commonest learner errors; noun number, tense and verb form weigh more than
-     * their share because their rules apply in fewer sentences (a type that cannot apply is skipped),
-     * which brings their share of the injected errors to about 4-7% (see {@code ./miniserve synth stats}).
+     * Which errors are drawn, and how often. {@link #ORIGINAL} is the mix the first tutor was trained
+     * on: articles, prepositions, spelling and punctuation as the commonest learner errors, noun
+     * number, tense and verb form weighted above their share because their rules apply in fewer
+     * sentences (a type that cannot apply is skipped), which brings their share of the injected errors
+     * to about 4-7% ({@code ./miniserve synth stats} measures it). {@link #LEARNER} leans on what
+     * beginners get wrong most and a tutor must catch: subject-verb agreement (also after a noun
+     * subject, "my friend have"), verb form and tense with a time cue, articles including a/an, noun
+     * number and prepositions, with less punctuation and capitalisation (which the first tutor already
+     * fixes). In the Cambridge Learner Corpus the commonest error types are word choice, prepositions,
+     * determiners, punctuation, verb tense/form, noun number and agreement (Nicholls 2003, "The
+     * Cambridge Learner Corpus: error coding and analysis", Corpus Linguistics 2003).
      */
-    private static final Map<ErrorType, Integer> TYPE_WEIGHTS = new EnumMap<>(Map.ofEntries(
-            Map.entry(ErrorType.ARTICLE, 15),
-            Map.entry(ErrorType.PREPOSITION, 11),
-            Map.entry(ErrorType.SPELLING, 12),
-            Map.entry(ErrorType.PUNCTUATION, 10),
-            Map.entry(ErrorType.NOUN_NUMBER, 20),
-            Map.entry(ErrorType.AGREEMENT, 8),
-            Map.entry(ErrorType.VERB_FORM, 14),
-            Map.entry(ErrorType.WORD_CHOICE, 7),
-            Map.entry(ErrorType.TENSE, 16),
-            Map.entry(ErrorType.CAPITALIZATION, 6),
-            Map.entry(ErrorType.PRONOUN, 5),
-            Map.entry(ErrorType.ADJ_ADV, 5),
-            Map.entry(ErrorType.WORD_ORDER, 3)));
+    public enum Profile {
+        ORIGINAL(Map.ofEntries(
+                Map.entry(ErrorType.ARTICLE, 15), Map.entry(ErrorType.PREPOSITION, 11), Map.entry(ErrorType.SPELLING, 12),
+                Map.entry(ErrorType.PUNCTUATION, 10), Map.entry(ErrorType.NOUN_NUMBER, 20), Map.entry(ErrorType.AGREEMENT, 8),
+                Map.entry(ErrorType.VERB_FORM, 14), Map.entry(ErrorType.WORD_CHOICE, 7), Map.entry(ErrorType.TENSE, 16),
+                Map.entry(ErrorType.CAPITALIZATION, 6), Map.entry(ErrorType.PRONOUN, 5), Map.entry(ErrorType.ADJ_ADV, 5),
+                Map.entry(ErrorType.WORD_ORDER, 3)), false),
+        LEARNER(Map.ofEntries(
+                Map.entry(ErrorType.ARTICLE, 18), Map.entry(ErrorType.PREPOSITION, 12), Map.entry(ErrorType.SPELLING, 10),
+                Map.entry(ErrorType.PUNCTUATION, 4), Map.entry(ErrorType.NOUN_NUMBER, 20), Map.entry(ErrorType.AGREEMENT, 22),
+                Map.entry(ErrorType.VERB_FORM, 16), Map.entry(ErrorType.WORD_CHOICE, 5), Map.entry(ErrorType.TENSE, 20),
+                Map.entry(ErrorType.CAPITALIZATION, 3), Map.entry(ErrorType.PRONOUN, 4), Map.entry(ErrorType.ADJ_ADV, 3),
+                Map.entry(ErrorType.WORD_ORDER, 2)), true);
+
+        final Map<ErrorType, Integer> typeWeights;
+        /** Agreement errors after a noun subject ("my sister have"), besides those after a pronoun. */
+        final boolean nounSubjectAgreement;
+
+        Profile(Map<ErrorType, Integer> typeWeights, boolean nounSubjectAgreement) {
+            this.typeWeights = new EnumMap<>(typeWeights);
+            this.nounSubjectAgreement = nounSubjectAgreement;
+        }
+
+        /** The profile named {@code name} (case-insensitive), or an error listing the names. */
+        public static Profile named(String name) {
+            for (Profile p : values()) if (p.name().equalsIgnoreCase(name)) return p;
+            throw new IllegalArgumentException("unknown error profile '" + name + "' (known: original, learner)");
+        }
+    }
 
     static final Map<String, String> AGREEMENT_SWAPS = Map.ofEntries(
             Map.entry("is", "are"), Map.entry("are", "is"), Map.entry("am", "is"),
@@ -92,13 +118,19 @@ public final class SyntheticErrors {
     private static final String KEYBOARD_ROWS = "qwertyuiop asdfghjkl zxcvbnm";
 
     private final Lexicon lex;
+    private final Profile profile;
 
     public SyntheticErrors() {
         this(Lexicon.standard());
     }
 
     public SyntheticErrors(Lexicon lexicon) {
+        this(lexicon, Profile.ORIGINAL);
+    }
+
+    public SyntheticErrors(Lexicon lexicon, Profile profile) {
         this.lex = lexicon;
+        this.profile = profile;
     }
 
     // ---- the clean source ----------------------------------------------------------------------
@@ -108,11 +140,21 @@ public final class SyntheticErrors {
      * {@link UncheckedIOException} with the file name if it cannot be read.
      */
     public List<String> readClean(Path file) {
-        try {
+        return readClean(file, MAX_WORDS);
+    }
+
+    /**
+     * As {@link #readClean(Path)}, keeping sentences of up to {@code maxWords} words; a file whose
+     * name ends in {@code .gz} is read through gzip.
+     */
+    public List<String> readClean(Path file, int maxWords) {
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             List<String> out = new ArrayList<>();
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
                 String s = line.strip();
-                if (usable(s)) out.add(s);
+                if (usable(s, maxWords)) out.add(s);
             }
             return out;
         } catch (IOException e) {
@@ -125,7 +167,11 @@ public final class SyntheticErrors {
      * e-mail addresses or markup characters. (The load-test workload takes any such dev sentence.)
      */
     public static boolean plausibleInput(String s) {
-        if (s.isEmpty() || s.length() > 300) return false;
+        return plausibleInput(s, MAX_WORDS);
+    }
+
+    static boolean plausibleInput(String s, int maxWords) {
+        if (s.isEmpty() || s.length() > 300 * maxWords / MAX_WORDS) return false;
         String lower = s.toLowerCase(Locale.ROOT);
         if (lower.contains("http") || lower.contains("www.") || lower.contains("@") || lower.contains("://")
                 || lower.matches(".*\\.(com|org|net|edu|gov)\\b.*")) {
@@ -133,7 +179,7 @@ public final class SyntheticErrors {
         }
         for (char c : "<>|_=*~^{}[]\\#\t".toCharArray()) if (s.indexOf(c) >= 0) return false;
         int words = wordCount(s);
-        return words >= MIN_WORDS && words <= MAX_WORDS;
+        return words >= MIN_WORDS && words <= maxWords;
     }
 
     /**
@@ -144,7 +190,12 @@ public final class SyntheticErrors {
      * most a third of the words unknown capitalised ones (names are fine, garbled or foreign text is not).
      */
     public boolean usable(String s) {
-        if (!plausibleInput(s)) return false;
+        return usable(s, MAX_WORDS);
+    }
+
+    /** As {@link #usable(String)}, with sentences of up to {@code maxWords} words. */
+    public boolean usable(String s, int maxWords) {
+        if (!plausibleInput(s, maxWords)) return false;
         if (s.contains("!!") || s.contains("??") || s.contains("?!") || s.contains("--")) return false;
         if (!Character.isUpperCase(s.codePointAt(0))) return false;
         List<Token> tokens = WordDiff.tokenize(s);
@@ -213,7 +264,7 @@ public final class SyntheticErrors {
         int wanted = Math.min(MAX_ERRORS, 1 + poisson(rnd, extraErrorRate(words)));
         List<Proposal> chosen = new ArrayList<>();
         for (int e = 0; e < wanted; e++) {
-            Map<ErrorType, Integer> weights = new EnumMap<>(TYPE_WEIGHTS);
+            Map<ErrorType, Integer> weights = new EnumMap<>(profile.typeWeights);
             while (!weights.isEmpty()) {
                 ErrorType type = drawType(weights, rnd);
                 List<Proposal> candidates = new ArrayList<>();
@@ -542,6 +593,20 @@ public final class SyntheticErrors {
                 out.add(replace(Rule.AGREEMENT_AUXILIARY, s, i, swap));                       // "they has"
             }
             if (i == 0 || isAuxiliary(w) || lex.isPreposition(w) || lex.isAdverb(w)) continue;
+            if (profile.nounSubjectAgreement && i >= 2 && s.isLower(i - 1)) {
+                // A determiner, a noun, a verb: "my sister works", "these shops sell". A verb that is also a
+                // noun counts only before an article or a preposition ("the car keys are" is a compound).
+                String det = s.lower(i - 2), next = i + 1 < s.n() ? s.lower(i + 1) : "";
+                boolean verbHere = !lex.isNoun(w) || Lexicon.ARTICLES.contains(next) || lex.isPreposition(next);
+                boolean singular = lex.isNoun(prev) && (Lexicon.SINGULAR_DETERMINERS.contains(det)
+                        || (POSSESSIVES.contains(det) && !prev.endsWith("s")));
+                boolean plural = Lexicon.PLURAL_DETERMINERS.contains(det) && (prev.endsWith("s") || IRREGULAR_PLURAL_SUBJECTS.contains(prev));
+                VerbReading third = reading(w, VerbForm.THIRD_PERSON), base = reading(w, VerbForm.BASE);
+                if (singular && verbHere && third != null) out.add(replace(Rule.AGREEMENT_VERB, s, i, third.base()));   // "my sister work"
+                else if (plural && verbHere && base != null && !isPastToo(w))
+                    out.add(replace(Rule.AGREEMENT_VERB, s, i, lex.verbForms(base.base()).thirdPerson()));   // "these shops sells"
+                if (singular || plural) continue;
+            }
             if (Lexicon.THIRD_PERSON_PRONOUNS.contains(prev) || Set.of("who", "which", "that").contains(prev)) {
                 VerbReading r = reading(w, VerbForm.THIRD_PERSON);
                 if (r != null && !lex.isNoun(w)) out.add(replace(Rule.AGREEMENT_VERB, s, i, r.base()));   // "he go"
@@ -551,6 +616,9 @@ public final class SyntheticErrors {
             }
         }
     }
+
+    private static final Set<String> POSSESSIVES = Set.of("my", "your", "his", "her", "its", "our", "their");
+    private static final Set<String> IRREGULAR_PLURAL_SUBJECTS = Set.of("people", "children", "men", "women");
 
     private static boolean isAuxiliary(String w) {
         return Lexicon.BE_FORMS.contains(w) || Lexicon.HAVE_FORMS.contains(w) || Lexicon.DO_FORMS.contains(w) || Lexicon.MODALS.contains(w);

@@ -73,6 +73,19 @@ public final class Trainer {
                 new GptWeights(options.model()), 0, new TrainingHistory());
     }
 
+    /**
+     * A new run that starts from trained weights instead of random ones (a later leg of a training
+     * chain): fresh AdamW moments, so the options' warm-up steps let them settle before the full
+     * learning rate applies.
+     */
+    public static Trainer warmStart(TrainingOptions options, GptWeights initial, SequenceSource source,
+                                    List<TrainingSequence> heldOut, ComputePool pool) {
+        if (!initial.config.equals(options.model()))
+            throw new IllegalArgumentException("the initial weights are a " + initial.config + ", the run trains a " + options.model());
+        return new Trainer(options, source, heldOut, pool, initial, new GptWeights(options.model()),
+                new GptWeights(options.model()), 0, new TrainingHistory());
+    }
+
     /** Continues the run saved in a checkpoint, with the checkpoint's options. */
     public static Trainer resume(TrainingCheckpoint.State state, SequenceSource source, List<TrainingSequence> heldOut, ComputePool pool) {
         Trainer t = new Trainer(state.options(), source, heldOut, pool, state.params(), state.m(), state.v(),

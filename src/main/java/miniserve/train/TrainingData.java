@@ -22,17 +22,19 @@ public final class TrainingData {
     private final Path dataDir;
     private final BpeTokenizer tokenizer;
     private final PromptFormat format;
-    private final SyntheticErrors synth = new SyntheticErrors();
+    private final SyntheticErrors synth;
     private final List<String> clean;
     private final int udSentences;
 
-    private TrainingData(Path dataDir, List<Path> extraText, BpeTokenizer tokenizer, PromptFormat format) {
+    private TrainingData(Path dataDir, List<Path> extraText, BpeTokenizer tokenizer, PromptFormat format,
+                         SyntheticErrors.Profile profile, int maxWords) {
         this.dataDir = dataDir;
         this.tokenizer = tokenizer;
         this.format = format;
-        this.clean = new ArrayList<>(synth.readClean(dataDir.resolve(TRAIN_FILE)));
+        this.synth = new SyntheticErrors(Lexicon.standard(), profile);
+        this.clean = new ArrayList<>(synth.readClean(dataDir.resolve(TRAIN_FILE), maxWords));
         this.udSentences = clean.size();
-        for (Path extra : extraText) clean.addAll(synth.readClean(extra));
+        for (Path extra : extraText) clean.addAll(synth.readClean(extra, maxWords));
         if (clean.isEmpty()) throw new IllegalArgumentException("no usable training sentence in " + dataDir.resolve(TRAIN_FILE));
     }
 
@@ -42,6 +44,13 @@ public final class TrainingData {
      * {@code prompt_format.json} from vocabDir.
      */
     public static TrainingData load(Path dataDir, List<Path> extraText, Path vocabDir) {
+        return load(dataDir, extraText, vocabDir, SyntheticErrors.Profile.ORIGINAL, SyntheticErrors.MAX_WORDS);
+    }
+
+    /** As {@link #load(Path, List, Path)}, with the errors of {@code profile} and training sentences of up to {@code maxWords} words. */
+    public static TrainingData load(Path dataDir, List<Path> extraText, Path vocabDir, SyntheticErrors.Profile profile, int maxWords) {
+        if (maxWords < SyntheticErrors.MIN_WORDS)
+            throw new IllegalArgumentException("the longest training sentence must have at least " + SyntheticErrors.MIN_WORDS + " words, got " + maxWords);
         List<Path> needed = new ArrayList<>(List.of(dataDir.resolve(TRAIN_FILE), dataDir.resolve(DEV_FILE),
                 vocabDir.resolve("vocab.json"), vocabDir.resolve("merges.txt"), vocabDir.resolve(PromptFormat.FILE_NAME)));
         needed.addAll(extraText);
@@ -57,7 +66,7 @@ public final class TrainingData {
                         + " (named in " + PromptFormat.FILE_NAME + ")");
             }
         }
-        return new TrainingData(dataDir, extraText, tok, format);
+        return new TrainingData(dataDir, extraText, tok, format, profile, maxWords);
     }
 
     public int vocabSize() {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import miniserve.model.GptCheckpoint;
 import miniserve.model.GptConfig;
+import miniserve.model.GptWeights;
 import miniserve.train.TrainingCheckpoint;
 import miniserve.train.TrainingHistory;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,48 @@ class TrainCommandTest {
         assertThat(resume.err()).contains("no checkpoint in");
         Run noData = run(tiny(tmp.resolve("nowhere")));
         assertThat(noData.err()).contains("missing file").contains("train.txt");
+    }
+
+    @Test
+    void initFromStartsALaterLegFromTrainedWeightsWithMorePositions() throws IOException {
+        Path data = data();
+        Run first = run(tiny(data));
+        assertThat(first.exit()).as(first.err()).isZero();
+        GptWeights leg0 = GptCheckpoint.load(tmp.resolve("out"));
+
+        // Leg 1: the same model with 128 positions, the learner errors and longer sentences, a run of its own.
+        Path out1 = tmp.resolve("out1");
+        Run leg1 = run(List.of("train", "--data", data.toString(), "--vocab", "weights", "--out", out1.toString(),
+                "--checkpoint-dir", tmp.resolve("ckpt1").toString(), "--init-from", tmp.resolve("out").toString(),
+                "--n-positions", "128", "--seq-len", "128", "--max-words", "60", "--error-profile", "learner",
+                "--batch", "4", "--steps", "1", "--warmup", "1", "--lr", "1e-9", "--min-lr", "1e-9", "--heldout", "0", "--threads", "1"));
+        assertThat(leg1.exit()).as(leg1.err()).isZero();
+        GptWeights w1 = GptCheckpoint.load(out1);
+        assertThat(w1.config.nPositions()).isEqualTo(128);
+        assertThat(w1.config.nEmbd()).as("the shape of --init-from, not the default --n-embd").isEqualTo(16);
+        // One step at a learning rate of 1e-9 leaves every weight where leg 0 left it.
+        for (int i = 0; i < leg0.layers[0].fcW.length; i++)
+            assertThat(w1.layers[0].fcW[i]).isCloseTo(leg0.layers[0].fcW[i], org.assertj.core.data.Offset.offset(1e-6f));
+        JsonNode summary = new ObjectMapper().readTree(out1.resolve("training-run.json").toFile());
+        assertThat(summary.path("init_from").asText()).isEqualTo(tmp.resolve("out").toString());
+        assertThat(summary.path("error_profile").asText()).isEqualTo("learner");
+        assertThat(summary.path("max_words").asInt()).isEqualTo(60);
+
+        Run size = run(List.of("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(),
+                "--checkpoint-dir", tmp.resolve("ckpt2").toString(), "--init-from", tmp.resolve("out").toString(), "--n-embd", "32"));
+        assertThat(size.exit()).isNotZero();
+        assertThat(size.err()).contains("--n-embd 32 differs from the model").doesNotContain("Exception");
+        Run shrink = run(List.of("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(),
+                "--checkpoint-dir", tmp.resolve("ckpt2").toString(), "--init-from", tmp.resolve("out").toString(),
+                "--n-positions", "64", "--seq-len", "64"));
+        assertThat(shrink.err()).contains("cannot shrink the model's 96 positions to 64");
+        Run both = run(tiny(data, "--resume", "--init-from", tmp.resolve("out").toString()));
+        assertThat(both.err()).contains("--resume continues a saved run");
+        Run profile = run(tiny(data, "--error-profile", "typos"));
+        assertThat(profile.err()).contains("unknown error profile 'typos'");
+        Run missing = run(tiny(data, "--fresh", "--init-from", tmp.resolve("nowhere").toString()));
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.err()).contains("--init-from").doesNotContain("Exception");
     }
 
     @Test

@@ -207,4 +207,53 @@ class SyntheticErrorsTest {
         assertThat(GEN.usable("One two three four five six seven eight nine ten one two three four five six seven eight nine ten "
                 + "one two three four five six seven eight nine ten one two three four five six seven eight nine ten more.")).isFalse();
     }
+
+    @Test
+    void learnerProfileMakesAgreementErrorsAfterNounSubjectsAndTheOriginalDoesNot() {
+        SyntheticErrors learner = new SyntheticErrors(LEX, SyntheticErrors.Profile.LEARNER);
+        Sentence s = new Sentence(WordDiff.tokenize("My sister works in a bank and these shops sell the bread."), 1);
+        List<String> made = new ArrayList<>();
+        for (Proposal p : learner.propose(ErrorType.AGREEMENT, s)) made.add(String.join(" ", p.tokens()));
+        assertThat(made).contains("work", "sells");
+        List<String> original = new ArrayList<>();
+        for (Proposal p : GEN.propose(ErrorType.AGREEMENT, s)) original.add(String.join(" ", p.tokens()));
+        assertThat(original).doesNotContain("work", "sells");
+    }
+
+    @Test
+    void learnerProfileInjectsMoreOfTheCommonLearnerTypes() {
+        SyntheticErrors learner = new SyntheticErrors(LEX, SyntheticErrors.Profile.LEARNER);
+        List<String> some = train.subList(0, 3000);
+        double agreementOriginal = share(GEN.pairs(some, 5), ErrorType.AGREEMENT);
+        double agreementLearner = share(learner.pairs(some, 5), ErrorType.AGREEMENT);
+        double punctuationOriginal = share(GEN.pairs(some, 5), ErrorType.PUNCTUATION);
+        double punctuationLearner = share(learner.pairs(some, 5), ErrorType.PUNCTUATION);
+        assertThat(agreementLearner).isGreaterThan(agreementOriginal * 1.5);
+        assertThat(punctuationLearner).isLessThan(punctuationOriginal);
+        assertThat(SyntheticErrors.Profile.named("Learner")).isEqualTo(SyntheticErrors.Profile.LEARNER);
+    }
+
+    private static double share(List<TrainingPair> pairs, ErrorType type) {
+        long all = 0, of = 0;
+        for (TrainingPair p : pairs) {
+            for (var e : p.errors()) {
+                all++;
+                if (e.type() == type) of++;
+            }
+        }
+        return (double) of / all;
+    }
+
+    @Test
+    void readsGzippedTextAndLongerSentencesWhenAsked(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String longOne = "The " + "very ".repeat(50) + "old house stood on the hill.";
+        Path gz = tmp.resolve("text.txt.gz");
+        try (var out = new java.io.PrintWriter(new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(gz)), false,
+                java.nio.charset.StandardCharsets.UTF_8)) {
+            out.println("The cat sat on the mat.");
+            out.println(longOne);
+        }
+        assertThat(GEN.readClean(gz)).containsExactly("The cat sat on the mat.");
+        assertThat(GEN.readClean(gz, 60)).containsExactly("The cat sat on the mat.", longOne);
+    }
 }

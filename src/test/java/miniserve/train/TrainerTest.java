@@ -171,6 +171,35 @@ class TrainerTest {
     }
 
     @Test
+    void aWarmStartContinuesFromTrainedWeightsWithFreshMomentsAndMorePositions() {
+        GptConfig cfg = new GptConfig(VOCAB, 16, 32, 2, 2);
+        SequenceSource src = noisyCopies(8, 6, null);
+        List<TrainingSequence> heldOut = src.sequences(12345);
+        Trainer first = Trainer.start(options(cfg, 4, 40, 5e-3f, 0, 0, 1), src, heldOut, POOL);
+        float untrained = first.heldOutLoss();
+        for (int i = 0; i < 40; i++) first.step();
+        float trained = first.heldOutLoss();
+        assertThat(trained).isLessThan(untrained * 0.8f);
+
+        // The same weights with 24 positions (C = 32): the learned 16 are kept, so short sequences score the same.
+        GptWeights grown = first.weights().withPositions(24, 7);
+        GptConfig cfg24 = new GptConfig(VOCAB, 24, 32, 2, 2);
+        for (int i = 0; i < 16 * 32; i++) assertThat(grown.wpe[i]).isEqualTo(first.weights().wpe[i]);
+        for (int p = 16; p < 24; p++)
+            for (int j = 0; j < 32; j++)
+                assertThat(Math.abs(grown.wpe[p * 32 + j] - first.weights().wpe[15 * 32 + j])).isLessThan(0.06f);
+        Trainer leg = Trainer.warmStart(options(cfg24, 4, 10, 5e-3f, 0, 0, 2), grown, src, heldOut, POOL);
+        assertThat(leg.heldOutLoss()).isCloseTo(trained, org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(leg.stepsDone()).isZero();
+        assertThat(leg.state().adamSteps()).isZero();
+        for (float m : leg.state().m().wte) assertThat(m).isZero();
+
+        assertThatThrownBy(() -> Trainer.warmStart(options(cfg, 4, 10, 5e-3f, 0, 0, 2), grown, src, heldOut, POOL))
+                .hasMessageContaining("the initial weights are a");
+        assertThatThrownBy(() -> grown.withPositions(8, 1)).hasMessageContaining("cannot shrink");
+    }
+
+    @Test
     void aStopRequestEndsTheRunWithACheckpoint(@TempDir Path dir) throws IOException {
         GptConfig cfg = new GptConfig(VOCAB, 16, 16, 1, 2);
         Trainer t = Trainer.start(options(cfg, 4, 50, 5e-3f, 0, 0, 1), noisyCopies(10, 6, null), List.of(), POOL);
