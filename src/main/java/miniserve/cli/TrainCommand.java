@@ -74,7 +74,8 @@ public final class TrainCommand implements Callable<Integer> {
     Path checkpointDir;
 
     @Option(names = "--resume", description = "Continue the run saved in --checkpoint-dir, with the settings it was started with "
-            + "(the model and optimisation options below are then ignored).")
+            + "(the model and optimisation options below are then ignored, except --steps when given: a leg can be "
+            + "lengthened or shortened, its cosine decay then ends at the new last step).")
     boolean resume;
 
     @Option(names = "--fresh", description = "Start a new run even if --checkpoint-dir holds one (it is overwritten at the first checkpoint).")
@@ -173,6 +174,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Compute threads (default: the machine's cores, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--recipe", paramLabel = "FILE",
+            description = "Re-run a whole training chain from scratch: the legs listed in FILE (weights/recipe.json), "
+                    + "each starting from the model the leg before it wrote; the last leg writes --out. A leg that "
+                    + "finished is skipped, an interrupted one resumes from its checkpoint, so the chain can run "
+                    + "across several sittings. The other options are then taken from each leg.")
+    Path recipe;
+
+    @Option(names = "--recipe-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/miniserve/recipe",
+            description = "Where --recipe keeps each leg's model and checkpoint (default: ${DEFAULT-VALUE}).")
+    Path recipeDir;
+
     @Option(names = "--speed-test", paramLabel = "N",
             description = "Only measure: run 3 warm-up steps and N timed steps of this configuration, print tokens/s "
                     + "and the projected time of --steps, and write nothing.")
@@ -183,6 +195,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter stdout = spec.commandLine().getOut();
+        if (recipe != null) return TrainingRecipe.load(recipe).run(recipeDir, out, stdout, spec.commandLine().getErr());
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
         if (resume && fresh) throw new IllegalArgumentException("--resume and --fresh exclude each other");
         if (resume && initFrom != null) throw new IllegalArgumentException("--resume continues a saved run; --init-from starts a new one");
@@ -197,6 +210,11 @@ public final class TrainCommand implements Callable<Integer> {
         GptWeights initial = initFrom == null || resume ? null : initialWeights();
         TrainingData data = TrainingData.load(this.data, extraTextFiles(), vocab, profile, maxWords);
         TrainingCheckpoint.State state = resume ? TrainingCheckpoint.load(checkpointDir) : null;
+        if (state != null && spec.commandLine().getParseResult().hasMatchedOption("--steps")) {
+            if (steps <= state.step())
+                throw new IllegalArgumentException("--steps " + steps + ": the saved run has already done " + state.step() + " steps");
+            state = state.withOptions(state.options().withSteps(steps));
+        }
         TrainingOptions options = state != null ? state.options()
                 : initial != null ? options(initial.config) : options(data.vocabSize());
         if (options.model().vocabSize() != data.vocabSize())

@@ -38,7 +38,12 @@ public final class TrainingCheckpoint {
 
     /** The state of a run after {@code step} completed steps. */
     public record State(TrainingOptions options, int step, int epoch, int batchInEpoch, long tokens, double elapsedSeconds,
-                        int adamSteps, TrainingHistory history, GptWeights params, GptWeights m, GptWeights v) {}
+                        int adamSteps, TrainingHistory history, GptWeights params, GptWeights m, GptWeights v) {
+        /** The same state continued with other options (e.g. another total of steps). */
+        public State withOptions(TrainingOptions newOptions) {
+            return new State(newOptions, step, epoch, batchInEpoch, tokens, elapsedSeconds, adamSteps, history, params, m, v);
+        }
+    }
 
     public static boolean exists(Path dir) {
         return Files.isRegularFile(dir.resolve(FILE_NAME));

@@ -41,6 +41,12 @@ public record TrainingOptions(GptConfig model, int batchSize, int seqLen, int st
         new LearningRateSchedule(learningRate, minLearningRate, warmupSteps, steps); // validates the rates
     }
 
+    /** The same run with another total of steps (its cosine decay then ends there). */
+    public TrainingOptions withSteps(int newSteps) {
+        return new TrainingOptions(model, batchSize, seqLen, newSteps, learningRate, minLearningRate, warmupSteps,
+                weightDecay, beta1, beta2, adamEps, gradClip, evalEvery, checkpointEvery, seed, copyDrills);
+    }
+
     public LearningRateSchedule schedule() {
         return new LearningRateSchedule(learningRate, minLearningRate, warmupSteps, steps);
     }

@@ -107,6 +107,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void resumeWithStepsLengthensTheRun() throws IOException {
+        Path data = data();
+        Run first = run(tiny(data));
+        assertThat(first.exit()).as(first.err()).isZero();
+        Run longer = run(List.of("train", "--resume", "--checkpoint-dir", tmp.resolve("ckpt").toString(),
+                "--data", data.toString(), "--out", tmp.resolve("out2").toString(), "--steps", "5", "--threads", "1"));
+        assertThat(longer.exit()).as(longer.err()).isZero();
+        assertThat(TrainingHistory.readCsv(tmp.resolve("out2/training-loss.csv")).rows())
+                .extracting(TrainingHistory.Row::step).containsExactly(1, 2, 3, 4, 5);
+        Run shorter = run(List.of("train", "--resume", "--checkpoint-dir", tmp.resolve("ckpt").toString(),
+                "--data", data.toString(), "--out", tmp.resolve("out3").toString(), "--steps", "4", "--threads", "1"));
+        assertThat(shorter.exit()).isNotZero();
+        assertThat(shorter.err()).contains("--steps 4: the saved run has already done 5 steps");
+    }
+
+    @Test
     void badSettingsGiveOneLine() throws IOException {
         Path data = data();
         Run heads = run(tiny(data, "--n-head", "3"));
@@ -160,6 +176,41 @@ class TrainCommandTest {
         Run missing = run(tiny(data, "--fresh", "--init-from", tmp.resolve("nowhere").toString()));
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err()).contains("--init-from").doesNotContain("Exception");
+    }
+
+    @Test
+    void aRecipeRunsItsLegsInOrderEachFromTheLastAndSkipsWhatIsDone() throws IOException {
+        Path data = data();
+        String common = "\"--data\", \"" + data + "\", \"--vocab\", \"weights\", \"--n-layer\", \"1\", \"--n-head\", \"2\", "
+                + "\"--batch\", \"4\", \"--warmup\", \"1\", \"--heldout\", \"4\", \"--threads\", \"1\"";
+        Path recipe = tmp.resolve("recipe.json");
+        Files.writeString(recipe, "{\"description\": \"two legs\", \"generation_config\": {\"copy_bias\": 2.5}, \"legs\": ["
+                + "{\"name\": \"from scratch\", \"note\": \"\", \"args\": [" + common + ", \"--n-embd\", \"16\", "
+                + "\"--n-positions\", \"96\", \"--seq-len\", \"96\", \"--steps\", \"2\"]},"
+                + "{\"name\": \"longer\", \"note\": \"\", \"args\": [" + common + ", \"--n-positions\", \"112\", "
+                + "\"--seq-len\", \"112\", \"--steps\", \"1\", \"--error-profile\", \"learner\"]}]}");
+        Path chain = tmp.resolve("chain"), out = tmp.resolve("final");
+        Run r = run(List.of("train", "--recipe", recipe.toString(), "--recipe-dir", chain.toString(), "--out", out.toString()));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("leg 0 (from scratch): starting").contains("leg 1 (longer): starting");
+        assertThat(GptCheckpoint.readConfig(out).nPositions()).isEqualTo(112);
+        JsonNode leg1 = new ObjectMapper().readTree(out.resolve("training-run.json").toFile());
+        assertThat(leg1.path("init_from").asText()).isEqualTo(chain.resolve("leg-0/out").toString());
+        assertThat(leg1.path("error_profile").asText()).isEqualTo("learner");
+        assertThat(new ObjectMapper().readTree(out.resolve("generation_config.json").toFile()).path("copy_bias").asDouble()).isEqualTo(2.5);
+        byte[] weights = Files.readAllBytes(out.resolve("model.safetensors"));
+
+        Run again = run(List.of("train", "--recipe", recipe.toString(), "--recipe-dir", chain.toString(), "--out", out.toString()));
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("leg 0 (from scratch): done").contains("leg 1 (longer): done");
+        assertThat(Files.readAllBytes(out.resolve("model.safetensors"))).isEqualTo(weights);
+
+        Files.writeString(recipe, "{\"description\": \"\", \"legs\": [{\"name\": \"x\", \"note\": \"\", \"args\": [\"--out\", \"y\"]}]}");
+        Run bad = run(List.of("train", "--recipe", recipe.toString(), "--recipe-dir", chain.toString()));
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("sets --out, which the recipe sets itself").doesNotContain("Exception");
+        Run missing = run(List.of("train", "--recipe", tmp.resolve("nope.json").toString()));
+        assertThat(missing.err()).contains("no recipe file");
     }
 
     @Test
