@@ -8,6 +8,7 @@ import miniserve.model.Generator.StopRule;
 import miniserve.model.GptCheckpoint;
 import miniserve.model.GptConfig;
 import miniserve.model.GptWeights;
+import miniserve.model.RunningBatch;
 import miniserve.tokenizer.BpeTokenizer;
 import miniserve.tokenizer.PromptFormat;
 
@@ -20,7 +21,8 @@ import java.util.List;
 
 /**
  * The loaded tutor: weights, tokenizer, prompt format and edit classifier, all read-only and
- * shared. Each model thread gets its own {@link GrammarTutorAgent} from {@link #newAgent}.
+ * shared. Each model thread gets its own {@link GrammarTutorAgent} from {@link #newAgent} (static batches),
+ * or its own {@link ContinuousTutor} from {@link #newContinuousTutor} (a running batch).
  */
 public final class TutorModel {
 
@@ -142,12 +144,25 @@ public final class TutorModel {
      * {@code maxBatch} rows) computing on {@code pool}.
      */
     public GrammarTutorAgent newAgent(ComputePool pool, int maxBatch, int maxTokens, StopRule stopRule, LearnerHistory history) {
+        checkMaxTokens(maxTokens);
+        Generator generator = new Generator(weights, pool, maxBatch, stopRule);
+        return new GrammarTutorAgent(this, generator, maxTokens, history);
+    }
+
+    /**
+     * The tutor on a running batch of {@code rows} rows for one model thread (continuous batching),
+     * computing on {@code pool}; each answer is at most {@code maxTokens} tokens, its end token counted.
+     */
+    public ContinuousTutor newContinuousTutor(ComputePool pool, int rows, int maxTokens, LearnerHistory history) {
+        checkMaxTokens(maxTokens);
+        return new ContinuousTutor(this, new RunningBatch(weights, pool, rows), maxTokens, history);
+    }
+
+    private void checkMaxTokens(int maxTokens) {
         if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1, got " + maxTokens);
         if (maxSentenceTokens(maxTokens) < 1)
             throw new IllegalArgumentException("max tokens " + maxTokens + " leaves no room for a sentence in the model's "
                     + weights.config.nPositions() + " positions");
-        Generator generator = new Generator(weights, pool, maxBatch, stopRule);
-        return new GrammarTutorAgent(this, generator, maxTokens, history);
     }
 
     TutorPrompt prompt() {

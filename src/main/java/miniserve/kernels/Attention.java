@@ -18,6 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The vector form works on one (row, head) pair at a time, vectorized over the head
  * dimension, and splits the pairs across the pool (every pair costs the same).
+ *
+ * <p>{@link #attentionRows} is the form for continuous batching: new tokens of rows with their own
+ * lengths, each against its own row's cache, with no padding to mask.
  */
 public final class Attention {
     private Attention() {}
@@ -33,43 +36,139 @@ public final class Attention {
         if (pool.threads() == 1 || fmas < Matmul.SPLIT_MIN_FMAS) {
             attendPairs(out, q, k, v, firstValid, Tq, pos0, Tmax, C, nHead, 0, pairs);
         } else {
-            PairsTask.run(pool, pairs, out, q, k, v, firstValid, Tq, pos0, Tmax, C, nHead);
+            Task t = Task.get(out, q, k, v, Tmax, C, nHead);
+            t.firstValid = firstValid;
+            t.Tq = Tq;
+            t.pos0 = pos0;
+            t.runOn(pool, pairs);
         }
     }
 
-    /** One call's arguments as the pool's task, kept per calling thread and reused (a capturing lambda allocates per call). */
-    private static final class PairsTask implements ComputePool.RangeTask {
-        private static final ThreadLocal<PairsTask> PER_THREAD = ThreadLocal.withInitial(PairsTask::new);
+    /**
+     * Causal attention of R new tokens, each against its own row's cache (continuous batching: every
+     * row of the running batch has its own length, and there is no padding).
+     *
+     * <pre>
+     * q, out [R, C]            token r's query and output
+     * k, v   [rows, Tmax, C]   the cache; token r belongs to row row[r] at position pos[r], and that row's
+     *                          slots 0 .. pos[r] are filled (token r's own key and value included)
+     * </pre>
+     * Token r attends to slots 0 .. pos[r] of row row[r]. The (token, head) pairs are split across the
+     * pool; a prefill token late in its prompt costs more than a decode token early in its row.
+     */
+    public static void attentionRows(ComputePool pool, float[] out, float[] q, float[] k, float[] v, int[] row, int[] pos,
+                                     int R, int Tmax, int C, int nHead) {
+        checkRows(out, q, k, v, row, pos, R, Tmax, C, nHead);
+        int pairs = R * nHead;
+        long fmas = 0;
+        for (int r = 0; r < R; r++) fmas += 2L * nHead * (pos[r] + 1) * (C / nHead);
+        if (pool.threads() == 1 || fmas < Matmul.SPLIT_MIN_FMAS) {
+            attendTokens(out, q, k, v, row, pos, Tmax, C, nHead, 0, pairs);
+        } else {
+            Task t = Task.get(out, q, k, v, Tmax, C, nHead);
+            t.row = row;
+            t.pos = pos;
+            t.runOn(pool, pairs);
+        }
+    }
+
+    private static void checkRows(float[] out, float[] q, float[] k, float[] v, int[] row, int[] pos,
+                                  int R, int Tmax, int C, int nHead) {
+        if (R < 0 || Tmax < 1 || nHead < 1 || C < 0 || C % nHead != 0)
+            throw new IllegalArgumentException("attentionRows: bad shape R=" + R + " Tmax=" + Tmax + " C=" + C + " nHead=" + nHead);
+        long qn = (long) R * C;
+        if (q.length < qn || out.length < qn) throw new IllegalArgumentException("attentionRows: q and out need R*C=" + qn + " floats");
+        if (row.length < R || pos.length < R)
+            throw new IllegalArgumentException("attentionRows: row and pos need R=" + R + " entries");
+        for (int r = 0; r < R; r++) {
+            if (row[r] < 0 || pos[r] < 0 || pos[r] >= Tmax)
+                throw new IllegalArgumentException("attentionRows: token " + r + " has row " + row[r] + ", position " + pos[r]
+                        + " (positions 0.." + (Tmax - 1) + ")");
+            long end = ((long) row[r] + 1) * Tmax * C;
+            if (k.length < end || v.length < end)
+                throw new IllegalArgumentException("attentionRows: k and v are too short for row " + row[r] + " (need " + end + " floats)");
+        }
+    }
+
+    /** Pairs p in [p0, p1): token p / nHead, head p % nHead. */
+    private static void attendTokens(float[] out, float[] q, float[] k, float[] v, int[] row, int[] pos,
+                                     int Tmax, int C, int nHead, int p0, int p1) {
+        int hd = C / nHead;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] att = Scratch.floats(Tmax);
+        for (int p = p0; p < p1; p++) {
+            int r = p / nHead, ho = (p % nHead) * hd;
+            int n = pos[r] + 1;
+            int kv0 = row[r] * Tmax * C + ho; // slot 0 of this token's row and head in k and v
+            int qo = r * C + ho;
+            scores(att, q, qo, k, kv0, C, n, hd, scale);
+            Softmax.softmax(att, 0, n);
+            weightedSum(out, qo, att, v, kv0, C, n, hd);
+        }
+    }
+
+    /** Scalar twin of {@link #attentionRows}. */
+    public static void attentionRowsScalar(float[] out, float[] q, float[] k, float[] v, int[] row, int[] pos,
+                                           int R, int Tmax, int C, int nHead) {
+        int hd = C / nHead;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] att = new float[Tmax];
+        for (int r = 0; r < R; r++) {
+            int n = pos[r] + 1;
+            for (int h = 0; h < nHead; h++) {
+                int qo = r * C + h * hd;
+                for (int s = 0; s < n; s++) {
+                    int ko = (row[r] * Tmax + s) * C + h * hd;
+                    float dot = 0f;
+                    for (int i = 0; i < hd; i++) dot += q[qo + i] * k[ko + i];
+                    att[s] = dot * scale;
+                }
+                Softmax.softmaxScalar(att, 0, n);
+                for (int i = 0; i < hd; i++) out[qo + i] = 0f;
+                for (int s = 0; s < n; s++) {
+                    int vo = (row[r] * Tmax + s) * C + h * hd;
+                    for (int i = 0; i < hd; i++) out[qo + i] += att[s] * v[vo + i];
+                }
+            }
+        }
+    }
+
+    /** One call's arguments (of either form) as the pool's task, kept per calling thread and reused (a capturing lambda allocates per call). */
+    private static final class Task implements ComputePool.RangeTask {
+        private static final ThreadLocal<Task> PER_THREAD = ThreadLocal.withInitial(Task::new);
 
         float[] out, q, k, v;
-        int[] firstValid;
+        int[] firstValid;   // the padded form
+        int[] row, pos;     // the per-row form
         int Tq, pos0, Tmax, C, nHead;
 
-        static void run(ComputePool pool, int pairs, float[] out, float[] q, float[] k, float[] v, int[] firstValid,
-                        int Tq, int pos0, int Tmax, int C, int nHead) {
-            PairsTask t = PER_THREAD.get();
-            if (t.out != null) t = new PairsTask(); // started from inside another call's task
+        /** This thread's task, or a new one when started from inside another call's task. */
+        static Task get(float[] out, float[] q, float[] k, float[] v, int Tmax, int C, int nHead) {
+            Task t = PER_THREAD.get();
+            if (t.out != null) t = new Task();
             t.out = out;
             t.q = q;
             t.k = k;
             t.v = v;
-            t.firstValid = firstValid;
-            t.Tq = Tq;
-            t.pos0 = pos0;
             t.Tmax = Tmax;
             t.C = C;
             t.nHead = nHead;
+            return t;
+        }
+
+        void runOn(ComputePool pool, int pairs) {
             try {
-                pool.parallelFor(pairs, 1, t);
+                pool.parallelFor(pairs, 1, this);
             } finally {
-                t.out = t.q = t.k = t.v = null;
-                t.firstValid = null;
+                out = q = k = v = null;
+                firstValid = row = pos = null;
             }
         }
 
         @Override
         public void run(int p0, int p1) {
-            attendPairs(out, q, k, v, firstValid, Tq, pos0, Tmax, C, nHead, p0, p1);
+            if (row != null) attendTokens(out, q, k, v, row, pos, Tmax, C, nHead, p0, p1);
+            else attendPairs(out, q, k, v, firstValid, Tq, pos0, Tmax, C, nHead, p0, p1);
         }
     }
 

@@ -1,7 +1,6 @@
 package miniserve.model;
 
 import miniserve.kernels.ComputePool;
-import miniserve.kernels.Elementwise;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,16 +71,23 @@ public final class Generator {
     }
 
     /**
-     * {@link #generate(List, int, int)} leaning towards a preferred answer per row: while a row's
-     * output so far is a prefix of {@code preferred.get(b)}, the preferred next token wins unless
-     * another token's logit beats it by more than {@code bias}, that is unless the model finds
-     * the other token more than e^bias times as likely. Once a row leaves its preferred answer
-     * it decodes greedily as usual. With bias 0 (or preferred null) this is plain greedy decoding.
+     * {@link #generate(List, int, int)} leaning towards a preferred answer per row (the rule of
+     * {@link PreferredGreedy}). With bias 0 (or preferred null) this is plain greedy decoding.
      *
      * @param preferred null, or one token sequence per prompt
      * @param bias      a log-probability margin, 0 or more
      */
     public GenerationResult generate(List<int[]> prompts, int maxTokens, int endToken, List<int[]> preferred, float bias) {
+        return generate(prompts, maxTokens, endToken, preferred, bias, StepHook.NONE);
+    }
+
+    /**
+     * {@link #generate(List, int, int, List, float)} watched by {@code hook} pass by pass: it hears of
+     * every pass, and a row it no longer wants counts as ended from then on. The batch also stops
+     * once no row is wanted any more, whatever the stop rule.
+     */
+    public GenerationResult generate(List<int[]> prompts, int maxTokens, int endToken, List<int[]> preferred, float bias,
+                                     StepHook hook) {
         int B = prompts.size();
         if (preferred != null && preferred.size() != B)
             throw new IllegalArgumentException(B + " prompts but " + preferred.size() + " preferred answers");
@@ -119,41 +125,69 @@ public final class Generator {
         int[][] generated = new int[B][maxTokens];
         int[] outLen = new int[B];
         boolean[] ended = new boolean[B];
-        int[] onPreferred = new int[B]; // tokens of the preferred answer matched so far; -1 once left
-        if (preferred == null || bias == 0) Arrays.fill(onPreferred, -1);
-        int endedRows = 0;
+        boolean[] done = new boolean[B]; // ended, or no longer wanted: what the row computes now is waste
+        PreferredGreedy[] choice = new PreferredGreedy[B];
+        for (int b = 0; b < B; b++) choice[b] = new PreferredGreedy(preferred == null ? null : preferred.get(b), bias);
+        int doneRows = 0;
         long computed = (long) B * T, afterEnd = 0;
+        long start = System.nanoTime();
         float[] logits = gpt.prefill(padded, padding);
+        hook.stepDone(prefillRecord(start, padding, T));
         int steps = 0;
         while (true) {
             for (int b = 0; b < B; b++) {
-                int tok = Elementwise.argmax(logits, b * vocabSize, vocabSize);
-                int at = onPreferred[b];
-                if (at >= 0) {
-                    int[] pref = preferred.get(b);
-                    int want = at < pref.length ? pref[at] : -1;
-                    if (want >= 0 && want < vocabSize && logits[b * vocabSize + want] + bias >= logits[b * vocabSize + tok]) tok = want;
-                    onPreferred[b] = tok == want ? at + 1 : -1;
-                }
+                int tok = choice[b].next(logits, b * vocabSize, vocabSize);
                 next[b] = tok;
-                if (ended[b]) continue;
+                if (done[b]) continue;
                 if (tok == endToken) {
-                    ended[b] = true;
-                    endedRows++;
+                    ended[b] = done[b] = true;
+                    doneRows++;
                 } else {
                     generated[b][outLen[b]++] = tok;
                 }
             }
             steps++;
-            if (steps == maxTokens || (stopRule == StopRule.ALL_ENDED && endedRows == B)) break;
-            // Rows that have ended still run (their input is the end token or what followed it): wasted work.
+            boolean anyWanted = false;
+            for (int b = 0; b < B; b++) {
+                if (hook.wanted(b)) {
+                    anyWanted = true;
+                } else if (!done[b]) {
+                    done[b] = true;
+                    doneRows++;
+                }
+            }
+            if (steps == maxTokens || (stopRule == StopRule.ALL_ENDED && doneRows == B) || !anyWanted) break;
+            // Rows that are done still run (their input is the end token or what followed it): wasted work.
             computed += B;
-            afterEnd += endedRows;
+            afterEnd += doneRows;
+            start = System.nanoTime();
             logits = gpt.decodeStep(next);
+            hook.stepDone(decodeRecord(start, done));
         }
 
         List<int[]> outputs = new ArrayList<>(B);
         for (int b = 0; b < B; b++) outputs.add(Arrays.copyOf(generated[b], outLen[b]));
         return new GenerationResult(outputs, ended, steps, computed, paddingTokens, afterEnd);
+    }
+
+    /** The prefill's record: every row's prompt with its padding; the generator's other rows idle. */
+    private Step prefillRecord(long start, int[] padding, int T) {
+        Step step = Step.of(start, System.nanoTime(), gpt.maxBatch());
+        for (int b = 0; b < padding.length; b++) {
+            step.kinds()[b] = Step.PREFILL;
+            step.tokens()[b] = T;
+            step.padding()[b] = padding[b];
+        }
+        return step;
+    }
+
+    /** A decode pass's record: one token per row, waste for the rows that are done. */
+    private Step decodeRecord(long start, boolean[] done) {
+        Step step = Step.of(start, System.nanoTime(), gpt.maxBatch());
+        for (int b = 0; b < done.length; b++) {
+            step.kinds()[b] = done[b] ? Step.AFTER_END : Step.DECODE;
+            step.tokens()[b] = 1;
+        }
+        return step;
     }
 }

@@ -19,6 +19,15 @@ import java.util.Arrays;
  * result does not depend on its neighbours. {@link #decodeStep} then appends one token per row
  * at the next slot, reusing the keys and values cached for the earlier slots.
  *
+ * <p>Continuous batching uses the same cache another way: each of the maxBatch rows is a slot of
+ * the running batch with its own length, holding positions 0 .. its length - 1 and no padding.
+ * {@link #appendRows} pushes the new tokens of several rows through the model in one pass (a new
+ * row's whole prompt, or one generated token of a running row): the linear layers run over the
+ * flattened tokens of all of them, and attention runs per token over its own row's cache (Orca's
+ * selective batching). {@link #clearRow} frees a row for the next request. The two ways of using an
+ * instance do not mix: a {@link #prefill} forgets every row, and {@link #appendRows} ends the
+ * padded sequence.
+ *
  * <p>Every buffer is allocated once for (maxBatch, maxSeq): activations for maxBatch·maxSeq rows
  * and a KV cache of [maxBatch, maxSeq, C] per layer; nothing is allocated per token. Weights are
  * only read, the matrices from their packed copies ({@link GptWeights#packed}, made
@@ -48,6 +57,9 @@ public final class Gpt {
     private final float[][] kCache, vCache; // per layer [maxBatch, maxSeq, C]
     private final int[] tokens;     // [R]  token ids of the slots being computed
     private final int[] firstValid; // [maxBatch]  pad slots at the start of each row
+    private final int[] rowLength;  // [maxBatch]  continuous batching: slots each row holds in the cache
+    private final int[] tokenRow;   // [R]  continuous batching: the row of each token being computed
+    private final int[] tokenPos;   // [R]  ... and its position in that row
 
     private int batch;  // rows of the current sequence (0 before the first prefill)
     private int length; // slots of the current sequence held in the cache
@@ -88,6 +100,9 @@ public final class Gpt {
         vCache = new float[config.nLayer()][R * C];
         tokens = new int[R];
         firstValid = new int[maxBatch];
+        rowLength = new int[maxBatch];
+        tokenRow = new int[R];
+        tokenPos = new int[R];
     }
 
     public GptConfig config() {
@@ -161,6 +176,58 @@ public final class Gpt {
         return logits;
     }
 
+    /** Continuous batching: slots row {@code row} holds (its next token goes to position {@code rowLength(row)}). */
+    public int rowLength(int row) {
+        return rowLength[row];
+    }
+
+    /** Continuous batching: empties a row, so that its next {@link #appendRows} starts a new sequence at position 0. */
+    public void clearRow(int row) {
+        if (row < 0 || row >= maxBatch) throw new IllegalArgumentException("row " + row + "; this model has rows 0.." + (maxBatch - 1));
+        rowLength[row] = 0;
+    }
+
+    /**
+     * Continuous batching: appends {@code counts[i]} tokens to row {@code rows[i]} for i in 0 .. n-1, all
+     * in one pass, and returns each of those rows' logits for the position after its last new token,
+     * [n, V] at the start of an internal buffer that the next call overwrites. {@code tokens} holds the
+     * new tokens row after row (counts[0] of rows[0], then counts[1] of rows[1], ...); a row's new
+     * tokens take positions rowLength .. rowLength + count - 1 and see only that row's cache.
+     */
+    public float[] appendRows(int n, int[] rows, int[] counts, int[] tokens) {
+        if (n < 1 || n > maxBatch) throw new IllegalArgumentException(n + " rows; this model takes 1.." + maxBatch);
+        if (rows.length < n || counts.length < n) throw new IllegalArgumentException("rows and counts need " + n + " entries");
+        int R = 0;
+        for (int i = 0; i < n; i++) {
+            int row = rows[i], count = counts[i];
+            if (row < 0 || row >= maxBatch) throw new IllegalArgumentException("row " + row + "; this model has rows 0.." + (maxBatch - 1));
+            for (int j = 0; j < i; j++) if (rows[j] == row) throw new IllegalArgumentException("row " + row + " is listed twice");
+            if (count < 1) throw new IllegalArgumentException("row " + row + ": " + count + " new tokens, needs at least 1");
+            int len = rowLength[row];
+            if (len + count > maxSeq) throw new IllegalArgumentException("row " + row + " would hold " + (len + count) + " slots; this model holds " + maxSeq);
+            checkPosition(len + count - 1, row);
+            if ((long) R + count > tokenRow.length)
+                throw new IllegalArgumentException("more than " + tokenRow.length + " new tokens in one pass");
+            for (int t = 0; t < count; t++) {
+                checkToken(tokens[R + t], row, len + t);
+                tokenRow[R + t] = row;
+                tokenPos[R + t] = len + t;
+                this.tokens[R + t] = tokens[R + t];
+            }
+            R += count;
+        }
+        batch = 0; // the padded sequence, if any, is gone
+        forwardRows(R);
+        int r = 0;
+        for (int i = 0; i < n; i++) {
+            r += counts[i];
+            rowLength[rows[i]] += counts[i];
+            System.arraycopy(x, (r - 1) * C, last, i * C, C); // the row's last new token
+        }
+        lastLogits(n);
+        return logits;
+    }
+
     /** Validates a prefill's input, copies its tokens and resets the sequence; returns T. */
     private int start(int[][] tokenRows, int[] padding) {
         int B = tokenRows.length;
@@ -177,6 +244,7 @@ public final class Gpt {
             for (int t = padding[b]; t < T; t++) checkToken(tokenRows[b][t], b, t);
         }
         batch = 0; // nothing valid in the cache until this prefill completes
+        Arrays.fill(rowLength, 0); // nor in any row of continuous batching
         for (int b = 0; b < B; b++) {
             firstValid[b] = padding[b];
             System.arraycopy(tokenRows[b], 0, tokens, b * T, T);
@@ -208,6 +276,40 @@ public final class Gpt {
             attentionProjectionResidual(lw, l, R);
             layerNorm(ln, x, lw.ln2W, lw.ln2B, R);
             mlpResidual(lw, l, R);
+        }
+    }
+
+    /** As {@link #forward} for the R tokens of {@link #appendRows}: token r at position tokenPos[r] of row tokenRow[r]. */
+    private void forwardRows(int R) {
+        embedRows(R);
+        for (int l = 0; l < config.nLayer(); l++) {
+            GptWeights.Layer lw = w.layers[l];
+            layerNorm(ln, x, lw.ln1W, lw.ln1B, R);
+            qkvProjectionRows(lw, l, R);
+            Attention.attentionRows(pool, att, q, kCache[l], vCache[l], tokenRow, tokenPos, R, maxSeq, C, nHead);
+            attentionProjectionResidual(lw, l, R);
+            layerNorm(ln, x, lw.ln2W, lw.ln2B, R);
+            mlpResidual(lw, l, R);
+        }
+    }
+
+    /** x[R, C] = wte[token] + wpe[tokenPos]. */
+    private void embedRows(int R) {
+        for (int r = 0; r < R; r++) {
+            int xo = r * C, eo = tokens[r] * C, po = tokenPos[r] * C;
+            for (int c = 0; c < C; c++) x[xo + c] = w.wte[eo + c] + w.wpe[po + c];
+        }
+    }
+
+    /** As {@link #qkvProjection}, each token's key and value going to its own row's cache at its position. */
+    private void qkvProjectionRows(GptWeights.Layer lw, int l, int R) {
+        Matmul.matmul(pool, qkv, ln, packed.layers()[l].attnW(), lw.attnB, R);
+        float[] k = kCache[l], v = vCache[l];
+        for (int r = 0; r < R; r++) {
+            int src = r * 3 * C, dst = (tokenRow[r] * maxSeq + tokenPos[r]) * C;
+            System.arraycopy(qkv, src, q, r * C, C);
+            System.arraycopy(qkv, src + C, k, dst, C);
+            System.arraycopy(qkv, src + 2 * C, v, dst, C);
         }
     }
 
@@ -269,9 +371,14 @@ public final class Gpt {
         Elementwise.addInPlace(x, proj, R * C);
     }
 
-    /** last[B, C] = x at each row's last slot;  lastLn = ln_f(last);  logits[B, V] = lastLn · wteᵀ (packed [C, V]). */
+    /** last[B, C] = x at each row's last slot; then {@link #lastLogits}. */
     private void lastSlotLogits(int B, int T) {
         for (int b = 0; b < B; b++) System.arraycopy(x, (b * T + T - 1) * C, last, b * C, C);
+        lastLogits(B);
+    }
+
+    /** lastLn = ln_f(last[B, C]);  logits[B, V] = lastLn · wteᵀ (packed [C, V]). */
+    private void lastLogits(int B) {
         LayerNorm.layerNorm(lastLn, last, w.lnFW, w.lnFB, B, C, config.layerNormEps());
         Matmul.matmul(pool, logits, lastLn, packed.lmHead(), null, B);
     }

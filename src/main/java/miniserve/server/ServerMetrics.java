@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import miniserve.model.Step;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,12 +71,18 @@ public final class ServerMetrics {
         batchModelTime.observe(modelNanos / NANOS_PER_SECOND);
     }
 
-    /** The model's work for one batch. */
-    public void work(long computed, long padding, long afterEnd, long useful) {
+    /** The model's work in one forward pass. */
+    public void work(Step step) {
+        long computed = 0, padding = 0, afterEnd = 0;
+        for (int row = 0; row < step.rows(); row++) {
+            computed += step.tokens()[row];
+            padding += step.padding()[row];
+            if (step.kinds()[row] == Step.AFTER_END) afterEnd += step.tokens()[row];
+        }
         tokensComputed.inc(computed);
         tokensPadding.inc(padding);
         tokensAfterEnd.inc(afterEnd);
-        tokensUseful.inc(useful);
+        tokensUseful.inc(computed - padding - afterEnd);
     }
 
     /** Every metric in the Prometheus text format (version 0.0.4). */

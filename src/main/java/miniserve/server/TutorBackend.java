@@ -1,12 +1,11 @@
 package miniserve.server;
 
 import miniserve.agent.GrammarTutorAgent;
-import miniserve.agent.GrammarTutorAgent.BatchResult;
-import miniserve.agent.GrammarTutorAgent.Work;
 import miniserve.agent.LearnerHistory;
 import miniserve.agent.TutorModel;
 import miniserve.kernels.ComputePool;
 import miniserve.model.Generator.StopRule;
+import miniserve.model.StepHook;
 import miniserve.server.StaticBatchScheduler.BatchFunction;
 
 import java.util.ArrayList;
@@ -113,10 +112,7 @@ public final class TutorBackend implements ModelBackend {
                 sentences.add(r.sentence());
                 learners.add(r.learnerId());
             }
-            BatchResult result = agent.run(sentences, learners);
-            Work w = result.work();
-            metrics.work(w.computed(), w.padding(), w.afterEnd(), w.useful());
-            return result.corrections();
+            return agent.correctBatch(sentences, learners, StepHook.observing(metrics::work));
         };
     }
 

@@ -2,9 +2,10 @@ package miniserve.agent;
 
 import miniserve.agent.Correction.ErrorCount;
 import miniserve.agent.Correction.Status;
-import miniserve.agent.GrammarTutorAgent.BatchResult;
 import miniserve.kernels.ComputePool;
 import miniserve.model.Generator.StopRule;
+import miniserve.model.Step;
+import miniserve.model.StepHook;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,16 +99,42 @@ class GrammarTutorAgentTest {
         assertThat(out).isEqualTo(agent(8).correctBatch(SENTENCES, null));
     }
 
+    /** Every pass of a fixed-length batch is reported, with its prompts, padding and idle rows. */
     @Test
-    void theWorkOfAFixedLengthBatchIsCounted() {
-        BatchResult r = agent(8).run(SENTENCES, null);
+    void everyPassOfAFixedLengthBatchIsReportedToTheHook() {
+        List<Step> steps = new ArrayList<>();
+        agent(8).correctBatch(SENTENCES, null, StepHook.observing(steps::add));
         int[] lengths = SENTENCES.stream().mapToInt(s -> model.sentenceTokens(s) + 1).toArray();
         int longest = Arrays.stream(lengths).max().orElseThrow();
         int padding = Arrays.stream(lengths).map(l -> longest - l).sum();
         int rows = SENTENCES.size();
-        assertThat(r.work().computed()).isEqualTo((long) rows * longest + (long) rows * (MAX_TOKENS - 1));
-        assertThat(r.work().padding()).isEqualTo(padding);
-        assertThat(r.work().useful() + r.work().padding() + r.work().afterEnd()).isEqualTo(r.work().computed());
+        assertThat(steps).hasSize(MAX_TOKENS); // the prefill, then max_tokens - 1 decode passes
+        assertThat(steps.stream().mapToLong(Step::tokensComputed).sum()).isEqualTo((long) rows * longest + (long) rows * (MAX_TOKENS - 1));
+        assertThat(steps.getFirst().padding()).containsExactly(Arrays.copyOf(
+                Arrays.stream(lengths).map(l -> longest - l).toArray(), 8));
+        assertThat(Arrays.stream(steps.getFirst().padding()).sum()).isEqualTo(padding);
+        for (Step s : steps) {
+            assertThat(s.rows()).isEqualTo(8);
+            for (int b = rows; b < 8; b++) assertThat(s.kinds()[b]).isEqualTo(Step.IDLE);
+        }
+    }
+
+    /** A row the hook no longer wants stops producing output, and a batch no row is wanted of stops. */
+    @Test
+    void aBatchStopsOnceNoRowIsWanted() {
+        List<Step> steps = new ArrayList<>();
+        agent(8).correctBatch(SENTENCES, null, new StepHook() {
+            @Override
+            public boolean wanted(int row) {
+                return steps.size() < 3; // every row is dropped after the third pass
+            }
+
+            @Override
+            public void stepDone(Step step) {
+                steps.add(step);
+            }
+        });
+        assertThat(steps).hasSize(3);
     }
 
     @Test

@@ -107,11 +107,81 @@ class AttentionTest {
         for (int c = 0; c < C; c++) assertEquals(v[(1 * Tmax + 4) * C + c], out[(1 * Tq + 2) * C + c], 1e-6);
     }
 
+    /** Tokens of several rows with their own lengths, prefill chunks and decode tokens mixed, as a continuous batch has them. */
+    @Test
+    void rowsMatchScalarOnRandomShapesWithTails() {
+        SplittableRandom rnd = new SplittableRandom(33);
+        int[][] heads = {{1, 1}, {5, 1}, {16, 2}, {24, 3}, {64, 1}, {128, 2}, {68, 4}, {192, 3}, {40, 5}};
+        for (int rep = 0; rep < 60; rep++) {
+            int[] h = heads[rep % heads.length];
+            int C = h[0], nHead = h[1];
+            int rows = 1 + rnd.nextInt(6), Tmax = 1 + rnd.nextInt(50);
+            // each used row contributes a run of consecutive positions ending at its current length
+            int R = 0;
+            int[] row = new int[rows * Tmax], pos = new int[rows * Tmax];
+            for (int b = 0; b < rows; b++) {
+                if (rnd.nextInt(4) == 0) continue; // an idle row
+                int len = 1 + rnd.nextInt(Tmax);
+                int count = rnd.nextBoolean() ? 1 : 1 + rnd.nextInt(len); // a decode token or a prefill chunk
+                for (int t = len - count; t < len; t++) {
+                    row[R] = b;
+                    pos[R++] = t;
+                }
+            }
+            float[] q = random(rnd, R * C), k = random(rnd, rows * Tmax * C), v = random(rnd, rows * Tmax * C);
+            float[] expected = new float[R * C];
+            Attention.attentionRowsScalar(expected, q, k, v, row, pos, R, Tmax, C, nHead);
+            for (ComputePool pool : new ComputePool[] {ComputePool.serial(), two}) {
+                float[] out = new float[R * C];
+                Arrays.fill(out, Float.NaN);
+                Attention.attentionRows(pool, out, q, k, v, row, pos, R, Tmax, C, nHead);
+                assertClose("attentionRows R=" + R + " Tmax=" + Tmax + " C=" + C + " nHead=" + nHead
+                        + " threads=" + pool.threads(), expected, out);
+            }
+        }
+    }
+
+    /** A row's tokens see only their own row's slots up to their own position, and agree with the padded kernel. */
+    @Test
+    void rowsSeeOnlyTheirOwnRowAndAgreeWithThePaddedKernel() {
+        SplittableRandom rnd = new SplittableRandom(34);
+        int rows = 3, Tmax = 12, C = 32, nHead = 4;
+        float[] k = random(rnd, rows * Tmax * C), v = random(rnd, rows * Tmax * C);
+        // row 1: a prefill of positions 0..6; row 2: one decode token at position 9
+        int[] row = {1, 1, 1, 1, 1, 1, 1, 2}, pos = {0, 1, 2, 3, 4, 5, 6, 9};
+        int R = row.length;
+        float[] q = random(rnd, R * C);
+        float[] out = new float[R * C];
+        Attention.attentionRows(two, out, q, k, v, row, pos, R, Tmax, C, nHead);
+
+        float[] k2 = k.clone(), v2 = v.clone();
+        for (int b = 0; b < rows; b++) {
+            int seen = b == 1 ? 7 : b == 2 ? 10 : 0; // slots any token of the row attends to
+            for (int s = seen; s < Tmax; s++) {
+                for (int c = 0; c < C; c++) {
+                    k2[(b * Tmax + s) * C + c] = 1000f;
+                    v2[(b * Tmax + s) * C + c] = -1000f;
+                }
+            }
+        }
+        float[] out2 = new float[R * C];
+        Attention.attentionRows(two, out2, q, k2, v2, row, pos, R, Tmax, C, nHead);
+        assertArrayEquals(out, out2, "another row's slots, or slots after a token's position, changed the output");
+
+        // Row 1's prefill as the padded kernel computes it: one row without padding, cache starting at row 1.
+        float[] kRow = Arrays.copyOfRange(k, Tmax * C, 2 * Tmax * C), vRow = Arrays.copyOfRange(v, Tmax * C, 2 * Tmax * C);
+        float[] padded = new float[7 * C];
+        Attention.attention(ComputePool.serial(), padded, Arrays.copyOf(q, 7 * C), kRow, vRow, new int[] {0}, 1, 7, 0, Tmax, C, nHead);
+        assertArrayEquals(padded, Arrays.copyOf(out, 7 * C), "the prefill of one row differs from the padded kernel's");
+    }
+
     @Test
     void badShapesAreRejected() {
         float[] a = new float[64];
         assertThrows(IllegalArgumentException.class, () -> Attention.attention(two, a, a, a, a, new int[] {0}, 1, 1, 0, 1, 30, 4));
         assertThrows(IllegalArgumentException.class, () -> Attention.attention(two, a, a, a, a, new int[] {0}, 1, 2, 1, 2, 8, 2));
         assertThrows(IllegalArgumentException.class, () -> Attention.attention(two, a, a, a, a, new int[] {-1}, 1, 1, 0, 1, 8, 2));
+        assertThrows(IllegalArgumentException.class, () -> Attention.attentionRows(two, a, a, a, a, new int[] {0}, new int[] {2}, 1, 2, 8, 2));
+        assertThrows(IllegalArgumentException.class, () -> Attention.attentionRows(two, a, a, a, a, new int[] {8}, new int[] {0}, 1, 2, 8, 2));
     }
 }

@@ -1,0 +1,95 @@
+package miniserve.agent;
+
+import miniserve.agent.Correction.ErrorCount;
+import miniserve.agent.Correction.Status;
+import miniserve.agent.OutputCheck.Verdict;
+
+import java.util.List;
+
+/**
+ * One sentence's way through the tutor, whichever batching runs its generation: its prompt and the
+ * answer to lean towards before, its checked, diffed and explained correction after. Shared by the
+ * static batches of {@link GrammarTutorAgent} and the running batch of {@link ContinuousTutor}.
+ */
+final class SentenceCorrector {
+
+    /**
+     * A sentence ready for generation.
+     *
+     * @param source    the sentence as the model sees it (stripped)
+     * @param prompt    its prompt's token ids
+     * @param preferred the answer that leaves it unchanged, when the model leans towards it (copy bias), else null
+     */
+    record Prompted(String sentence, String source, String learnerId, int[] prompt, int[] preferred) {}
+
+    private final TutorModel model;
+    private final int maxTokens;
+    private final LearnerHistory history;
+
+    SentenceCorrector(TutorModel model, int maxTokens, LearnerHistory history) {
+        this.model = model;
+        this.maxTokens = maxTokens;
+        this.history = history;
+    }
+
+    int maxTokens() {
+        return maxTokens;
+    }
+
+    int endToken() {
+        return model.prompt().endToken();
+    }
+
+    /** The copy bias generation leans towards {@link Prompted#preferred} with. */
+    float bias() {
+        return model.copyBias();
+    }
+
+    /**
+     * @throws IllegalArgumentException for a blank sentence, or one too long for the model
+     *                                  (see {@link TutorModel#maxSentenceTokens})
+     */
+    Prompted prompt(String sentence, String learnerId) {
+        TutorPrompt prompt = model.prompt();
+        String source = sentence.strip();
+        if (source.isEmpty()) throw new IllegalArgumentException("a sentence is blank");
+        int[] p = prompt.encode(source);
+        int limit = model.maxSentenceTokens(maxTokens);
+        if (p.length - prompt.overhead() > limit)
+            throw new IllegalArgumentException("a sentence is " + (p.length - prompt.overhead())
+                    + " tokens long; the model takes at most " + limit);
+        // Leaning towards the sentence as it is: an edit is made only where the model is clearly
+        // surer of it than of copying (see TutorModel#copyBias).
+        int[] preferred = model.copyBias() > 0 ? prompt.unchangedAnswer(p) : null;
+        return new Prompted(sentence, source, learnerId, p, preferred);
+    }
+
+    /** The length in tokens of the sentence's prompt. */
+    int promptTokens(String sentence) {
+        return model.sentenceTokens(sentence) + model.prompt().overhead();
+    }
+
+    /** The correction of a sentence from the model's answer (its tokens before the end token). */
+    Correction correct(Prompted p, int[] output, boolean ended) {
+        return correction(p.sentence(), p.source(), model.prompt().decode(output), ended, p.learnerId());
+    }
+
+    Correction correction(String sentence, String source, String output, boolean ended, String learnerId) {
+        Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
+        if (!verdict.accepted())
+            return new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, recent(learnerId));
+        List<Edit> edits = output.equals(source) ? List.of() : model.classifier().edits(source, output);
+        if (edits.isEmpty()) // nothing but spacing differs
+            return new Correction(sentence, sentence, Status.NO_ERRORS, null, List.of(), learnerId, remember(learnerId, edits));
+        return new Correction(sentence, output, Status.CORRECTED, null, edits, learnerId, remember(learnerId, edits));
+    }
+
+    private List<ErrorCount> remember(String learnerId, List<Edit> edits) {
+        if (learnerId == null) return List.of();
+        return history.record(learnerId, edits.stream().map(Edit::type).toList());
+    }
+
+    private List<ErrorCount> recent(String learnerId) {
+        return learnerId == null ? List.of() : history.mostFrequent(learnerId);
+    }
+}
