@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,12 +59,23 @@ class ModelInfoCommandTest {
     }
 
     @Test
-    void aBadCheckpointIsOneLineAndANonZeroExit() {
+    void aBadCheckpointIsOneLineAndANonZeroExit() throws IOException {
         Run r = run("model-info", "--weights", tmp.resolve("absent").toString());
         assertThat(r.exit()).isNotZero();
         assertThat(r.err().strip()).contains("config.json").doesNotContain("\n").doesNotContain("at miniserve");
         Run shape = run("model-info", "--write-random", tmp.resolve("x").toString(), "--n-embd", "30", "--n-head", "4");
         assertThat(shape.exit()).isNotZero();
         assertThat(shape.err()).contains("n_embd");
+
+        // A weights file the format refuses (here, bytes after the last tensor) is named with the rule it breaks.
+        Path dir = tmp.resolve("trailing");
+        assertThat(run("model-info", "--write-random", dir.toString(), "--vocab-size", "50", "--n-embd", "16", "--n-layer", "1",
+                "--n-head", "2", "--n-positions", "16").exit()).isZero();
+        Path weights = dir.resolve(GptCheckpoint.WEIGHTS_FILE);
+        Files.write(weights, new byte[]{1, 2, 3}, StandardOpenOption.APPEND);
+        Run trailing = run("model-info", "--weights", dir.toString());
+        assertThat(trailing.exit()).isNotZero();
+        assertThat(trailing.err().strip()).contains(weights.toString()).contains("trailing bytes").contains("3 bytes")
+                .doesNotContain("\n").doesNotContain("Exception").doesNotContain("at miniserve");
     }
 }
