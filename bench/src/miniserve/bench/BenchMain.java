@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import miniserve.serving.JvmFlags;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -195,7 +196,8 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private String[] jvmFlags() {
-        List<String> flags = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx4g"));
+        List<String> flags = new ArrayList<>(JvmFlags.ALL);
+        flags.add("-Xmx4g");
         flags.addAll(jvmArgs);
         return flags.toArray(String[]::new);
     }

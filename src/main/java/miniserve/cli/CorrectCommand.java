@@ -7,6 +7,7 @@ import miniserve.agent.LearnerHistory;
 import miniserve.agent.TutorModel;
 import miniserve.kernels.ComputePool;
 import miniserve.model.Generator.StopRule;
+import miniserve.serving.ServeFlags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,9 +24,6 @@ import java.util.concurrent.Callable;
         description = "Corrects one or more sentences with the tutor model and explains each edit.")
 public final class CorrectCommand implements Callable<Integer> {
 
-    /** Tokens generated per sentence unless told otherwise (here and in serve). */
-    static final int DEFAULT_MAX_TOKENS = 64;
-
     @Spec
     CommandSpec spec;
 
@@ -36,7 +34,7 @@ public final class CorrectCommand implements Callable<Integer> {
             description = "Tutor weights directory (default: ${DEFAULT-VALUE}).")
     Path weights;
 
-    @Option(names = "--max-tokens", defaultValue = "" + DEFAULT_MAX_TOKENS,
+    @Option(names = "--max-tokens", defaultValue = "" + ServeFlags.DEFAULT_MAX_TOKENS,
             description = "Most tokens generated per sentence (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 

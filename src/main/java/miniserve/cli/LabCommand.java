@@ -10,6 +10,8 @@ import miniserve.lab.ServerLauncher;
 import miniserve.lab.SweepResult;
 import miniserve.lab.WorkloadTokens;
 import miniserve.loadtest.Workload;
+import miniserve.serving.ServeFlags;
+import miniserve.serving.ServeFlags.StopRule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -84,7 +86,7 @@ public final class LabCommand implements Callable<Integer> {
             + DEFAULT_MAX_TOKENS + "; --quick: " + QUICK_MAX_TOKENS + ").")
     Integer maxTokens;
 
-    @Option(names = "--stop-rule", defaultValue = "fixed",
+    @Option(names = "--stop-rule", defaultValue = "fixed", paramLabel = "fixed|all-ended",
             description = "fixed (every row generates max_tokens: the lab's rule) or all-ended (default: ${DEFAULT-VALUE}).")
     String stopRule;
 
@@ -155,7 +157,7 @@ public final class LabCommand implements Callable<Integer> {
                 total != null ? total : quick ? QUICK_TOTAL : 500,
                 warmup != null ? warmup : quick ? QUICK_WARMUP : 100,
                 maxTokens != null ? maxTokens : quick ? QUICK_MAX_TOKENS : DEFAULT_MAX_TOKENS,
-                stopRule, serverThreads, modelThreads != null ? modelThreads : serverThreads,
+                stopRule(), serverThreads, modelThreads != null ? modelThreads : serverThreads,
                 weights, workloadFile, maxWords, seed, Duration.ofMillis(timeoutMs),
                 Duration.ofSeconds(startTimeoutSeconds), quick, dir, serverJavaOptions, equalLoad,
                 Duration.ofMillis(Math.round(1000 * (equalLoadSeconds != null ? equalLoadSeconds : quick ? 5 : 20))));
@@ -168,7 +170,7 @@ public final class LabCommand implements Callable<Integer> {
 
         console.printf("lab 02 sweep%s: %d configurations x %d repetitions x %d requests (%d clients), max_tokens %d, stop rule %s%n",
                 quick ? " (quick)" : "", settings.configs().size(), settings.repetitions(), settings.total(),
-                settings.concurrency(), settings.maxTokens(), settings.stopRule());
+                settings.concurrency(), settings.maxTokens(), settings.stopRule().flag());
         console.println("workload " + work.describe() + ", seed " + seed);
         WorkloadTokens tokens = WorkloadTokens.measure(work, weights, settings.maxTokens());
         if (tokens != null)
@@ -176,7 +178,7 @@ public final class LabCommand implements Callable<Integer> {
                     tokens.p50(), tokens.p95(), tokens.max(), settings.maxTokens(), tokens.coveredByMaxTokens() * 100);
         console.println("output   " + dir);
         console.flush();
-        LabRunner runner = new LabRunner(settings, ServerLauncher.serve(settings), console, isTerminal());
+        LabRunner runner = new LabRunner(settings, ServerLauncher.serve(settings, Main.class), console, isTerminal());
         SweepResult result = runner.run(work);
         List<Acceptance.Check> checks = LabOutputs.writeAll(result, dir);
         console.println();
@@ -184,6 +186,15 @@ public final class LabCommand implements Callable<Integer> {
         console.printf("wrote %s (%s)%n", dir, String.join(", ", LabOutputs.outputs(result)));
         console.flush();
         return 0;
+    }
+
+    /** {@code --stop-rule}, refused with one line (not a usage message) when it is neither word. */
+    private StopRule stopRule() {
+        try {
+            return ServeFlags.parse(StopRule.class, stopRule);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--stop-rule: " + e.getMessage());
+        }
     }
 
     /** Whether stdout is a terminal (redraw the progress bar in place) rather than a file or a pipe. */

@@ -1,12 +1,14 @@
 package miniserve.cli;
 
 import miniserve.agent.TutorModel;
-import miniserve.model.Generator.StopRule;
-import miniserve.server.StaticBatchScheduler.ModelThread;
+import miniserve.model.Generator;
 import miniserve.server.StaticBatchScheduler.Options;
 import miniserve.server.TutorBackend;
-import miniserve.server.TutorBackend.Mode;
 import miniserve.server.TutorServer;
+import miniserve.serving.ServeFlags;
+import miniserve.serving.ServeFlags.Mode;
+import miniserve.serving.ServeFlags.ModelThread;
+import miniserve.serving.ServeFlags.StopRule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code ./miniserve serve}: the grammar tutor over HTTP. */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = ServeFlags.COMMAND, mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Serves the grammar tutor over HTTP: POST /correct {\"sentence\": \"...\", \"learner_id\": \"...\"}, "
                         + "GET /health, GET /metrics (Prometheus text).",
@@ -34,13 +36,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "" + ServeFlags.DEFAULT_PORT,
+            description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = ServeFlags.DEFAULT_HOST, description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--weights", paramLabel = "DIR", defaultValue = "weights",
+    @Option(names = "--weights", paramLabel = "DIR", defaultValue = ServeFlags.DEFAULT_WEIGHTS,
             description = "Tutor weights directory (default: ${DEFAULT-VALUE}).")
     Path weights;
 
@@ -50,22 +53,23 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(--max-batch and --max-wait-ms do not apply). Default: ${DEFAULT-VALUE}.")
     Mode mode;
 
-    @Option(names = "--max-batch", defaultValue = "8", description = "Most requests per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch", defaultValue = "" + ServeFlags.DEFAULT_MAX_BATCH,
+            description = "Most requests per batch (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "20",
+    @Option(names = "--max-wait-ms", defaultValue = "" + ServeFlags.DEFAULT_MAX_WAIT_MS,
             description = "Longest wait for more requests once a batch has its first (default: ${DEFAULT-VALUE}).")
     long maxWaitMs;
 
-    @Option(names = "--max-queue", defaultValue = "256",
+    @Option(names = "--max-queue", defaultValue = "" + ServeFlags.DEFAULT_MAX_QUEUE,
             description = "Most requests waiting; more get 503 at once (default: ${DEFAULT-VALUE}).")
     int maxQueue;
 
-    @Option(names = "--queue-timeout-ms", defaultValue = "0",
+    @Option(names = "--queue-timeout-ms", defaultValue = "" + ServeFlags.DEFAULT_QUEUE_TIMEOUT_MS,
             description = "A request that waited this long without starting gets 503; 0 = no limit (default: ${DEFAULT-VALUE}).")
     long queueTimeoutMs;
 
-    @Option(names = "--max-tokens", defaultValue = "" + CorrectCommand.DEFAULT_MAX_TOKENS,
+    @Option(names = "--max-tokens", defaultValue = "" + ServeFlags.DEFAULT_MAX_TOKENS,
             description = "Tokens generated per sentence; with the fixed stop rule every row of a batch generates exactly this many "
                     + "(default: ${DEFAULT-VALUE}). A longer answer is refused and the sentence returned unchanged.")
     int maxTokens;
@@ -92,31 +96,32 @@ public final class ServeCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     ModelThread modelThread;
 
+    /** The parsed command line. */
+    ServeFlags flags() {
+        return new ServeFlags(host, port, weights, mode, maxBatch, maxWaitMs, maxQueue, queueTimeoutMs, maxTokens, stopRule,
+                threads, modelThreads, modelThread);
+    }
+
     @Override
     public Integer call() throws Exception {
         quietServerLogs();
-        if (mode == Mode.UNBATCHED && modelThread == ModelThread.VIRTUAL)
-            throw new IllegalArgumentException("--model-thread virtual demonstrates the trap in batched mode; "
-                    + "the unbatched baseline always computes on platform threads");
-        Options options = mode == Mode.BATCHED
-                ? new Options(maxBatch, maxWaitMs, maxQueue, queueTimeoutMs, modelThread)
-                : new Options(1, 0, maxQueue, queueTimeoutMs, ModelThread.PLATFORM);
-        if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-        int batchThreads = modelThreads != null ? modelThreads : threads;
-        if (batchThreads < 1 || batchThreads > threads)
-            throw new IllegalArgumentException("--model-threads must be between 1 and --threads (" + threads + "), got " + batchThreads);
+        ServeFlags f = flags();
+        boolean batched = f.mode() == Mode.BATCHED;
+        Options options = batched
+                ? new Options(f.maxBatch(), f.maxWaitMs(), f.maxQueue(), f.queueTimeoutMs(), f.modelThread())
+                : new Options(1, 0, f.maxQueue(), f.queueTimeoutMs(), ModelThread.PLATFORM);
+        Generator.StopRule stopRule = Generator.StopRule.valueOf(f.stopRule().name());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (modelThread == ModelThread.VIRTUAL)
+        if (f.modelThread() == ModelThread.VIRTUAL)
             err.println("warning: --model-thread virtual runs the model on a virtual thread, a demonstration of the trap; "
                     + "expect slow handlers under load");
         err.printf(Locale.ROOT, "loading %s (%s, max batch %d, max wait %d ms, max tokens %d, stop rule %s, %d threads%s) ...%n",
-                weights, mode.name().toLowerCase(Locale.ROOT), options.maxBatch(), options.maxWaitMs(), maxTokens,
-                stopRule.name().toLowerCase(Locale.ROOT), threads,
-                mode == Mode.BATCHED ? ", " + batchThreads + " model threads" : "");
+                f.weights(), f.mode().flag(), options.maxBatch(), options.maxWaitMs(), f.maxTokens(), f.stopRule().flag(), f.threads(),
+                batched ? ", " + f.batchThreads() + " model threads" : "");
         err.flush();
-        TutorServer server = TutorServer.start(host, port, options,
-                () -> new TutorBackend(TutorModel.load(weights), mode, maxBatch, maxTokens, stopRule, threads, batchThreads));
+        TutorServer server = TutorServer.start(f.host(), f.port(), options, () -> new TutorBackend(TutorModel.load(f.weights()),
+                f.mode(), f.maxBatch(), f.maxTokens(), stopRule, f.threads(), f.batchThreads()));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("drain").unstarted(() -> {
             err.println("draining: answering queued and running requests, refusing new ones ...");
             err.flush();
@@ -128,7 +133,7 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("stopped");
             err.flush();
         }));
-        out.println("listening on http://" + host + ":" + server.port());
+        out.println("listening on http://" + f.host() + ":" + server.port());
         out.flush();
         server.awaitStopped();
         return 0;
@@ -143,33 +148,21 @@ public final class ServeCommand implements Callable<Integer> {
     static final class ModeConverter implements ITypeConverter<Mode> {
         @Override
         public Mode convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "batched" -> Mode.BATCHED;
-                case "unbatched" -> Mode.UNBATCHED;
-                default -> throw new IllegalArgumentException("expected batched or unbatched, got '" + value + "'");
-            };
+            return ServeFlags.parse(Mode.class, value);
         }
     }
 
     static final class StopRuleConverter implements ITypeConverter<StopRule> {
         @Override
         public StopRule convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "fixed" -> StopRule.FIXED;
-                case "all-ended" -> StopRule.ALL_ENDED;
-                default -> throw new IllegalArgumentException("expected fixed or all-ended, got '" + value + "'");
-            };
+            return ServeFlags.parse(StopRule.class, value);
         }
     }
 
     static final class ModelThreadConverter implements ITypeConverter<ModelThread> {
         @Override
         public ModelThread convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "platform" -> ModelThread.PLATFORM;
-                case "virtual" -> ModelThread.VIRTUAL;
-                default -> throw new IllegalArgumentException("expected platform or virtual, got '" + value + "'");
-            };
+            return ServeFlags.parse(ModelThread.class, value);
         }
     }
 }

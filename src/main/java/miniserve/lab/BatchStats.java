@@ -1,5 +1,7 @@
 package miniserve.lab;
 
+import miniserve.serving.MetricNames;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +12,7 @@ import java.util.SortedMap;
  * (before and after the run, so warm-up and earlier runs are left out). A figure the server does
  * not expose is NaN; the lab still runs against a server without these metrics.
  *
- * @param batches         number of batches run (count of {@code miniserve_batch_size})
+ * @param batches         number of batches run (count of the {@link MetricNames#BATCH_SIZE} histogram)
  * @param requestsBatched sum of batch sizes
  * @param sizeBuckets     batches per size bucket, keyed by the bucket's upper bound (not cumulative)
  */
@@ -18,20 +20,12 @@ public record BatchStats(double batches, double requestsBatched, Map<Double, Dou
                          double tokensComputed, double tokensUseful, double tokensPadding, double tokensAfterEnd,
                          double queueWaitSeconds, double queueWaitCount, double modelSeconds, double modelBatches) {
 
-    public static final String BATCH_SIZE = "miniserve_batch_size";
-    public static final String TOKENS_COMPUTED = "miniserve_tokens_computed_total";
-    public static final String TOKENS_USEFUL = "miniserve_tokens_useful_total";
-    public static final String TOKENS_PADDING = "miniserve_tokens_padding_total";
-    public static final String TOKENS_AFTER_END = "miniserve_tokens_after_end_total";
-    public static final String QUEUE_WAIT = "miniserve_queue_wait_seconds";
-    public static final String BATCH_MODEL_TIME = "miniserve_batch_model_seconds";
-
     public static final BatchStats UNKNOWN = new BatchStats(Double.NaN, Double.NaN, Map.of(),
             Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
     public static BatchStats between(MetricsSnapshot before, MetricsSnapshot after) {
-        SortedMap<Double, Double> b = before.cumulativeBuckets(BATCH_SIZE);
-        SortedMap<Double, Double> a = after.cumulativeBuckets(BATCH_SIZE);
+        SortedMap<Double, Double> b = before.cumulativeBuckets(MetricNames.BATCH_SIZE);
+        SortedMap<Double, Double> a = after.cumulativeBuckets(MetricNames.BATCH_SIZE);
         Map<Double, Double> perBucket = new LinkedHashMap<>();
         double previous = 0;
         for (Map.Entry<Double, Double> e : a.entrySet()) {
@@ -40,17 +34,17 @@ public record BatchStats(double batches, double requestsBatched, Map<Double, Dou
             previous = cumulative;
         }
         return new BatchStats(
-                delta(before, after, BATCH_SIZE + "_count"),
-                delta(before, after, BATCH_SIZE + "_sum"),
+                delta(before, after, MetricNames.BATCH_SIZE + "_count"),
+                delta(before, after, MetricNames.BATCH_SIZE + "_sum"),
                 Collections.unmodifiableMap(perBucket),
-                delta(before, after, TOKENS_COMPUTED),
-                delta(before, after, TOKENS_USEFUL),
-                delta(before, after, TOKENS_PADDING),
-                delta(before, after, TOKENS_AFTER_END),
-                delta(before, after, QUEUE_WAIT + "_sum"),
-                delta(before, after, QUEUE_WAIT + "_count"),
-                delta(before, after, BATCH_MODEL_TIME + "_sum"),
-                delta(before, after, BATCH_MODEL_TIME + "_count"));
+                delta(before, after, MetricNames.TOKENS_COMPUTED),
+                delta(before, after, MetricNames.TOKENS_USEFUL),
+                delta(before, after, MetricNames.TOKENS_PADDING),
+                delta(before, after, MetricNames.TOKENS_AFTER_END),
+                delta(before, after, MetricNames.QUEUE_WAIT + "_sum"),
+                delta(before, after, MetricNames.QUEUE_WAIT + "_count"),
+                delta(before, after, MetricNames.BATCH_MODEL_TIME + "_sum"),
+                delta(before, after, MetricNames.BATCH_MODEL_TIME + "_count"));
     }
 
     private static double delta(MetricsSnapshot before, MetricsSnapshot after, String name) {

@@ -37,7 +37,7 @@ public final class CsvReports {
         for (ConfigSummary c : configs) {
             ServerConfig k = c.config();
             lines.add(String.join(",",
-                    k.label(), k.mode(), batchField(k), waitField(k), Integer.toString(c.runs().size()),
+                    k.label(), k.mode().flag(), batchField(k), waitField(k), Integer.toString(c.runs().size()),
                     num(c.p50()), num(c.p95()), num(c.p99()), num(c.throughput()),
                     num(c.meanBatchSize()), num(c.meanBatchFill()),
                     num(c.tokensComputed()), num(c.tokensUseful()), num(c.tokensPadding()), num(c.tokensAfterEnd()),
@@ -58,7 +58,7 @@ public final class CsvReports {
             ServerConfig k = r.config();
             BatchStats b = r.batch();
             lines.add(String.join(",",
-                    k.label(), k.mode(), batchField(k), waitField(k), Integer.toString(r.repetition()),
+                    k.label(), k.mode().flag(), batchField(k), waitField(k), Integer.toString(r.repetition()),
                     r.openLoop() ? "open" : "closed", num(r.offeredRate()),
                     Integer.toString(r.planned()), Long.toString(r.ok()), Long.toString(r.non200()),
                     Long.toString(r.timeouts()), Long.toString(r.errors()), num(r.wallSeconds()), num(r.throughput()),

@@ -13,10 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Runs the sweep in rounds, each round taking every configuration once (the baseline first): for
@@ -48,20 +46,11 @@ public final class LabRunner {
         Path out = settings.out();
         Instant started = Instant.now();
         // captured before anything is written, so the experiment's own files do not count as changes
-        Map<String, Object> git = Manifest.git(Path.of("").toAbsolutePath());
-        Map<String, Object> environment = Manifest.environment();
-        Map<String, Object> model = Manifest.model(settings.weights());
-        Map<String, Object> workloadInfo = new LinkedHashMap<>();
-        workloadInfo.put("file", workload.file() == null ? null : workload.file().toString());
-        workloadInfo.put("sha256", workload.file() == null ? null : Manifest.sha256(workload.file()));
-        workloadInfo.put("sentences", workload.size());
-        workloadInfo.put("max_words", workload.maxWords());
-        workloadInfo.put("skipped_longer", workload.skipped());
-        workloadInfo.put("skipped_too_long_for_model", workload.tooLongForModel());
-        workloadInfo.put("seed", settings.seed());
-        WorkloadTokens tokens = WorkloadTokens.measure(workload, settings.weights(), settings.maxTokens());
-        workloadInfo.put("tokens_per_sentence", tokens == null ? "no tokenizer in " + settings.weights() : tokens.toMap());
-        workloadInfo.put("draw", "the same " + settings.total() + " requests in every run: the file's sentences in a seeded order, learner ids seeded");
+        Manifest.Git git = Manifest.Git.of(Path.of("").toAbsolutePath());
+        Manifest.Environment environment = Manifest.Environment.capture();
+        Manifest.Model model = Manifest.Model.of(settings.weights());
+        Manifest.WorkloadInfo workloadInfo = Manifest.WorkloadInfo.of(workload, settings.seed(),
+                WorkloadTokens.measure(workload, settings.weights(), settings.maxTokens()), settings.total());
 
         int n = settings.configs().size();
         int reps = settings.repetitions();
@@ -71,7 +60,7 @@ public final class LabRunner {
             runs.add(new ArrayList<>());
             equalLoadRuns.add(new ArrayList<>());
         }
-        List<Map<String, Object>> timings = new ArrayList<>();
+        List<Manifest.Timing> timings = new ArrayList<>();
         double equalLoadRate = Double.NaN; // set by the baseline, which runs first
         long done = 0;                     // progress units (requests) finished
         try (ProgressBar bar = new ProgressBar(console, interactive, PROGRESS_LINE_EVERY, (long) (settings.warmup() + settings.total()) * n * reps);
@@ -84,24 +73,23 @@ public final class LabRunner {
                     ServerConfig config = settings.configs().get(i);
                     String name = config.label() + "-r" + rep;
                     String where = "round " + rep + "/" + reps + ", config " + (i + 1) + "/" + n + " " + config.label();
-                    Map<String, Object> timing = new LinkedHashMap<>();
-                    timing.put("config", config.label());
-                    timing.put("repetition", rep);
+                    double serverStart, healthWait, warmupSeconds, runWall;
+                    Double equalLoadWall = null;
                     bar.stage(where + ": starting server");
                     long t0 = System.nanoTime();
                     try (ServerProcess server = ServerProcess.start(launcher.command(config),
                             out.resolve("logs").resolve(name + ".log"), settings.startTimeout())) {
-                        timing.put("server_start_s", seconds(t0));
+                        serverStart = seconds(t0);
                         long t1 = System.nanoTime();
                         server.awaitHealthy(settings.startTimeout());
-                        timing.put("health_wait_s", seconds(t1));
+                        healthWait = seconds(t1);
                         LoadTestSpec spec = LoadTestSpec.closedLoop(server.baseUri(), settings.concurrency(), settings.total())
                                 .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
 
                         bar.stage(where + ": warm-up");
                         LoadTestResult.WarmupSummary warm = settings.warmup() == 0 ? LoadTestResult.WarmupSummary.NONE
                                 : generator.warmUp(spec.withWarmup(settings.warmup()), workload);
-                        timing.put("warmup_s", round3(warm.seconds()));
+                        warmupSeconds = round3(warm.seconds());
                         warmupRequests[i] += warm.requests();
                         warmupOk[i] += warm.ok();
                         bar.advanceTo(done += settings.warmup());
@@ -109,7 +97,7 @@ public final class LabRunner {
                         bar.stage(where + ": run " + rep + "/" + reps);
                         RunResult run = measure(server, generator, spec, workload, config, rep, bar, done, name);
                         runs.get(i).add(run);
-                        timing.put("run_wall_s", round3(run.wallSeconds()));
+                        runWall = round3(run.wallSeconds());
                         bar.advanceTo(done += settings.total());
 
                         if (config.unbatched() && settings.equalLoadFraction() > 0 && Double.isNaN(equalLoadRate)) {
@@ -124,12 +112,12 @@ public final class LabRunner {
                                     .withRequestTimeout(settings.requestTimeout()).withSeed(settings.seed());
                             RunResult equalLoad = measure(server, generator, open, workload, config, rep, bar, done, name + "-equal-load");
                             equalLoadRuns.get(i).add(equalLoad);
-                            timing.put("equal_load_wall_s", round3(equalLoad.wallSeconds()));
+                            equalLoadWall = round3(equalLoad.wallSeconds());
                             bar.advanceTo(done += equalLoad.planned());
                         }
                     }
-                    timing.put("total_s", seconds(t0));
-                    timings.add(timing);
+                    timings.add(new Manifest.Timing(config.label(), rep, serverStart, healthWait, warmupSeconds, runWall,
+                            equalLoadWall, seconds(t0)));
                 }
             }
         }

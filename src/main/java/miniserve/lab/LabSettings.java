@@ -1,5 +1,9 @@
 package miniserve.lab;
 
+import miniserve.serving.ServeFlags;
+import miniserve.serving.ServeFlags.ModelThread;
+import miniserve.serving.ServeFlags.StopRule;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +25,7 @@ import java.util.List;
  * @param equalLoadDuration how long each open-loop run offers requests
  */
 public record LabSettings(List<ServerConfig> configs, int repetitions, int concurrency, int total, int warmup,
-                          int maxTokens, String stopRule, int threads, int modelThreads, Path weights, Path workloadFile, int maxWords,
+                          int maxTokens, StopRule stopRule, int threads, int modelThreads, Path weights, Path workloadFile, int maxWords,
                           long seed, Duration requestTimeout, Duration startTimeout, boolean quick, Path out,
                           List<String> serverJavaOptions, double equalLoadFraction, Duration equalLoadDuration) {
 
@@ -32,8 +36,7 @@ public record LabSettings(List<ServerConfig> configs, int repetitions, int concu
         if (total < 1) throw new IllegalArgumentException("--total must be >= 1, got " + total);
         if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
         if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be >= 1, got " + maxTokens);
-        if (!stopRule.equals("fixed") && !stopRule.equals("all-ended"))
-            throw new IllegalArgumentException("--stop-rule must be 'fixed' or 'all-ended', got '" + stopRule + "'");
+        if (stopRule == null) throw new IllegalArgumentException("no stop rule");
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         if (modelThreads < 1 || modelThreads > threads)
             throw new IllegalArgumentException("--model-threads must be between 1 and --threads (" + threads + "), got " + modelThreads);
@@ -52,6 +55,16 @@ public record LabSettings(List<ServerConfig> configs, int repetitions, int concu
     public LabSettings withoutEqualLoad() {
         return new LabSettings(configs, repetitions, concurrency, total, warmup, maxTokens, stopRule, threads, modelThreads, weights,
                 workloadFile, maxWords, seed, requestTimeout, startTimeout, quick, out, serverJavaOptions, 0, Duration.ZERO);
+    }
+
+    /**
+     * How a server for {@code config} is started: on a free port, with the sweep's weights, generation
+     * settings and threads; the queue and the model thread as {@code serve}'s defaults.
+     */
+    public ServeFlags serveFlags(ServerConfig config) {
+        return new ServeFlags(ServeFlags.DEFAULT_HOST, 0, weights.toAbsolutePath(), config.mode(), config.maxBatch(),
+                config.maxWaitMs(), ServeFlags.DEFAULT_MAX_QUEUE, ServeFlags.DEFAULT_QUEUE_TIMEOUT_MS, maxTokens, stopRule,
+                threads, config.unbatched() ? null : modelThreads, ModelThread.PLATFORM);
     }
 
     /** Measured requests over the whole sweep. */

@@ -1,17 +1,17 @@
 package miniserve.lab;
 
+import miniserve.serving.MetricNames;
+
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Reads the server's {@code miniserve_queue_depth} gauge at a fixed interval during a run and keeps
+ * Reads the server's queue-depth gauge ({@link MetricNames#QUEUE_DEPTH}) at a fixed interval during a run and keeps
  * the highest value. With 50 clients the queue should reach about 50 minus the requests in the
  * running batch; a much lower peak means something before the scheduler (the HTTP layer, the client's
  * connections) limits the concurrency that reaches it.
  */
 final class QueueDepthSampler implements AutoCloseable {
-
-    static final String QUEUE_DEPTH = "miniserve_queue_depth";
 
     private final AtomicReference<Double> peak = new AtomicReference<>(Double.NaN);
     private final Thread thread;
@@ -20,7 +20,7 @@ final class QueueDepthSampler implements AutoCloseable {
         thread = Thread.ofVirtual().name("queue-depth-sampler").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    double depth = server.metrics().sum(QUEUE_DEPTH);
+                    double depth = server.metrics().sum(MetricNames.QUEUE_DEPTH);
                     if (!Double.isNaN(depth)) peak.accumulateAndGet(depth, (a, b) -> Double.isNaN(a) ? b : Math.max(a, b));
                     Thread.sleep(interval.toMillis());
                 } catch (InterruptedException e) {

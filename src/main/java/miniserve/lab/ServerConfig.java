@@ -1,5 +1,7 @@
 package miniserve.lab;
 
+import miniserve.serving.ServeFlags;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,7 +69,7 @@ public record ServerConfig(boolean unbatched, int maxBatch, int maxWaitMs) {
         return unbatched ? "unbatched baseline" : "max_batch=" + maxBatch + ", max_wait_ms=" + maxWaitMs;
     }
 
-    public String mode() {
-        return unbatched ? "unbatched" : "batched";
+    public ServeFlags.Mode mode() {
+        return unbatched ? ServeFlags.Mode.UNBATCHED : ServeFlags.Mode.BATCHED;
     }
 }

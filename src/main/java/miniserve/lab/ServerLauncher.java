@@ -1,5 +1,7 @@
 package miniserve.lab;
 
+import miniserve.serving.JvmFlags;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,48 +12,22 @@ public interface ServerLauncher {
 
     List<String> command(ServerConfig config);
 
-    /** JVM flags every server gets (the same as the launcher's). */
-    List<String> JVM_FLAGS = List.of("--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC");
-
     /**
-     * {@code ./miniserve serve} in a fresh JVM: this JDK's {@code java}, this process's class path,
-     * an ephemeral port, and the sweep's generation settings.
+     * {@code serve} in a fresh JVM: this JDK's {@code java} with the project's {@link JvmFlags} and the
+     * sweep's extra options, this process's class path, {@code mainClass} (the command line's entry point,
+     * or a stand-in in tests), then the configuration's {@link LabSettings#serveFlags serve flags}.
      */
-    static ServerLauncher serve(LabSettings s) {
-        return serve(s, System.getProperty("java.class.path"), "miniserve.cli.Main");
-    }
-
-    /** As {@link #serve(LabSettings)} with another class path or main class. */
-    static ServerLauncher serve(LabSettings s, String classPath, String mainClass) {
+    static ServerLauncher serve(LabSettings s, Class<?> mainClass) {
+        String classPath = System.getProperty("java.class.path");
         return config -> {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(JVM_FLAGS);
+            cmd.addAll(JvmFlags.ALL);
             cmd.addAll(s.serverJavaOptions());
             cmd.add("-cp");
             cmd.add(classPath);
-            cmd.add(mainClass);
-            cmd.add("serve");
-            cmd.add("--port");
-            cmd.add("0");
-            cmd.add("--mode");
-            cmd.add(config.mode());
-            if (!config.unbatched()) {
-                cmd.add("--max-batch");
-                cmd.add(Integer.toString(config.maxBatch()));
-                cmd.add("--max-wait-ms");
-                cmd.add(Integer.toString(config.maxWaitMs()));
-                cmd.add("--model-threads");
-                cmd.add(Integer.toString(s.modelThreads()));
-            }
-            cmd.add("--max-tokens");
-            cmd.add(Integer.toString(s.maxTokens()));
-            cmd.add("--stop-rule");
-            cmd.add(s.stopRule());
-            cmd.add("--threads");
-            cmd.add(Integer.toString(s.threads()));
-            cmd.add("--weights");
-            cmd.add(s.weights().toAbsolutePath().toString());
+            cmd.add(mainClass.getName());
+            cmd.addAll(s.serveFlags(config).toArgs());
             return cmd;
         };
     }

@@ -3,7 +3,6 @@ package miniserve.lab;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A finished sweep: the settings, every configuration's runs, and what the manifest needs
@@ -13,8 +12,8 @@ import java.util.Map;
  * @param timings   per server process (a configuration's repetition): start, health, warm-up and run durations
  */
 public record SweepResult(LabSettings settings, List<ConfigSummary> configs, Instant started, Instant finished,
-                          Map<String, Object> environment, Map<String, Object> git, Map<String, Object> model,
-                          Map<String, Object> workload, List<Map<String, Object>> timings) {
+                          Manifest.Environment environment, Manifest.Git git, Manifest.Model model,
+                          Manifest.WorkloadInfo workload, List<Manifest.Timing> timings) {
 
     /** Every run: each configuration's closed-loop repetitions, then its equal-load runs if any. */
     public List<RunResult> runs() {

@@ -1,22 +1,25 @@
 package miniserve.lab;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import miniserve.loadtest.Workload;
 import miniserve.tokenizer.BpeTokenizer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * How long the workload's sentences are in the model's tokens, and how many of them a fixed
  * {@code max_tokens} can correct in full: a correction about as long as its sentence, plus the end
  * token, must fit. This is what {@code max_tokens} is chosen from (long enough for the corrections,
  * short enough for the sweep's time budget), so the manifest records it.
+ *
+ * @param mean               mean tokens per sentence, to a tenth
+ * @param coveredByMaxTokens the share of sentences a correction of their own length (plus the end token) fits,
+ *                           to a thousandth
  */
 public record WorkloadTokens(int sentences, double mean, int p50, int p90, int p95, int p99, int max,
-                             double coveredByMaxTokens) {
+                             @JsonProperty("share_whose_same_length_correction_fits_max_tokens") double coveredByMaxTokens) {
 
     /** Token counts with the tokenizer in {@code weightsDir}, or null if it has none. */
     public static WorkloadTokens measure(Workload workload, Path weightsDir, int maxTokens) {
@@ -31,26 +34,14 @@ public record WorkloadTokens(int sentences, double mean, int p50, int p90, int p
         int[] n = sortedCounts;
         int fits = 0;
         for (int c : n) if (c + 1 <= maxTokens) fits++;
-        return new WorkloadTokens(n.length, Arrays.stream(n).average().orElse(Double.NaN), at(n, 50), at(n, 90),
-                at(n, 95), at(n, 99), n[n.length - 1], fits / (double) n.length);
+        double mean = Arrays.stream(n).average().orElse(Double.NaN);
+        return new WorkloadTokens(n.length, Math.round(mean * 10) / 10.0, at(n, 50), at(n, 90), at(n, 95), at(n, 99),
+                n[n.length - 1], Math.round(fits * 1000.0 / n.length) / 1000.0);
     }
 
     /** Nearest-rank percentile of sorted values. */
     private static int at(int[] sorted, double percentile) {
         int rank = (int) Math.ceil(percentile / 100 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sentences", sentences);
-        m.put("mean", Math.round(mean * 10) / 10.0);
-        m.put("p50", p50);
-        m.put("p90", p90);
-        m.put("p95", p95);
-        m.put("p99", p99);
-        m.put("max", max);
-        m.put("share_whose_same_length_correction_fits_max_tokens", Math.round(coveredByMaxTokens * 1000) / 1000.0);
-        return m;
     }
 }

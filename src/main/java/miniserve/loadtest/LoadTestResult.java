@@ -1,6 +1,10 @@
 package miniserve.loadtest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -10,8 +14,8 @@ import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,6 +33,9 @@ public final class LoadTestResult {
     /** Values up to an hour keep three significant digits. */
     public static final long HIGHEST_TRACKABLE_NANOS = 3_600_000_000_000L;
     public static final int SIGNIFICANT_DIGITS = 3;
+
+    private static final ObjectWriter SUMMARY_JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).writerWithDefaultPrettyPrinter();
 
     private final LoadTestSpec spec;
     private final String workload;
@@ -155,48 +162,51 @@ public final class LoadTestResult {
         return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
     }
 
-    /** The JSON summary: every figure of the run. */
-    public Map<String, Object> summary() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("target", spec.target().toString());
-        m.put("loop", spec.loop().name().toLowerCase());
-        if (spec.loop() == LoadTestSpec.Loop.CLOSED) {
-            m.put("concurrency", spec.concurrency());
-            m.put("total", spec.total());
-        } else {
-            m.put("rate_per_s", spec.ratePerSecond());
-            m.put("duration_s", spec.duration().toNanos() / 1e9);
-            m.put("max_in_flight", spec.maxInFlight());
+    /**
+     * Every figure of the run, as {@code summary.json} has it (snake_case names: {@code wallTimeS} is
+     * {@code wall_time_s}). The loop's settings that do not apply to this run's loop are left out; a latency
+     * figure with no latency recorded is null, as JSON has no NaN.
+     *
+     * @param statusCounts  answers per HTTP status
+     * @param firstProblem  the first non-200 answer, timeout or error, or null
+     * @param serviceTimeMs open loop only: from actually sending to the answer
+     */
+    public record Summary(String target, String loop, @JsonInclude(Include.NON_NULL) Integer concurrency, @JsonInclude(Include.NON_NULL) Integer total,
+                          @JsonInclude(Include.NON_NULL) Double ratePerS, @JsonInclude(Include.NON_NULL) Double durationS,
+                          @JsonInclude(Include.NON_NULL) Integer maxInFlight, int warmupRequests, int warmupOk, long requestTimeoutMs,
+                          String workload, long seed, int planned, int sent, int notSent, long responses, long ok,
+                          Map<Integer, Long> statusCounts, long timeouts, long errors, String firstProblem, double wallTimeS,
+                          double throughputRps, double responseRateRps, Latency latencyMs,
+                          @JsonInclude(Include.NON_NULL) Latency serviceTimeMs) {}
+
+    /** Latency figures of a histogram in milliseconds; null when it holds nothing. */
+    public record Latency(long count, Double p50, Double p90, Double p95, Double p99, Double p999, Double max, Double mean,
+                          Double min) {
+
+        public static Latency of(Histogram h) {
+            if (h.getTotalCount() == 0) return new Latency(0, null, null, null, null, null, null, null, null);
+            return new Latency(h.getTotalCount(), percentileMillis(h, 50), percentileMillis(h, 90), percentileMillis(h, 95),
+                    percentileMillis(h, 99), percentileMillis(h, 99.9), h.getMaxValue() / 1e6, h.getMean() / 1e6,
+                    h.getMinValue() / 1e6);
         }
-        m.put("warmup_requests", warmup.requests());
-        m.put("warmup_ok", warmup.ok());
-        m.put("request_timeout_ms", spec.requestTimeout().toMillis());
-        m.put("workload", workload);
-        m.put("seed", spec.seed());
-        m.put("planned", planned);
-        m.put("sent", sent());
-        m.put("not_sent", notSent());
-        m.put("responses", responses);
-        m.put("ok", ok);
-        Map<String, Long> byStatus = new LinkedHashMap<>();
-        statusCounts.forEach((k, v) -> byStatus.put(Integer.toString(k), v));
-        m.put("status_counts", byStatus);
-        m.put("timeouts", timeouts);
-        m.put("errors", errors);
-        m.put("first_problem", firstProblem);
-        m.put("wall_time_s", wallSeconds());
-        m.put("throughput_rps", throughput());
-        m.put("response_rate_rps", responseRate());
-        m.put("latency_ms", latencyFigures(latency));
-        if (spec.loop() == LoadTestSpec.Loop.OPEN) m.put("service_time_ms", latencyFigures(service));
-        return m;
+    }
+
+    public Summary summary() {
+        boolean closed = spec.loop() == LoadTestSpec.Loop.CLOSED;
+        return new Summary(spec.target().toString(), spec.loop().name().toLowerCase(Locale.ROOT),
+                closed ? spec.concurrency() : null, closed ? spec.total() : null,
+                closed ? null : spec.ratePerSecond(), closed ? null : spec.duration().toNanos() / 1e9,
+                closed ? null : spec.maxInFlight(),
+                warmup.requests(), warmup.ok(), spec.requestTimeout().toMillis(), workload, spec.seed(), planned, sent(),
+                notSent(), responses, ok, statusCounts(), timeouts, errors, firstProblem, wallSeconds(), throughput(),
+                responseRate(), Latency.of(latency), closed ? null : Latency.of(service));
     }
 
     /** Writes {@link #summary()} as pretty-printed JSON. */
     public void writeSummary(Path file) {
         try {
             if (file.getParent() != null) Files.createDirectories(file.getParent());
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), summary());
+            SUMMARY_JSON.writeValue(file.toFile(), summary());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -217,20 +227,5 @@ public final class LoadTestResult {
 
     private static String ms(double v) {
         return Double.isNaN(v) ? "-" : String.format("%.1f ms", v);
-    }
-
-    public static Map<String, Object> latencyFigures(Histogram h) {
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("count", h.getTotalCount());
-        boolean empty = h.getTotalCount() == 0; // JSON has no NaN: no latency is written as null
-        l.put("p50", empty ? null : percentileMillis(h, 50));
-        l.put("p90", empty ? null : percentileMillis(h, 90));
-        l.put("p95", empty ? null : percentileMillis(h, 95));
-        l.put("p99", empty ? null : percentileMillis(h, 99));
-        l.put("p999", empty ? null : percentileMillis(h, 99.9));
-        l.put("max", empty ? null : h.getMaxValue() / 1e6);
-        l.put("mean", empty ? null : h.getMean() / 1e6);
-        l.put("min", empty ? null : h.getMinValue() / 1e6);
-        return l;
     }
 }

@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import miniserve.model.Step;
+import miniserve.serving.MetricNames;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.util.function.IntSupplier;
 
 /**
  * The server's Prometheus metrics, in a registry of their own (so several servers in one JVM,
- * as in the tests, do not share counts). The names are the contract the lab reads.
+ * as in the tests, do not share counts), under the names of {@link MetricNames}, which the lab reads.
  */
 public final class ServerMetrics {
 
@@ -27,28 +28,28 @@ public final class ServerMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private volatile IntSupplier queueDepth = () -> 0;
 
-    private final Counter requests = Counter.builder().name("miniserve_requests_total")
-            .help("POST /correct requests answered, by HTTP status").labelNames("status").register(registry);
-    private final Histogram batchSize = Histogram.builder().name("miniserve_batch_size")
+    private final Counter requests = Counter.builder().name(MetricNames.REQUESTS)
+            .help("POST /correct requests answered, by HTTP status").labelNames(MetricNames.STATUS).register(registry);
+    private final Histogram batchSize = Histogram.builder().name(MetricNames.BATCH_SIZE)
             .help("Requests per batch run by the model").classicOnly()
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64).register(registry);
-    private final Histogram queueWait = Histogram.builder().name("miniserve_queue_wait_seconds")
+    private final Histogram queueWait = Histogram.builder().name(MetricNames.QUEUE_WAIT)
             .help("Time from enqueue to the start of the request's batch").classicOnly()
             .classicUpperBounds(SECONDS_BUCKETS).register(registry);
-    private final Histogram batchModelTime = Histogram.builder().name("miniserve_batch_model_seconds")
+    private final Histogram batchModelTime = Histogram.builder().name(MetricNames.BATCH_MODEL_TIME)
             .help("Wall time of one batch in the model (generation, decoding, validation, edits)").classicOnly()
             .classicUpperBounds(SECONDS_BUCKETS).register(registry);
-    private final Counter tokensComputed = Counter.builder().name("miniserve_tokens_computed_total")
+    private final Counter tokensComputed = Counter.builder().name(MetricNames.TOKENS_COMPUTED)
             .help("Token positions the model computed (prompt, padding and generated)").register(registry);
-    private final Counter tokensPadding = Counter.builder().name("miniserve_tokens_padding_total")
+    private final Counter tokensPadding = Counter.builder().name(MetricNames.TOKENS_PADDING)
             .help("Token positions computed for left-padding of shorter prompts").register(registry);
-    private final Counter tokensAfterEnd = Counter.builder().name("miniserve_tokens_after_end_total")
+    private final Counter tokensAfterEnd = Counter.builder().name(MetricNames.TOKENS_AFTER_END)
             .help("Tokens generated for rows that had already produced their end token").register(registry);
-    private final Counter tokensUseful = Counter.builder().name("miniserve_tokens_useful_total")
+    private final Counter tokensUseful = Counter.builder().name(MetricNames.TOKENS_USEFUL)
             .help("Tokens computed that a response needed (prompt and output up to its end token)").register(registry);
 
     public ServerMetrics() {
-        GaugeWithCallback.builder().name("miniserve_queue_depth")
+        GaugeWithCallback.builder().name(MetricNames.QUEUE_DEPTH)
                 .help("Requests waiting for a batch to start")
                 .callback(cb -> cb.call(queueDepth.getAsInt())).register(registry);
     }

@@ -1,5 +1,6 @@
 package miniserve.server;
 
+import miniserve.serving.ServeFlags.ModelThread;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,14 +38,6 @@ public final class StaticBatchScheduler<P, R> implements RequestQueue<P, R> {
     @FunctionalInterface
     public interface BatchFunction<P, R> {
         List<? extends R> apply(List<P> payloads) throws Exception;
-    }
-
-    /** The kind of thread a batch runs on. */
-    public enum ModelThread {
-        /** A dedicated platform thread: the right choice. */
-        PLATFORM,
-        /** A virtual thread: a demonstration of the trap described above, never for real use. */
-        VIRTUAL
     }
 
     public record Options(int maxBatch, long maxWaitMs, int maxQueue, long queueTimeoutMs, ModelThread modelThread) {

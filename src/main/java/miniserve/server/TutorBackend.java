@@ -7,6 +7,7 @@ import miniserve.kernels.ComputePool;
 import miniserve.model.Generator.StopRule;
 import miniserve.model.StepHook;
 import miniserve.server.StaticBatchScheduler.BatchFunction;
+import miniserve.serving.ServeFlags.Mode;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,8 +29,6 @@ import java.util.List;
  * </ul>
  */
 public final class TutorBackend implements ModelBackend {
-
-    public enum Mode { BATCHED, UNBATCHED }
 
     /** A short sentence each worker corrects once before the server reports ready. */
     static final String WARM_UP_SENTENCE = "She go to school yesterday.";

@@ -49,7 +49,7 @@ class LabCommandTest {
 
         Run rule = run("lab", "--weights", weights.toString(), "--workload", workload.toString(), "--stop-rule", "never");
         assertThat(rule.exit()).isEqualTo(1);
-        assertThat(rule.err()).contains("--stop-rule must be 'fixed' or 'all-ended'");
+        assertThat(rule.err()).contains("--stop-rule: expected fixed or all-ended, got 'never'");
     }
 
     @Test

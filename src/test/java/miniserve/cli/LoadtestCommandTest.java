@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +29,16 @@ class LoadtestCommandTest {
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** The figures of a latency object of summary.json, in order. */
+    private static final String[] LATENCY_FIELDS = {"count", "p50", "p90", "p95", "p99", "p999", "max", "mean", "min"};
+
+    /** The names of a JSON object's fields, in order: summary.json's format, which the lab's runs/ files share. */
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private Path workload() throws Exception {
@@ -48,6 +60,11 @@ class LoadtestCommandTest {
             assertThat(summary.path("status_counts").path("200").asInt()).isEqualTo(30);
             assertThat(summary.path("warmup_requests").asInt()).isEqualTo(3);
             assertThat(summary.path("latency_ms").path("p99").asDouble()).isPositive();
+            assertThat(fieldNames(summary)).containsExactly("target", "loop", "concurrency", "total", "warmup_requests",
+                    "warmup_ok", "request_timeout_ms", "workload", "seed", "planned", "sent", "not_sent", "responses", "ok",
+                    "status_counts", "timeouts", "errors", "first_problem", "wall_time_s", "throughput_rps",
+                    "response_rate_rps", "latency_ms");
+            assertThat(fieldNames(summary.path("latency_ms"))).containsExactly(LATENCY_FIELDS);
             assertThat(Files.readString(out.resolve("latency.hlog"))).contains("#[StartTime:");
         }
     }
@@ -73,7 +90,11 @@ class LoadtestCommandTest {
             JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
             assertThat(summary.path("loop").asText()).isEqualTo("open");
             assertThat(summary.path("rate_per_s").asDouble()).isEqualTo(100.0);
-            assertThat(summary.has("service_time_ms")).isTrue();
+            assertThat(fieldNames(summary)).containsExactly("target", "loop", "rate_per_s", "duration_s", "max_in_flight",
+                    "warmup_requests", "warmup_ok", "request_timeout_ms", "workload", "seed", "planned", "sent", "not_sent",
+                    "responses", "ok", "status_counts", "timeouts", "errors", "first_problem", "wall_time_s", "throughput_rps",
+                    "response_rate_rps", "latency_ms", "service_time_ms");
+            assertThat(fieldNames(summary.path("service_time_ms"))).containsExactly(LATENCY_FIELDS);
         }
     }
 

@@ -1,6 +1,11 @@
 package miniserve.cli;
 
 import miniserve.agent.TinyTutorCheckpoint;
+import miniserve.serving.JvmFlags;
+import miniserve.serving.ServeFlags;
+import miniserve.serving.ServeFlags.Mode;
+import miniserve.serving.ServeFlags.ModelThread;
+import miniserve.serving.ServeFlags.StopRule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,9 +59,12 @@ class ServeCommandTest {
     void sigtermDrainsTheQueueBeforeTheProcessExits() throws Exception {
         Path weights = TinyTutorCheckpoint.write(tmp, 5);
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                "miniserve.cli.Main", "serve", "--port", "0", "--weights", weights.toString(), "--max-batch", "2",
-                "--max-wait-ms", "0", "--max-tokens", "64", "--threads", "1")
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(JvmFlags.ALL);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(new ServeFlags(ServeFlags.DEFAULT_HOST, 0, weights, Mode.BATCHED, 2, 0, ServeFlags.DEFAULT_MAX_QUEUE, 0, 64,
+                StopRule.FIXED, 1, null, ModelThread.PLATFORM).toArgs());
+        Process p = new ProcessBuilder(command)
                 .redirectError(tmp.resolve("stderr.txt").toFile()).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import miniserve.serving.MetricNames;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -18,17 +19,17 @@ class BatchStatsTest {
 
     /** The metrics as the server's Prometheus client writes them. */
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Histogram batchSize = Histogram.builder().name("miniserve_batch_size").help("requests per batch")
+    private final Histogram batchSize = Histogram.builder().name(MetricNames.BATCH_SIZE).help("requests per batch")
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64).classicOnly().register(registry);
-    private final Counter computed = Counter.builder().name("miniserve_tokens_computed_total").help("c").register(registry);
-    private final Counter useful = Counter.builder().name("miniserve_tokens_useful_total").help("u").register(registry);
-    private final Counter padding = Counter.builder().name("miniserve_tokens_padding_total").help("p").register(registry);
-    private final Counter afterEnd = Counter.builder().name("miniserve_tokens_after_end_total").help("a").register(registry);
-    private final Histogram queueWait = Histogram.builder().name("miniserve_queue_wait_seconds").help("q")
+    private final Counter computed = Counter.builder().name(MetricNames.TOKENS_COMPUTED).help("c").register(registry);
+    private final Counter useful = Counter.builder().name(MetricNames.TOKENS_USEFUL).help("u").register(registry);
+    private final Counter padding = Counter.builder().name(MetricNames.TOKENS_PADDING).help("p").register(registry);
+    private final Counter afterEnd = Counter.builder().name(MetricNames.TOKENS_AFTER_END).help("a").register(registry);
+    private final Histogram queueWait = Histogram.builder().name(MetricNames.QUEUE_WAIT).help("q")
             .classicUpperBounds(0.01, 0.1, 1).classicOnly().register(registry);
-    private final Histogram modelTime = Histogram.builder().name("miniserve_batch_model_seconds").help("m")
+    private final Histogram modelTime = Histogram.builder().name(MetricNames.BATCH_MODEL_TIME).help("m")
             .classicUpperBounds(0.01, 0.1, 1).classicOnly().register(registry);
-    private final Counter requests = Counter.builder().name("miniserve_requests_total").help("r").labelNames("status").register(registry);
+    private final Counter requests = Counter.builder().name(MetricNames.REQUESTS).help("r").labelNames(MetricNames.STATUS).register(registry);
 
     private MetricsSnapshot scrape() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -72,7 +73,7 @@ class BatchStatsTest {
         assertThat(b.usefulFraction()).isCloseTo(0.625, within(1e-12));
         assertThat(b.meanQueueWaitMillis()).isCloseTo(15.0, within(1e-9));   // (10 + 20) / 2 ms
         assertThat(b.meanBatchModelMillis()).isCloseTo(400.0, within(1e-9)); // one batch of 0.4 s
-        assertThat(after.value("miniserve_requests_total", "status", "200")).isEqualTo(48);
+        assertThat(after.value(MetricNames.REQUESTS, MetricNames.STATUS, "200")).isEqualTo(48);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import miniserve.serving.MetricNames;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,17 +63,17 @@ public final class ContractStandInServer {
         int threads = Integer.parseInt(a.get("--threads"));
 
         PrometheusRegistry registry = new PrometheusRegistry();
-        Histogram batchSize = Histogram.builder().name("miniserve_batch_size").help("requests per batch")
+        Histogram batchSize = Histogram.builder().name(MetricNames.BATCH_SIZE).help("requests per batch")
                 .classicUpperBounds(1, 2, 4, 8, 16, 32, 64).classicOnly().register(registry);
-        Counter computed = Counter.builder().name("miniserve_tokens_computed_total").help("tokens computed").register(registry);
-        Counter useful = Counter.builder().name("miniserve_tokens_useful_total").help("tokens useful").register(registry);
-        Counter afterEnd = Counter.builder().name("miniserve_tokens_after_end_total").help("after end").register(registry);
-        Counter.builder().name("miniserve_tokens_padding_total").help("padding").register(registry);
-        Counter requests = Counter.builder().name("miniserve_requests_total").help("requests").labelNames("status").register(registry);
+        Counter computed = Counter.builder().name(MetricNames.TOKENS_COMPUTED).help("tokens computed").register(registry);
+        Counter useful = Counter.builder().name(MetricNames.TOKENS_USEFUL).help("tokens useful").register(registry);
+        Counter afterEnd = Counter.builder().name(MetricNames.TOKENS_AFTER_END).help("after end").register(registry);
+        Counter.builder().name(MetricNames.TOKENS_PADDING).help("padding").register(registry);
+        Counter requests = Counter.builder().name(MetricNames.REQUESTS).help("requests").labelNames(MetricNames.STATUS).register(registry);
 
         LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
         Semaphore workers = new Semaphore(threads);
-        GaugeWithCallback.builder().name("miniserve_queue_depth").help("waiting requests")
+        GaugeWithCallback.builder().name(MetricNames.QUEUE_DEPTH).help("waiting requests")
                 .callback(cb -> cb.call(batched ? queue.size() : workers.getQueueLength())).register(registry);
         if (batched) {
             Thread model = new Thread(() -> {

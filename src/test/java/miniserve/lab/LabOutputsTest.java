@@ -84,6 +84,65 @@ class LabOutputsTest {
                 .contains("The sweep took 12.0 min (budget for the full sweep: 15 min, met)");
     }
 
+    /** The names of a JSON object's fields, in order. */
+    private static List<String> fields(JsonNode object) {
+        List<String> names = new java.util.ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** The manifest keeps the format of the committed runs in experiments/, which people and scripts read. */
+    @Test
+    void theManifestHasTheFieldsOfTheCommittedRuns() throws Exception {
+        List<ConfigSummary> sweep = new java.util.ArrayList<>(Synthetic.goodSweep());
+        sweep.set(0, Synthetic.withEqualLoad(sweep.get(0), 5, 4000));
+        SweepResult base = Synthetic.sweep(sweep, Synthetic.settings(sweep, dir));
+        List<Manifest.Timing> timings = base.timings().stream().map(t -> new Manifest.Timing(t.config(), t.repetition(),
+                t.serverStartS(), t.healthWaitS(), t.warmupS(), t.runWallS(), 20.0, t.totalS())).toList();
+        SweepResult r = new SweepResult(base.settings(), base.configs(), base.started(), base.finished(), base.environment(),
+                base.git(), Manifest.Model.of(Path.of("weights")), base.workload(), timings);
+        LabOutputs.writeAll(r, dir);
+        JsonNode m = new ObjectMapper().readTree(dir.resolve(LabOutputs.MANIFEST).toFile());
+
+        assertThat(fields(m)).containsExactly("lab", "date", "started", "finished", "duration_s", "quick", "time_budget_s", "git",
+                "jdk", "os", "cpu", "memory_bytes", "load_average_at_start", "lab_jvm_args", "load_average_at_end", "model",
+                "workload", "load", "server", "repetitions", "configurations", "timings", "outputs");
+        assertThat(fields(m.path("git"))).containsExactly("commit", "dirty", "dirty_paths");
+        assertThat(fields(m.path("jdk"))).containsExactly("version", "runtime", "vendor", "vm", "home");
+        assertThat(fields(m.path("os"))).containsExactly("name", "version", "arch");
+        assertThat(fields(m.path("cpu"))).containsExactly("model", "cores");
+        assertThat(fields(m.path("model"))).containsExactly("weights_dir", "config", "files");
+        assertThat(m.path("model").path("config").path("n_embd").isInt()).isTrue(); // the model's own config.json, as it is
+        assertThat(fields(m.path("model").path("files").get(0))).containsExactly("name", "bytes", "sha256");
+        assertThat(fields(m.path("workload"))).containsExactly("file", "sha256", "sentences", "max_words", "skipped_longer",
+                "skipped_too_long_for_model", "seed", "tokens_per_sentence", "draw");
+        assertThat(fields(m.path("workload").path("tokens_per_sentence"))).containsExactly("sentences", "mean", "p50", "p90",
+                "p95", "p99", "max", "share_whose_same_length_correction_fits_max_tokens");
+        assertThat(fields(m.path("load"))).containsExactly("loop", "concurrency", "total_per_run", "warmup_per_server",
+                "request_timeout_ms", "client", "equal_load");
+        assertThat(fields(m.path("load").path("equal_load"))).containsExactly("loop", "fraction_of_baseline_throughput",
+                "duration_s", "rate_rps");
+        assertThat(m.path("load").path("equal_load").path("rate_rps").asDouble()).isEqualTo(5.0);
+        assertThat(fields(m.path("server"))).containsExactly("max_tokens", "stop_rule", "threads", "model_threads_batched",
+                "jvm_flags", "one_fresh_process_per_repetition", "order");
+        assertThat(m.path("server").path("stop_rule").asText()).isEqualTo("fixed");
+        assertThat(fields(m.path("configurations").get(0))).containsExactly("label", "mode", "max_batch", "max_wait_ms");
+        assertThat(m.path("configurations").get(0).path("mode").asText()).isEqualTo("unbatched");
+        assertThat(m.path("configurations").get(0).path("max_batch").isNull()).isTrue();
+        assertThat(fields(m.path("timings").get(0))).containsExactly("config", "repetition", "server_start_s", "health_wait_s",
+                "warmup_s", "run_wall_s", "equal_load_wall_s", "total_s");
+        // a server process without an equal-load run has no such timing, and an unreadable git state no paths
+        Manifest.Timing plain = new Manifest.Timing("b1-w0", 1, 1, 1, 1, 1, null, 4);
+        Manifest.Git unknown = new Manifest.Git("unknown", null, null);
+        SweepResult bare = new SweepResult(r.settings(), r.configs(), r.started(), r.finished(), r.environment(), unknown,
+                r.model(), r.workload(), List.of(plain));
+        Path other = dir.resolve("bare");
+        LabOutputs.writeAll(bare, other);
+        JsonNode b = new ObjectMapper().readTree(other.resolve(LabOutputs.MANIFEST).toFile());
+        assertThat(fields(b.path("timings").get(0))).doesNotContain("equal_load_wall_s");
+        assertThat(fields(b.path("git"))).containsExactly("commit", "dirty");
+    }
+
     @Test
     void aServerWithoutBatchMetricsStillGetsEveryFile() throws Exception {
         List<ConfigSummary> sweep = List.of(
@@ -102,9 +161,9 @@ class LabOutputsTest {
         List<ConfigSummary> sweep = Synthetic.goodSweep();
         SweepResult base = Synthetic.sweep(sweep, Synthetic.settings(sweep, dir));
         for (double load : new double[]{5.0, 0.2}) {
-            java.util.Map<String, Object> env = new java.util.LinkedHashMap<>(base.environment());
-            env.put("cpu", java.util.Map.of("model", "test", "cores", 2));
-            env.put("load_average_at_start", List.of(load, 1.0, 1.0));
+            Manifest.Environment here = base.environment();
+            Manifest.Environment env = new Manifest.Environment(here.jdk(), here.os(), new Manifest.Cpu("test", 2),
+                    here.memoryBytes(), List.of(load, 1.0, 1.0), here.labJvmArgs());
             SweepResult r = new SweepResult(base.settings(), base.configs(), base.started(), base.finished(), env,
                     base.git(), base.model(), base.workload(), base.timings());
             Path out = dir.resolve("load-" + load);

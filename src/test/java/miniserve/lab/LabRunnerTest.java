@@ -3,6 +3,7 @@ package miniserve.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import miniserve.loadtest.Workload;
+import miniserve.serving.ServeFlags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,13 +32,12 @@ class LabRunnerTest {
             "I am agree with you.", "They was happy.", "We discussed about the plan."));
 
     private LabSettings settings(List<ServerConfig> configs, int reps, int total, Path weights, Duration startTimeout) {
-        return new LabSettings(configs, reps, 10, total, 5, 8, "fixed", 2, 2, weights, Path.of("in-memory"), 0, 42,
+        return new LabSettings(configs, reps, 10, total, 5, 8, ServeFlags.StopRule.FIXED, 2, 2, weights, Path.of("in-memory"), 0, 42,
                 Duration.ofSeconds(30), startTimeout, true, dir.resolve("out"), List.of("-Xmx256m"), 0.5, Duration.ofSeconds(1));
     }
 
     private LabRunner runner(LabSettings s, ByteArrayOutputStream console) {
-        return new LabRunner(s, ServerLauncher.serve(s, System.getProperty("java.class.path"),
-                ContractStandInServer.class.getName()), new PrintWriter(console, true), false);
+        return new LabRunner(s, ServerLauncher.serve(s, ContractStandInServer.class), new PrintWriter(console, true), false);
     }
 
     private static void assertNoServerLeft(Path weights) throws IOException {

@@ -1,6 +1,7 @@
 package miniserve.lab;
 
 import miniserve.loadtest.LoadTestResult;
+import miniserve.serving.ServeFlags;
 import org.HdrHistogram.Histogram;
 
 import java.time.Instant;
@@ -72,20 +73,17 @@ final class Synthetic {
     }
 
     static SweepResult sweep(List<ConfigSummary> configs, LabSettings settings) {
-        Map<String, Object> git = new LinkedHashMap<>();
-        git.put("commit", "0123456789abcdef0123456789abcdef01234567");
-        git.put("dirty", false);
-        Map<String, Object> workload = new LinkedHashMap<>();
-        workload.put("file", "data/workload/learner-sentences.txt");
-        workload.put("seed", settings.seed());
-        List<Map<String, Object>> timings = new ArrayList<>();
-        for (ConfigSummary c : configs) timings.add(Map.of("config", c.config().label(), "total_s", 12.5));
+        Manifest.Git git = new Manifest.Git("0123456789abcdef0123456789abcdef01234567", false, List.of());
+        Manifest.WorkloadInfo workload = new Manifest.WorkloadInfo("data/workload/learner-sentences.txt", null, 997, 40, 0, 3,
+                settings.seed(), WorkloadTokens.of(new int[]{5, 10, 20, 40}, 32), "the same requests in every run");
+        List<Manifest.Timing> timings = new ArrayList<>();
+        for (ConfigSummary c : configs) timings.add(new Manifest.Timing(c.config().label(), 1, 1.5, 0.1, 2.5, 9.0, null, 12.5));
         return new SweepResult(settings, configs, Instant.parse("2025-01-02T10:00:00Z"), Instant.parse("2025-01-02T10:12:00Z"),
-                Manifest.environment(), git, Map.of("weights_dir", "weights"), workload, timings);
+                Manifest.Environment.capture(), git, new Manifest.Model("weights", null, List.of()), workload, timings);
     }
 
     static LabSettings settings(List<ConfigSummary> configs, java.nio.file.Path out) {
-        return new LabSettings(configs.stream().map(ConfigSummary::config).toList(), 3, 50, 500, 100, 32, "fixed", 2, 2,
+        return new LabSettings(configs.stream().map(ConfigSummary::config).toList(), 3, 50, 500, 100, 32, ServeFlags.StopRule.FIXED, 2, 2,
                 java.nio.file.Path.of("weights"), java.nio.file.Path.of("data/workload/learner-sentences.txt"), 40, 42,
                 java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(60), false, out, List.of(), 0, java.time.Duration.ZERO);
     }

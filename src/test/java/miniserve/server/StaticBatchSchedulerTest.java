@@ -2,8 +2,8 @@ package miniserve.server;
 
 import miniserve.server.SchedulerRejection.Reason;
 import miniserve.server.StaticBatchScheduler.BatchFunction;
-import miniserve.server.StaticBatchScheduler.ModelThread;
 import miniserve.server.StaticBatchScheduler.Options;
+import miniserve.serving.ServeFlags.ModelThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,8 @@
 package miniserve.server;
 
-import miniserve.server.StaticBatchScheduler.ModelThread;
 import miniserve.server.StaticBatchScheduler.Options;
+import miniserve.serving.MetricNames;
+import miniserve.serving.ServeFlags.ModelThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -225,6 +226,8 @@ class TutorServerTest {
                 "miniserve_queue_wait_seconds_count 1", "miniserve_batch_model_seconds_count 1",
                 "miniserve_tokens_computed_total", "miniserve_tokens_padding_total", "miniserve_tokens_after_end_total",
                 "miniserve_tokens_useful_total");
+        // every name the lab reads is one the server exposes
+        for (String name : MetricNames.ALL) assertThat(m.body()).as(name).containsPattern("(?m)^# TYPE " + name + " ");
     }
 
     @Test
