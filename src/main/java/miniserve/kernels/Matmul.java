@@ -7,11 +7,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Matrix products in GPT-2's layout.
+ * Matrix products in GPT-2's layout, forward and backward (llm.c's matmul_forward and
+ * matmul_backward).
  *
  * <p>{@code matmul}: out[M,N] = x[M,K] · w[K,N] + bias[N], w row-major [in, out] as
- * Hugging Face's GPT-2 stores its Conv1D weights. {@code matmulTransposedB}:
- * out[M,N] = x[M,K] · w[N,K]ᵀ, the tied LM head against the token embedding.
+ * Hugging Face's GPT-2 stores its Conv1D weights, or a {@link PackedMatrix} made from it: the
+ * product both models compute every linear layer with. {@code matmulTransposedB}:
+ * out[M,N] = x[M,K] · w[N,K]ᵀ, the tied LM head against the token embedding and the input
+ * gradient of the backward. {@code backward}: the input, weight and bias gradients.
  *
  * <h2>How {@code matmul} is computed</h2>
  * The output is cut into tiles of a few rows by a few vectors of columns. A tile's
@@ -64,6 +67,16 @@ public final class Matmul {
     /** Weights of at least this many floats (4 MB) come from memory, and two cores read them faster than one. */
     static final long PARALLEL_MIN_WEIGHTS = 1L << 20;
 
+    /** weightGrad: vectors of columns per register tile. */
+    private static final int NV = 3;
+    /**
+     * Rows of dW per register tile: 8 × 3 accumulators where there are 32 vector registers
+     * (the AVX-512 machines), else 4 × 3 (16 registers).
+     */
+    private static final int KT = F.vectorBitSize() >= 512 ? 8 : 4;
+    /** Rows of x and dY per block (see weightGradRange). */
+    private static final int MB = 256;
+
     /** Whether a product of this shape is worth splitting across the pool's threads. */
     static boolean split(ComputePool pool, int M, int K, int N) {
         long fmas = (long) M * K * N;
@@ -84,15 +97,22 @@ public final class Matmul {
     }
 
     /**
-     * out[M,N] = x[M,K]·w[K,N] + bias (bias may be null) with w packed ({@link PackedMatrix}),
-     * split over N across the pool. The same tiles as the row-major product, reading each panel as
-     * one contiguous run; its scalar twin is {@link #matmulScalar} on the unpacked w.
+     * out[M,N] = x[M,K]·w[K,N] + bias (bias may be null) with w in a {@link PackedMatrix}
+     * layout, split over N across the pool. Panels: the same tiles as the row-major product,
+     * reading each panel as one contiguous run. Rows of wᵀ: the dot-product tiles of
+     * {@link #matmulTransposedB}, then the bias added. Its scalar twin is {@link #matmulScalar}
+     * on the unpacked w.
      */
     public static void matmul(ComputePool pool, float[] out, float[] x, PackedMatrix w, float[] bias, int M) {
         int K = w.K, N = w.N;
         checkRows("matmul", out, x, M, K, N);
         if (bias != null && bias.length < N) throw new IllegalArgumentException("matmul: bias has " + bias.length + " floats, needs N=" + N);
         if (M == 0 || N == 0) return;
+        if (w.transposedRows != null) {
+            if (!split(pool, M, K, N)) transposedColumns(WIDE, out, x, w.transposedRows, bias, M, K, N, 0, N);
+            else ColumnsTask.run(pool, true, out, x, w.transposedRows, bias, M, K, N);
+            return;
+        }
         if (w.width != (WIDE ? 3 : 2) * L)
             throw new IllegalArgumentException("matmul: w was packed for the other tile family (panel width " + w.width + ")");
         if (!split(pool, M, K, N)) {
@@ -122,7 +142,7 @@ public final class Matmul {
         checkShapes("matmulTransposedB", out, x, w, M, K, N);
         if (M == 0 || N == 0) return;
         if (!split(pool, M, K, N)) {
-            transposedColumns(WIDE, out, x, w, M, K, N, 0, N);
+            transposedColumns(WIDE, out, x, w, null, M, K, N, 0, N);
         } else {
             ColumnsTask.run(pool, true, out, x, w, null, M, K, N);
         }
@@ -186,7 +206,7 @@ public final class Matmul {
 
         @Override
         public void run(int n0, int n1) {
-            if (transposed) transposedColumns(WIDE, out, x, w, M, K, N, n0, n1);
+            if (transposed) transposedColumns(WIDE, out, x, w, bias, M, K, N, n0, n1);
             else if (packed != null) packedColumns(WIDE, out, x, packed, bias, M, n0, n1);
             else matmulColumns(WIDE, out, x, w, bias, M, K, N, n0, n1);
         }
@@ -328,8 +348,11 @@ public final class Matmul {
         return left;
     }
 
-    /** Columns [n0, n1) of out = x·wᵀ; {@code wide} picks the 4-row tiles, else 2-row ones (16 registers). */
-    static void transposedColumns(boolean wide, float[] out, float[] x, float[] w, int M, int K, int N, int n0, int n1) {
+    /**
+     * Columns [n0, n1) of out = x·wᵀ, then + bias unless it is null (a separate add: the tiles
+     * start from zero); {@code wide} picks the 4-row tiles, else 2-row ones (16 registers).
+     */
+    static void transposedColumns(boolean wide, float[] out, float[] x, float[] w, float[] bias, int M, int K, int N, int n0, int n1) {
         for (int mb = 0; mb < M; mb += MC) {
             int me = Math.min(M, mb + MC);
             for (int n = n0; n < n1; n += 4) {
@@ -349,6 +372,11 @@ public final class Matmul {
                     }
                 }
             }
+        }
+        if (bias == null) return;
+        for (int m = 0; m < M; m++) {
+            int o = m * N;
+            for (int n = n0; n < n1; n++) out[o + n] += bias[n];
         }
     }
 
@@ -772,5 +800,209 @@ public final class Matmul {
             a = FloatVector.fromArray(F, x, x0 + k, mask); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
         }
         out[o0 + j0] = c00.reduceLanes(VectorOperators.ADD); out[o0 + j1] = c01.reduceLanes(VectorOperators.ADD); out[o0 + j2] = c02.reduceLanes(VectorOperators.ADD); out[o0 + j3] = c03.reduceLanes(VectorOperators.ADD);
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    /**
+     * The backward of {@code out[M,N] = x[M,K]·w[K,N] + b[N]} (w row-major, as the forward's
+     * {@link PackedMatrix} was made from):
+     * <pre>
+     * dx[M,K]  = dout[M,N] · w[K,N]ᵀ      {@link #matmulTransposedB}
+     * dw[K,N] += x[M,K]ᵀ · dout[M,N]      {@link #weightGrad}
+     * db[N]   += Σ_m dout[m,:]             {@link #weightGrad} (when db is not null)
+     * </pre>
+     * Parameter gradients accumulate (+=) so that a tensor used twice (the token embedding:
+     * input lookup and tied LM head) sums its contributions, as in llm.c; dx is written.
+     */
+    public static void backward(ComputePool pool, float[] dx, float[] dw, float[] db, float[] dout, float[] x, float[] w,
+                                int M, int K, int N) {
+        matmulTransposedB(pool, dx, dout, w, M, N, K);
+        weightGrad(pool, dw, db, x, dout, M, K, N);
+    }
+
+    /** Scalar twin of {@link #backward}. */
+    public static void backwardScalar(float[] dx, float[] dw, float[] db, float[] dout, float[] x, float[] w, int M, int K, int N) {
+        matmulTransposedBScalar(dx, dout, w, M, N, K);
+        weightGradScalar(dw, db, x, dout, M, K, N);
+    }
+
+    /**
+     * dW[K,N] += x[M,K]ᵀ·dY[M,N]; dB[N] += column sums of dY (dB may be null). Work is split
+     * over the rows of dW (and columns of dB): every output element is summed by one thread in a
+     * fixed order, so results do not depend on the number of threads.
+     */
+    public static void weightGrad(ComputePool pool, float[] dW, float[] dB, float[] x, float[] dY, int M, int K, int N) {
+        checkSizes(dW, dB, x, dY, M, K, N);
+        pool.parallelFor(K, KT, (k0, k1) -> weightGradRange(dW, x, dY, M, K, N, k0, k1));
+        if (dB != null) pool.parallelFor(N, L, (n0, n1) -> biasGradRange(dB, dY, M, N, n0, n1));
+    }
+
+    /** Scalar twin of {@link #weightGrad}: the plain loops the tests compare against. */
+    public static void weightGradScalar(float[] dW, float[] dB, float[] x, float[] dY, int M, int K, int N) {
+        checkSizes(dW, dB, x, dY, M, K, N);
+        for (int k = 0; k < K; k++) {
+            for (int n = 0; n < N; n++) {
+                float acc = 0f;
+                for (int m = 0; m < M; m++) acc += x[m * K + k] * dY[m * N + n];
+                dW[k * N + n] += acc;
+            }
+        }
+        if (dB != null) {
+            for (int n = 0; n < N; n++) {
+                float acc = 0f;
+                for (int m = 0; m < M; m++) acc += dY[m * N + n];
+                dB[n] += acc;
+            }
+        }
+    }
+
+    private static void checkSizes(float[] dW, float[] dB, float[] x, float[] dY, int M, int K, int N) {
+        if (dW.length < (long) K * N || x.length < (long) M * K || dY.length < (long) M * N || (dB != null && dB.length < N))
+            throw new IllegalArgumentException("array too small for M=" + M + " K=" + K + " N=" + N);
+    }
+
+    /**
+     * Rows k0..k1 of dW. Loop order: column blocks outer, a tile of KT rows × NV vectors
+     * in registers, the sum over m innermost, so a column block of dY ([M, NV·L]) is read
+     * from cache once per row tile and every dW element is loaded and stored once per block.
+     */
+    static void weightGradRange(float[] dW, float[] x, float[] dY, int M, int K, int N, int k0, int k1) {
+        int nBlock = NV * L;
+        int nFull = N - N % nBlock;
+        int nVec = nFull + (N - nFull) / L * L;
+        // Rows of x and dY in blocks of MB, so that a column block of dY stays in L1/L2 while
+        // the row tiles of dW pass over it; each dW element still sums its rows in order.
+        for (int m0 = 0; m0 < M; m0 += MB) {
+            int m1 = Math.min(M, m0 + MB);
+            for (int n = 0; n < nFull; n += nBlock) {
+                int k = k0;
+                if (KT == 8) for (; k + 8 <= k1; k += 8) tile8x3(dW, x, dY, m0, m1, K, N, k, n);
+                for (; k + 4 <= k1; k += 4) tile4x3(dW, x, dY, m0, m1, K, N, k, n);
+                for (; k < k1; k++) row1(dW, x, dY, m0, m1, K, N, k, n, nBlock);
+            }
+            // Remaining whole vectors (N = 256 leaves one after five blocks of 3): 8 rows × 1 vector tiles.
+            for (int c = nFull; c < nVec; c += L) {
+                int k = k0;
+                for (; k + 8 <= k1; k += 8) tile8x1(dW, x, dY, m0, m1, K, N, k, c);
+                for (; k < k1; k++) row1(dW, x, dY, m0, m1, K, N, k, c, L);
+            }
+        }
+        // Last columns, fewer than a vector: scalar, every row at once.
+        for (int k = k0; k < k1; k++) {
+            for (int c = nVec; c < N; c++) {
+                float acc = dW[k * N + c];
+                for (int m = 0; m < M; m++) acc += x[m * K + k] * dY[m * N + c];
+                dW[k * N + c] = acc;
+            }
+        }
+    }
+
+    // The tiles are unrolled by hand: C2 keeps vector locals in registers, not arrays of vectors.
+
+    private static void tile8x3(float[] dW, float[] x, float[] dY, int m0, int m1, int K, int N, int k, int n) {
+        int w0 = k * N + n, w1 = w0 + N, w2 = w1 + N, w3 = w2 + N, w4 = w3 + N, w5 = w4 + N, w6 = w5 + N, w7 = w6 + N;
+        FloatVector a00 = FloatVector.fromArray(F, dW, w0), a01 = FloatVector.fromArray(F, dW, w0 + L), a02 = FloatVector.fromArray(F, dW, w0 + 2 * L);
+        FloatVector a10 = FloatVector.fromArray(F, dW, w1), a11 = FloatVector.fromArray(F, dW, w1 + L), a12 = FloatVector.fromArray(F, dW, w1 + 2 * L);
+        FloatVector a20 = FloatVector.fromArray(F, dW, w2), a21 = FloatVector.fromArray(F, dW, w2 + L), a22 = FloatVector.fromArray(F, dW, w2 + 2 * L);
+        FloatVector a30 = FloatVector.fromArray(F, dW, w3), a31 = FloatVector.fromArray(F, dW, w3 + L), a32 = FloatVector.fromArray(F, dW, w3 + 2 * L);
+        FloatVector a40 = FloatVector.fromArray(F, dW, w4), a41 = FloatVector.fromArray(F, dW, w4 + L), a42 = FloatVector.fromArray(F, dW, w4 + 2 * L);
+        FloatVector a50 = FloatVector.fromArray(F, dW, w5), a51 = FloatVector.fromArray(F, dW, w5 + L), a52 = FloatVector.fromArray(F, dW, w5 + 2 * L);
+        FloatVector a60 = FloatVector.fromArray(F, dW, w6), a61 = FloatVector.fromArray(F, dW, w6 + L), a62 = FloatVector.fromArray(F, dW, w6 + 2 * L);
+        FloatVector a70 = FloatVector.fromArray(F, dW, w7), a71 = FloatVector.fromArray(F, dW, w7 + L), a72 = FloatVector.fromArray(F, dW, w7 + 2 * L);
+        for (int m = m0; m < m1; m++) {
+            int yo = m * N + n, xo = m * K + k;
+            FloatVector y0 = FloatVector.fromArray(F, dY, yo);
+            FloatVector y1 = FloatVector.fromArray(F, dY, yo + L);
+            FloatVector y2 = FloatVector.fromArray(F, dY, yo + 2 * L);
+            FloatVector b;
+            b = FloatVector.broadcast(F, x[xo]);     a00 = b.fma(y0, a00); a01 = b.fma(y1, a01); a02 = b.fma(y2, a02);
+            b = FloatVector.broadcast(F, x[xo + 1]); a10 = b.fma(y0, a10); a11 = b.fma(y1, a11); a12 = b.fma(y2, a12);
+            b = FloatVector.broadcast(F, x[xo + 2]); a20 = b.fma(y0, a20); a21 = b.fma(y1, a21); a22 = b.fma(y2, a22);
+            b = FloatVector.broadcast(F, x[xo + 3]); a30 = b.fma(y0, a30); a31 = b.fma(y1, a31); a32 = b.fma(y2, a32);
+            b = FloatVector.broadcast(F, x[xo + 4]); a40 = b.fma(y0, a40); a41 = b.fma(y1, a41); a42 = b.fma(y2, a42);
+            b = FloatVector.broadcast(F, x[xo + 5]); a50 = b.fma(y0, a50); a51 = b.fma(y1, a51); a52 = b.fma(y2, a52);
+            b = FloatVector.broadcast(F, x[xo + 6]); a60 = b.fma(y0, a60); a61 = b.fma(y1, a61); a62 = b.fma(y2, a62);
+            b = FloatVector.broadcast(F, x[xo + 7]); a70 = b.fma(y0, a70); a71 = b.fma(y1, a71); a72 = b.fma(y2, a72);
+        }
+        a00.intoArray(dW, w0); a01.intoArray(dW, w0 + L); a02.intoArray(dW, w0 + 2 * L);
+        a10.intoArray(dW, w1); a11.intoArray(dW, w1 + L); a12.intoArray(dW, w1 + 2 * L);
+        a20.intoArray(dW, w2); a21.intoArray(dW, w2 + L); a22.intoArray(dW, w2 + 2 * L);
+        a30.intoArray(dW, w3); a31.intoArray(dW, w3 + L); a32.intoArray(dW, w3 + 2 * L);
+        a40.intoArray(dW, w4); a41.intoArray(dW, w4 + L); a42.intoArray(dW, w4 + 2 * L);
+        a50.intoArray(dW, w5); a51.intoArray(dW, w5 + L); a52.intoArray(dW, w5 + 2 * L);
+        a60.intoArray(dW, w6); a61.intoArray(dW, w6 + L); a62.intoArray(dW, w6 + 2 * L);
+        a70.intoArray(dW, w7); a71.intoArray(dW, w7 + L); a72.intoArray(dW, w7 + 2 * L);
+    }
+
+    private static void tile8x1(float[] dW, float[] x, float[] dY, int m0, int m1, int K, int N, int k, int n) {
+        int w0 = k * N + n;
+        FloatVector a0 = FloatVector.fromArray(F, dW, w0), a1 = FloatVector.fromArray(F, dW, w0 + N);
+        FloatVector a2 = FloatVector.fromArray(F, dW, w0 + 2 * N), a3 = FloatVector.fromArray(F, dW, w0 + 3 * N);
+        FloatVector a4 = FloatVector.fromArray(F, dW, w0 + 4 * N), a5 = FloatVector.fromArray(F, dW, w0 + 5 * N);
+        FloatVector a6 = FloatVector.fromArray(F, dW, w0 + 6 * N), a7 = FloatVector.fromArray(F, dW, w0 + 7 * N);
+        for (int m = m0; m < m1; m++) {
+            int xo = m * K + k;
+            FloatVector y = FloatVector.fromArray(F, dY, m * N + n);
+            a0 = FloatVector.broadcast(F, x[xo]).fma(y, a0);
+            a1 = FloatVector.broadcast(F, x[xo + 1]).fma(y, a1);
+            a2 = FloatVector.broadcast(F, x[xo + 2]).fma(y, a2);
+            a3 = FloatVector.broadcast(F, x[xo + 3]).fma(y, a3);
+            a4 = FloatVector.broadcast(F, x[xo + 4]).fma(y, a4);
+            a5 = FloatVector.broadcast(F, x[xo + 5]).fma(y, a5);
+            a6 = FloatVector.broadcast(F, x[xo + 6]).fma(y, a6);
+            a7 = FloatVector.broadcast(F, x[xo + 7]).fma(y, a7);
+        }
+        a0.intoArray(dW, w0); a1.intoArray(dW, w0 + N); a2.intoArray(dW, w0 + 2 * N); a3.intoArray(dW, w0 + 3 * N);
+        a4.intoArray(dW, w0 + 4 * N); a5.intoArray(dW, w0 + 5 * N); a6.intoArray(dW, w0 + 6 * N); a7.intoArray(dW, w0 + 7 * N);
+    }
+
+    private static void tile4x3(float[] dW, float[] x, float[] dY, int m0, int m1, int K, int N, int k, int n) {
+        int w0 = k * N + n, w1 = w0 + N, w2 = w1 + N, w3 = w2 + N;
+        FloatVector a00 = FloatVector.fromArray(F, dW, w0), a01 = FloatVector.fromArray(F, dW, w0 + L), a02 = FloatVector.fromArray(F, dW, w0 + 2 * L);
+        FloatVector a10 = FloatVector.fromArray(F, dW, w1), a11 = FloatVector.fromArray(F, dW, w1 + L), a12 = FloatVector.fromArray(F, dW, w1 + 2 * L);
+        FloatVector a20 = FloatVector.fromArray(F, dW, w2), a21 = FloatVector.fromArray(F, dW, w2 + L), a22 = FloatVector.fromArray(F, dW, w2 + 2 * L);
+        FloatVector a30 = FloatVector.fromArray(F, dW, w3), a31 = FloatVector.fromArray(F, dW, w3 + L), a32 = FloatVector.fromArray(F, dW, w3 + 2 * L);
+        for (int m = m0; m < m1; m++) {
+            int yo = m * N + n, xo = m * K + k;
+            FloatVector y0 = FloatVector.fromArray(F, dY, yo);
+            FloatVector y1 = FloatVector.fromArray(F, dY, yo + L);
+            FloatVector y2 = FloatVector.fromArray(F, dY, yo + 2 * L);
+            FloatVector x0 = FloatVector.broadcast(F, x[xo]);
+            a00 = x0.fma(y0, a00); a01 = x0.fma(y1, a01); a02 = x0.fma(y2, a02);
+            FloatVector x1 = FloatVector.broadcast(F, x[xo + 1]);
+            a10 = x1.fma(y0, a10); a11 = x1.fma(y1, a11); a12 = x1.fma(y2, a12);
+            FloatVector x2 = FloatVector.broadcast(F, x[xo + 2]);
+            a20 = x2.fma(y0, a20); a21 = x2.fma(y1, a21); a22 = x2.fma(y2, a22);
+            FloatVector x3 = FloatVector.broadcast(F, x[xo + 3]);
+            a30 = x3.fma(y0, a30); a31 = x3.fma(y1, a31); a32 = x3.fma(y2, a32);
+        }
+        a00.intoArray(dW, w0); a01.intoArray(dW, w0 + L); a02.intoArray(dW, w0 + 2 * L);
+        a10.intoArray(dW, w1); a11.intoArray(dW, w1 + L); a12.intoArray(dW, w1 + 2 * L);
+        a20.intoArray(dW, w2); a21.intoArray(dW, w2 + L); a22.intoArray(dW, w2 + 2 * L);
+        a30.intoArray(dW, w3); a31.intoArray(dW, w3 + L); a32.intoArray(dW, w3 + 2 * L);
+    }
+
+    /** One row k of dW over columns n .. n+len (len a multiple of L), one vector at a time. */
+    private static void row1(float[] dW, float[] x, float[] dY, int m0, int m1, int K, int N, int k, int n, int len) {
+        for (int c = n; c < n + len; c += L) {
+            FloatVector acc = FloatVector.fromArray(F, dW, k * N + c);
+            for (int m = m0; m < m1; m++) acc = FloatVector.broadcast(F, x[m * K + k]).fma(FloatVector.fromArray(F, dY, m * N + c), acc);
+            acc.intoArray(dW, k * N + c);
+        }
+    }
+
+    static void biasGradRange(float[] dB, float[] dY, int M, int N, int n0, int n1) {
+        int c = n0;
+        for (; c + L <= n1; c += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int m = 0; m < M; m++) acc = acc.add(FloatVector.fromArray(F, dY, m * N + c));
+            acc.add(FloatVector.fromArray(F, dB, c)).intoArray(dB, c);
+        }
+        for (; c < n1; c++) {
+            float acc = 0f;
+            for (int m = 0; m < M; m++) acc += dY[m * N + c];
+            dB[c] += acc;
+        }
     }
 }

@@ -1,9 +1,12 @@
 package miniserve.kernels;
 
 /**
- * A weight matrix w[K,N] (row-major [in, out], GPT-2's Conv1D layout) laid out for inference
- * ({@link Matmul#matmul(ComputePool, float[], float[], PackedMatrix, float[], int)}): cut into
- * panels as wide as the matmul's widest tile, each panel's K rows stored one after another.
+ * A weight matrix w[K,N] (row-major [in, out], GPT-2's Conv1D layout) laid out for the product
+ * {@link Matmul#matmul(ComputePool, float[], float[], PackedMatrix, float[], int)}, in one of two
+ * layouts: panels, for few rows of x (inference), and the rows of wᵀ, for many (training).
+ *
+ * <p><b>Panels</b> ({@link #pack}): w cut into panels as wide as the matmul's widest tile,
+ * each panel's K rows stored one after another.
  *
  * <p>Why: in row-major order a tile reads its few columns of every row of w, one short piece
  * every N floats. When w comes from memory (decode, a few rows of x) that is a stream per row
@@ -15,6 +18,12 @@ package miniserve.kernels;
  *
  * <p>Columns past the last full panel (N not a multiple of the width) stay row-major in
  * {@link #tail}. The layout is a copy: it must be made again if w changes.
+ *
+ * <p><b>Rows of wᵀ</b> ({@link #transposedCopy}, {@link #ofTransposed}): wᵀ [N, K]
+ * row-major, multiplied with the dot-product tiles of {@link Matmul#matmulTransposedB}. At
+ * training shapes (M ≈ 2000 rows, K up to 4C) those measured 75-85 GFLOP/s on one core where
+ * the broadcast tiles on row-major w gave 15-45 for K ≥ 384 or N = 256..512 (and ~100
+ * otherwise); a transposed copy per optimizer step ({@link #refresh}) costs a few milliseconds.
  */
 public final class PackedMatrix {
     final int K, N;
@@ -26,6 +35,10 @@ public final class PackedMatrix {
     final float[] panels;
     /** [K][N - panelColumns]: the columns left over, row-major. */
     final float[] tail;
+    /** The other layout: wᵀ [N, K] row-major (panels and tail are then empty); null for panels. */
+    final float[] transposedRows;
+    /** Whether transposedRows is this object's own copy, which {@link #refresh} rewrites. */
+    private final boolean ownsTransposedRows;
 
     private PackedMatrix(int K, int N, int width) {
         this.K = K;
@@ -34,6 +47,50 @@ public final class PackedMatrix {
         this.panelColumns = N - N % width;
         this.panels = new float[K * panelColumns];
         this.tail = new float[K * (N - panelColumns)];
+        this.transposedRows = null;
+        this.ownsTransposedRows = false;
+    }
+
+    private PackedMatrix(int K, int N, float[] transposedRows, boolean owns) {
+        this.K = K;
+        this.N = N;
+        this.width = 0;
+        this.panelColumns = 0;
+        this.panels = new float[0];
+        this.tail = new float[0];
+        this.transposedRows = transposedRows;
+        this.ownsTransposedRows = owns;
+    }
+
+    /** Room for w[K,N] as the rows of wᵀ; fill it with {@link #refresh}. */
+    public static PackedMatrix transposedCopy(int K, int N) {
+        if (K < 0 || N < 0) throw new IllegalArgumentException("transposedCopy: negative shape K=" + K + " N=" + N);
+        return new PackedMatrix(K, N, new float[K * N], true);
+    }
+
+    /**
+     * w[K,N] read from an array that already holds wᵀ [N, K] row-major, without a copy: the tied
+     * LM head, whose weight is the token embedding [V, C] read as [C, V]. It sees every change to
+     * the array.
+     */
+    public static PackedMatrix ofTransposed(float[] wt, int N, int K) {
+        if (wt.length < (long) K * N) throw new IllegalArgumentException("ofTransposed: wt has " + wt.length + " floats, needs K*N=" + (long) K * N);
+        return new PackedMatrix(K, N, wt, false);
+    }
+
+    /** Rewrites a {@link #transposedCopy} copy from the current w[K,N] (after the weights changed). */
+    public void refresh(ComputePool pool, float[] w) {
+        if (!ownsTransposedRows) throw new IllegalStateException("refresh: only a transposedCopy is rewritten in place");
+        if (w.length < (long) K * N) throw new IllegalArgumentException("refresh: w has " + w.length + " floats, needs K*N=" + (long) K * N);
+        float[] dst = transposedRows;
+        // Blocks of 16×16 so that both the reads and the writes stay within a few cache lines.
+        pool.parallelFor(N, 16, (n0, n1) -> {
+            for (int k0 = 0; k0 < K; k0 += 16) {
+                int k1 = Math.min(K, k0 + 16);
+                for (int n = n0; n < n1; n++)
+                    for (int k = k0; k < k1; k++) dst[n * K + k] = w[k * N + n];
+            }
+        });
     }
 
     /** Packs w[K,N] for this machine's tile family. */

@@ -56,7 +56,7 @@ public final class Generator {
     }
 
     public int maxBatch() {
-        return gpt.maxBatch();
+        return gpt.maxB();
     }
 
     /**
@@ -92,8 +92,8 @@ public final class Generator {
         if (preferred != null && preferred.size() != B)
             throw new IllegalArgumentException(B + " prompts but " + preferred.size() + " preferred answers");
         if (!(bias >= 0)) throw new IllegalArgumentException("bias must be >= 0, got " + bias);
-        if (B < 1 || B > gpt.maxBatch())
-            throw new IllegalArgumentException(B + " prompts; this generator takes 1.." + gpt.maxBatch());
+        if (B < 1 || B > gpt.maxB())
+            throw new IllegalArgumentException(B + " prompts; this generator takes 1.." + gpt.maxB());
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
         if (endToken < 0 || endToken >= vocabSize)
             throw new IllegalArgumentException("end token " + endToken + " is outside the vocabulary 0.." + (vocabSize - 1));
@@ -107,9 +107,9 @@ public final class Generator {
             throw new IllegalArgumentException("the longest prompt (" + T + " tokens) plus maxTokens (" + maxTokens
                     + ") exceeds the model's context of " + nPositions + " positions");
         // The last generated token is never fed back, so the cache needs T + maxTokens - 1 slots.
-        if ((long) T + maxTokens - 1 > gpt.maxSeq())
+        if ((long) T + maxTokens - 1 > gpt.maxT())
             throw new IllegalArgumentException("the longest prompt (" + T + " tokens) plus maxTokens (" + maxTokens
-                    + ") needs " + (T + maxTokens - 1) + " slots; this generator holds " + gpt.maxSeq());
+                    + ") needs " + (T + maxTokens - 1) + " slots; this generator holds " + gpt.maxT());
 
         int[][] padded = new int[B][T];
         int[] padding = new int[B];
@@ -172,7 +172,7 @@ public final class Generator {
 
     /** The prefill's record: every row's prompt with its padding; the generator's other rows idle. */
     private Step prefillRecord(long start, int[] padding, int T) {
-        Step step = Step.of(start, System.nanoTime(), gpt.maxBatch());
+        Step step = Step.of(start, System.nanoTime(), gpt.maxB());
         for (int b = 0; b < padding.length; b++) {
             step.kinds()[b] = Step.PREFILL;
             step.tokens()[b] = T;
@@ -183,7 +183,7 @@ public final class Generator {
 
     /** A decode pass's record: one token per row, waste for the rows that are done. */
     private Step decodeRecord(long start, boolean[] done) {
-        Step step = Step.of(start, System.nanoTime(), gpt.maxBatch());
+        Step step = Step.of(start, System.nanoTime(), gpt.maxB());
         for (int b = 0; b < done.length; b++) {
             step.kinds()[b] = done[b] ? Step.AFTER_END : Step.DECODE;
             step.tokens()[b] = 1;

@@ -32,10 +32,14 @@ public final class GptWeights {
         }
     }
 
-    /** One block's four matrices in the inference layout. */
+    /** One block's four matrices in a {@link PackedMatrix} layout. */
     public record PackedLayer(PackedMatrix attnW, PackedMatrix attnProjW, PackedMatrix fcW, PackedMatrix fcProjW) {}
 
-    /** The matrices in the inference layout ({@link PackedMatrix}): every block's, and the LM head wteᵀ [C, V]. */
+    /**
+     * The matrices in a {@link PackedMatrix} layout: every block's, and the LM head wteᵀ [C, V].
+     * Inference packs them in panels once ({@link #packed}); training keeps them as rows of wᵀ,
+     * refreshed after every update ({@link GptTraining}).
+     */
     public record Packed(PackedLayer[] layers, PackedMatrix lmHead) {}
 
     private volatile Packed packed;

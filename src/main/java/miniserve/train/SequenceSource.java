@@ -1,6 +1,7 @@
 package miniserve.train;
 
 import java.util.List;
+import miniserve.model.TrainingSequence;
 
 /**
  * The training examples of one epoch. A new seed gives new noise over the same clean

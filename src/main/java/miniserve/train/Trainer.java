@@ -8,7 +8,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import miniserve.kernels.ComputePool;
+import miniserve.model.GptTraining;
 import miniserve.model.GptWeights;
+import miniserve.model.TrainingBatch;
+import miniserve.model.TrainingSequence;
 
 /**
  * The training loop: batches from a {@link SequenceSource} (fresh noise every epoch), forward,
@@ -39,7 +42,7 @@ public final class Trainer {
     private final TrainingOptions options;
     private final SequenceSource source;
     private final List<List<TrainingSequence>> heldOutBatches;
-    private final GptTrainingModel model;
+    private final GptTraining model;
     private final AdamW adam;
     private final LearningRateSchedule schedule;
     private final TrainingBatch batch;
@@ -58,7 +61,7 @@ public final class Trainer {
         this.options = options;
         this.source = source;
         this.heldOutBatches = planHeldOut(heldOut, options.batchSize(), options.seqLen());
-        this.model = new GptTrainingModel(params, options.batchSize(), options.seqLen(), pool);
+        this.model = new GptTraining(params, options.batchSize(), options.seqLen(), pool);
         this.adam = new AdamW(params, model.gradients(), m, v, adamSteps, options.beta1(), options.beta2(),
                 options.adamEps(), options.weightDecay(), pool);
         this.schedule = options.schedule();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import miniserve.model.TrainingSequence;
 import miniserve.tokenizer.BpeTokenizer;
 import miniserve.tokenizer.PromptFormat;
 

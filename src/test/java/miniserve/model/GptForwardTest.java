@@ -198,7 +198,7 @@ class GptForwardTest {
         assertThatThrownBy(() -> gpt.decodeStep(new int[]{1, 2})).hasMessageContaining("expected 1 tokens");
         for (int i = 0; i < 6; i++) gpt.decodeStep(new int[]{1});
         assertThat(gpt.length()).isEqualTo(8);
-        assertThatThrownBy(() -> gpt.decodeStep(new int[]{1})).hasMessageContaining("maxSeq");
+        assertThatThrownBy(() -> gpt.decodeStep(new int[]{1})).hasMessageContaining("maxT");
 
         // Positions count from a row's first real token and stop at n_positions (40 here).
         Gpt roomy = new Gpt(W, ComputePool.serial(), 1, 48);

@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import miniserve.kernels.ComputePool;
 import miniserve.model.GptConfig;
 import miniserve.model.GptWeights;
+import miniserve.model.TrainingSequence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

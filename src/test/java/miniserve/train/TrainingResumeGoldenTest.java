@@ -25,6 +25,7 @@ import jdk.incubator.vector.FloatVector;
 import miniserve.kernels.ComputePool;
 import miniserve.model.GptConfig;
 import miniserve.model.GptWeights;
+import miniserve.model.TrainingSequence;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

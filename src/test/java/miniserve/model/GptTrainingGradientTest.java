@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import miniserve.kernels.ComputePool;
-import miniserve.model.GptConfig;
-import miniserve.model.GptWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * model under test). Each sequence is run alone in the reference, so the comparison also
  * checks that the batch's right padding changes neither the loss nor any gradient.
  */
-class GptTrainingModelGradientTest {
+class GptTrainingGradientTest {
 
     private static final ComputePool POOL = ComputePool.create(2);
 
@@ -173,7 +171,7 @@ class GptTrainingModelGradientTest {
     private static void checkGradients(GptConfig cfg, List<TrainingSequence> seqs, int samplesPerTensor, long seed) {
         GptWeights w = spreadWeights(cfg, seed);
         int maxT = seqs.stream().mapToInt(TrainingSequence::inputLength).max().orElseThrow() + 1; // spare padding
-        GptTrainingModel model = new GptTrainingModel(w, seqs.size() + 1, maxT, POOL);
+        GptTraining model = new GptTraining(w, seqs.size() + 1, maxT, POOL);
         TrainingBatch batch = new TrainingBatch(seqs.size() + 1, maxT);
         batch.fill(seqs);
         float loss = model.forward(batch);
@@ -242,7 +240,7 @@ class GptTrainingModelGradientTest {
         GptConfig cfg = new GptConfig(13, 16, 8, 2, 2);
         GptWeights w = spreadWeights(cfg, 3);
         List<TrainingSequence> seqs = sequences(13, 4, 4, 12);
-        GptTrainingModel model = new GptTrainingModel(w, 2, 15, POOL);
+        GptTraining model = new GptTraining(w, 2, 15, POOL);
         TrainingBatch alone = new TrainingBatch(2, 15);
         alone.fill(List.of(seqs.get(0)));
         float lossAlone = model.loss(alone);
@@ -267,7 +265,7 @@ class GptTrainingModelGradientTest {
         TrainingSequence s = sequences(29, 31, 12).get(0);
         int n = s.inputLength();
         float[] logits = new float[n * cfg.vocabSize()];
-        new miniserve.model.Gpt(w, POOL, 1, n).prefillAllLogits(new int[][] {java.util.Arrays.copyOf(s.tokens(), n)}, new int[] {0}, logits);
+        new Gpt(w, POOL, 1, n).prefillAllLogits(new int[][] {java.util.Arrays.copyOf(s.tokens(), n)}, new int[] {0}, logits);
         double total = 0;
         for (int t = s.firstLossTarget() - 1; t < n; t++) {
             double max = Double.NEGATIVE_INFINITY, sum = 0;
@@ -277,14 +275,14 @@ class GptTrainingModelGradientTest {
         }
         TrainingBatch b = new TrainingBatch(1, n);
         b.fill(List.of(s));
-        float loss = new GptTrainingModel(w, 1, n, POOL).loss(b);
+        float loss = new GptTraining(w, 1, n, POOL).loss(b);
         assertThat((double) loss).isCloseTo(total / s.lossTokens(), org.assertj.core.data.Offset.offset(1e-4));
     }
 
     @Test
     void backwardNeedsAForward() {
         GptConfig cfg = new GptConfig(13, 8, 8, 1, 2);
-        GptTrainingModel model = new GptTrainingModel(GptWeights.random(cfg, 1), 1, 4, POOL);
+        GptTraining model = new GptTraining(GptWeights.random(cfg, 1), 1, 4, POOL);
         assertThatThrownBy(model::backward).isInstanceOf(IllegalStateException.class);
         TrainingBatch b = new TrainingBatch(1, 4);
         b.fill(sequences(13, 1, 5));
@@ -295,7 +293,7 @@ class GptTrainingModelGradientTest {
     @Test
     void rejectsTokensOutsideTheVocabulary() {
         GptConfig cfg = new GptConfig(13, 8, 8, 1, 2);
-        GptTrainingModel model = new GptTrainingModel(GptWeights.random(cfg, 1), 1, 4, POOL);
+        GptTraining model = new GptTraining(GptWeights.random(cfg, 1), 1, 4, POOL);
         TrainingBatch b = new TrainingBatch(1, 4);
         b.fill(List.of(new TrainingSequence(new int[] {1, 2, 13}, 1)));
         assertThatThrownBy(() -> model.forward(b)).hasMessageContaining("vocabulary");

@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.model;
 
 import java.util.Arrays;
 import java.util.List;
@@ -58,8 +58,8 @@ public final class TrainingBatch {
 
     public int batchSize() { return b; }
     public int seqLen() { return t; }
-    public int maxBatchSize() { return maxB; }
-    public int maxSeqLen() { return maxT; }
+    public int maxB() { return maxB; }
+    public int maxT() { return maxT; }
 
     /** Positions that are not padding. */
     public int realTokens() {

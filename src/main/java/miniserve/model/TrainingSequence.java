@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.model;
 
 /**
  * One training example as token ids: {@code source <|sep|> target <|endoftext|>}.

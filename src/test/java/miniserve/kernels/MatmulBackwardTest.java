@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class MatmulGradTest {
+class MatmulBackwardTest {
 
     private static final ComputePool POOL = ComputePool.create(2);
 
@@ -52,9 +52,9 @@ class MatmulGradTest {
         double[][] ref = reference(dW0, dB0, x, dY, M, K, N);
 
         float[] dW = dW0.clone(), dB = dB0.clone();
-        MatmulGrad.weightGrad(POOL, dW, dB, x, dY, M, K, N);
+        Matmul.weightGrad(POOL, dW, dB, x, dY, M, K, N);
         float[] dWs = dW0.clone(), dBs = dB0.clone();
-        MatmulGrad.weightGradScalar(dWs, dBs, x, dY, M, K, N);
+        Matmul.weightGradScalar(dWs, dBs, x, dY, M, K, N);
 
         double tol = 1e-5 * Math.max(1, M);
         for (int i = 0; i < K * N; i++) {
@@ -67,6 +67,28 @@ class MatmulGradTest {
         }
     }
 
+    /** backward = the input gradient dout·wᵀ (written) and the parameter gradients (accumulated), against the twin. */
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "7,13,101", "33,64,96", "64,24,200", "9,19,80"})
+    void backwardMatchesItsScalarTwin(int M, int K, int N) {
+        SplittableRandom rnd = new SplittableRandom(M * 7L + K * 3L + N);
+        float[] x = random(M * K, rnd), w = random(K * N, rnd), dout = random(M * N, rnd);
+        float[] dW0 = random(K * N, rnd), dB0 = random(N, rnd);
+        float[] dx = new float[M * K], dW = dW0.clone(), dB = dB0.clone();
+        Matmul.backward(POOL, dx, dW, dB, dout, x, w, M, K, N);
+        float[] sdx = new float[M * K], sdW = dW0.clone(), sdB = dB0.clone();
+        Matmul.backwardScalar(sdx, sdW, sdB, dout, x, w, M, K, N);
+        double tol = 1e-5 * Math.max(1, Math.max(M, N));
+        for (int i = 0; i < M * K; i++) {
+            double ref = 0;
+            for (int n = 0; n < N; n++) ref += (double) dout[(i / K) * N + n] * w[(i % K) * N + n];
+            assertThat((double) dx[i]).as("dx[%d]", i).isCloseTo(ref, org.assertj.core.data.Offset.offset(tol));
+            assertThat((double) sdx[i]).as("scalar dx[%d]", i).isCloseTo(ref, org.assertj.core.data.Offset.offset(tol));
+        }
+        for (int i = 0; i < K * N; i++) assertThat((double) dW[i]).as("dW[%d]", i).isCloseTo(sdW[i], org.assertj.core.data.Offset.offset(tol));
+        for (int n = 0; n < N; n++) assertThat((double) dB[n]).as("dB[%d]", n).isCloseTo(sdB[n], org.assertj.core.data.Offset.offset(tol));
+    }
+
     @Test
     void resultDoesNotDependOnTheNumberOfThreads() {
         SplittableRandom rnd = new SplittableRandom(7);
@@ -74,8 +96,8 @@ class MatmulGradTest {
         float[] x = random(M * K, rnd), dY = random(M * N, rnd);
         float[] serialW = new float[K * N], serialB = new float[N];
         float[] pooledW = new float[K * N], pooledB = new float[N];
-        MatmulGrad.weightGrad(ComputePool.serial(), serialW, serialB, x, dY, M, K, N);
-        MatmulGrad.weightGrad(POOL, pooledW, pooledB, x, dY, M, K, N);
+        Matmul.weightGrad(ComputePool.serial(), serialW, serialB, x, dY, M, K, N);
+        Matmul.weightGrad(POOL, pooledW, pooledB, x, dY, M, K, N);
         assertThat(pooledW).containsExactly(serialW);
         assertThat(pooledB).containsExactly(serialB);
     }
@@ -86,14 +108,14 @@ class MatmulGradTest {
         int M = 6, K = 5, N = 20;
         float[] x = random(M * K, rnd), dY = random(M * N, rnd);
         float[] dW = new float[K * N];
-        MatmulGrad.weightGrad(POOL, dW, null, x, dY, M, K, N);
+        Matmul.weightGrad(POOL, dW, null, x, dY, M, K, N);
         double[][] ref = reference(new float[K * N], new float[N], x, dY, M, K, N);
         for (int i = 0; i < K * N; i++) assertThat((double) dW[i]).isCloseTo(ref[0][i], org.assertj.core.data.Offset.offset(1e-5));
     }
 
     @Test
     void rejectsArraysTooSmallForTheShape() {
-        assertThatThrownBy(() -> MatmulGrad.weightGrad(POOL, new float[4], null, new float[4], new float[4], 2, 2, 3))
+        assertThatThrownBy(() -> Matmul.weightGrad(POOL, new float[4], null, new float[4], new float[4], 2, 2, 3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("M=2 K=2 N=3");
     }
 }
