@@ -1,8 +1,10 @@
 package miniserve.agent;
 
-import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.List;
+import com.fasterxml.jackson.annotation.JsonValue;
+import miniserve.language.Edit;
+import miniserve.language.ErrorType;
+
 
 /**
  * The tutor's answer for one sentence; serialised as the JSON body of {@code POST /correct}

@@ -1,6 +1,7 @@
 package miniserve.agent;
 
 import miniserve.agent.Correction.ErrorCount;
+import miniserve.language.ErrorType;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

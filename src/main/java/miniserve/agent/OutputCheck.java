@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import miniserve.train.Lexicon;
+import miniserve.language.Lexicon;
+import miniserve.language.WordDiff;
 
 /**
  * Decides whether the model's output can be shown to a learner as a correction of their

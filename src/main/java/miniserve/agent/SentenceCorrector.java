@@ -3,6 +3,7 @@ package miniserve.agent;
 import miniserve.agent.Correction.ErrorCount;
 import miniserve.agent.Correction.Status;
 import miniserve.agent.OutputCheck.Verdict;
+import miniserve.language.Edit;
 
 import java.util.List;
 

@@ -3,6 +3,7 @@ package miniserve.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import miniserve.kernels.ComputePool;
+import miniserve.language.EditClassifier;
 import miniserve.model.Generator;
 import miniserve.model.Generator.StopRule;
 import miniserve.model.GptCheckpoint;

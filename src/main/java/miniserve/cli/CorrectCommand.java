@@ -1,11 +1,11 @@
 package miniserve.cli;
 
 import miniserve.agent.Correction;
-import miniserve.agent.Edit;
 import miniserve.agent.GrammarTutorAgent;
 import miniserve.agent.LearnerHistory;
 import miniserve.agent.TutorModel;
 import miniserve.kernels.ComputePool;
+import miniserve.language.Edit;
 import miniserve.model.Generator.StopRule;
 import miniserve.serving.ServeFlags;
 import picocli.CommandLine.Command;

@@ -14,13 +14,14 @@ import miniserve.agent.Correction;
 import miniserve.agent.GrammarTutorAgent;
 import miniserve.agent.LearnerHistory;
 import miniserve.agent.TutorModel;
+import miniserve.eval.Baselines;
+import miniserve.eval.Evaluation;
+import miniserve.eval.Evaluation.Report;
+import miniserve.eval.JflegSet;
 import miniserve.kernels.ComputePool;
 import miniserve.model.Generator.StopRule;
 import miniserve.model.GptConfig;
-import miniserve.train.Baselines;
-import miniserve.train.Evaluation;
-import miniserve.train.Evaluation.Report;
-import miniserve.train.JflegSet;
+import miniserve.synth.SyntheticErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -90,7 +91,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (!Files.isRegularFile(jflegDir.resolve("dev.src"))) throw new IllegalArgumentException("no JFLEG dev set in " + jflegDir + " (or pass --no-jfleg)");
             jfleg = JflegSet.load(jflegDir, "dev");
         }
-        var syntheticSet = Evaluation.syntheticSet(dev, syntheticCount, seed);
+        var syntheticSet = SyntheticErrors.heldOutPairs(dev, syntheticCount, seed);
         var preservationSet = Evaluation.preservationSet(test, preservationCount);
         Evaluation eval = new Evaluation(syntheticSet, preservationSet, jfleg, batch);
         int total = eval.sentencesPerSystem();

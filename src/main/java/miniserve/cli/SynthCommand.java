@@ -10,10 +10,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import miniserve.agent.ErrorType;
-import miniserve.train.InjectedError;
-import miniserve.train.SyntheticErrors;
-import miniserve.train.TrainingPair;
+import miniserve.language.ErrorType;
+import miniserve.synth.InjectedError;
+import miniserve.synth.SyntheticErrors;
+import miniserve.synth.TrainingPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import miniserve.language.Lexicon;
 import miniserve.model.TrainingSequence;
+import miniserve.synth.SyntheticErrors;
+import miniserve.synth.TrainingPair;
 import miniserve.tokenizer.BpeTokenizer;
 import miniserve.tokenizer.PromptFormat;
 
@@ -120,10 +123,10 @@ public final class TrainingData {
         return String.join(" ", w);
     }
 
-    /** The first {@code count} usable dev sentences noised with {@code seed}, as {@code Evaluation} builds its set. */
+    /** The first {@code count} usable dev sentences noised with {@code seed}, the evaluation's synthetic set. */
     public List<TrainingSequence> heldOut(int count, long seed) {
         if (count <= 0) return List.of();
-        return encode(Evaluation.syntheticSet(dataDir.resolve(DEV_FILE), count, seed));
+        return encode(SyntheticErrors.heldOutPairs(dataDir.resolve(DEV_FILE), count, seed));
     }
 
     public List<TrainingSequence> encode(List<TrainingPair> pairs) {

@@ -3,6 +3,7 @@ package miniserve.agent;
 import miniserve.agent.Correction.ErrorCount;
 import miniserve.agent.Correction.Status;
 import miniserve.kernels.ComputePool;
+import miniserve.language.ErrorType;
 import miniserve.model.Generator.StopRule;
 import miniserve.model.Step;
 import miniserve.model.StepHook;

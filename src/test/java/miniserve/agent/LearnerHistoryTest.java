@@ -5,10 +5,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static miniserve.agent.ErrorType.ARTICLE;
-import static miniserve.agent.ErrorType.PREPOSITION;
-import static miniserve.agent.ErrorType.SPELLING;
-import static miniserve.agent.ErrorType.TENSE;
+import static miniserve.language.ErrorType.ARTICLE;
+import static miniserve.language.ErrorType.PREPOSITION;
+import static miniserve.language.ErrorType.SPELLING;
+import static miniserve.language.ErrorType.TENSE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LearnerHistoryTest {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import miniserve.model.TrainingSequence;
+import miniserve.synth.SyntheticErrors;
 import miniserve.tokenizer.BpeTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class TrainingDataTest {
     @Test
     void heldOutIsTheEvaluationsNoisedDevSet() {
         List<TrainingSequence> h = data.heldOut(20, 20240607);
-        assertThat(h).hasSize(Evaluation.syntheticSet(tmp.resolve("dev.txt"), 20, 20240607).size()).isNotEmpty();
+        assertThat(h).hasSize(SyntheticErrors.heldOutPairs(tmp.resolve("dev.txt"), 20, 20240607).size()).isNotEmpty();
         assertThat(data.heldOut(0, 1)).isEmpty();
     }
 

@@ -1,4 +1,4 @@
-package miniserve.agent;
+package miniserve.language;
 
 /**
  * The kinds of grammar error the tutor names when it explains a correction, and the kinds the

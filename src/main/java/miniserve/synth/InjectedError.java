@@ -1,12 +1,12 @@
-package miniserve.train;
+package miniserve.synth;
 
 import java.util.Objects;
-import miniserve.agent.ErrorType;
+import miniserve.language.ErrorType;
 
 /**
  * The record of one error that {@link SyntheticErrors} put into a sentence, in the same terms as a
- * tutor's {@link miniserve.agent.Edit}: the learner-side tokens {@code [start, end)} of
- * {@link TrainingPair#source()} (as {@link miniserve.agent.WordDiff#tokenize} splits it) read
+ * tutor's {@link miniserve.language.Edit}: the learner-side tokens {@code [start, end)} of
+ * {@link TrainingPair#source()} (as {@link miniserve.language.WordDiff#tokenize} splits it) read
  * {@code original}; replacing them by {@code replacement} undoes the error. An inserted word has a
  * non-empty span and an empty replacement; a dropped one an empty span ({@code start == end}) and an
  * empty original.

@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.eval;
 
 /**
  * CPython 3's {@code random.Random}, as far as GLEU needs it: the MT19937 Mersenne Twister seeded

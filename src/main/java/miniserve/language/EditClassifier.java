@@ -1,15 +1,14 @@
-package miniserve.agent;
+package miniserve.language;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import miniserve.agent.WordDiff.Change;
-import miniserve.agent.WordDiff.Token;
-import miniserve.train.Lexicon;
-import miniserve.train.Lexicon.VerbForm;
-import miniserve.train.Lexicon.VerbReading;
+import miniserve.language.Lexicon.VerbForm;
+import miniserve.language.Lexicon.VerbReading;
+import miniserve.language.WordDiff.Change;
+import miniserve.language.WordDiff.Token;
 
 /**
  * Names the kind of each correction and explains it in one sentence a learner understands.

@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.eval;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,8 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import miniserve.train.Evaluation.Report;
-import miniserve.train.Evaluation.TypeScore;
+import miniserve.eval.Evaluation.Report;
+import miniserve.eval.Evaluation.TypeScore;
+import miniserve.synth.SyntheticErrors;
+import miniserve.synth.TrainingPair;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +27,7 @@ class EvaluationTest {
 
     @BeforeAll
     static void load() {
-        synthetic = Evaluation.syntheticSet(Path.of("data/ud-ewt/dev.txt"), 400, 5);
+        synthetic = SyntheticErrors.heldOutPairs(Path.of("data/ud-ewt/dev.txt"), 400, 5);
         preservation = Evaluation.preservationSet(Path.of("data/ud-ewt/test.txt"), 300);
     }
 

@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.synth;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.language;
 
 import java.io.BufferedReader;
 import java.io.IOException;

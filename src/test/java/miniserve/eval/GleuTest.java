@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package miniserve.agent;
+package miniserve.language;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

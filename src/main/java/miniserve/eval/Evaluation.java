@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.eval;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,9 +16,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
-import miniserve.agent.Edit;
-import miniserve.agent.EditClassifier;
-import miniserve.agent.ErrorType;
+import miniserve.language.Edit;
+import miniserve.language.EditClassifier;
+import miniserve.language.ErrorType;
+import miniserve.language.WordDiff;
+import miniserve.synth.InjectedError;
+import miniserve.synth.SyntheticErrors;
+import miniserve.synth.TrainingPair;
 
 /**
  * Measures a sentence corrector (a batch function: sentences in, corrected sentences out) on three
@@ -90,7 +94,7 @@ public final class Evaluation {
     private IntConsumer progress = n -> { };
 
     /**
-     * @param synthetic    noised held-out pairs (see {@link #syntheticSet})
+     * @param synthetic    noised held-out pairs (see {@link SyntheticErrors#heldOutPairs})
      * @param preservation clean sentences that should come back unchanged
      * @param jfleg        JFLEG dev ({@link JflegSet#dev()}), or null to skip it
      * @param batchSize    how many sentences go to the corrector in one call
@@ -108,13 +112,6 @@ public final class Evaluation {
     public Evaluation onProgress(IntConsumer progress) {
         this.progress = Objects.requireNonNull(progress);
         return this;
-    }
-
-    /** The synthetic held-out set: the first {@code count} usable sentences of {@code devFile}, noised with {@code seed}. */
-    public static List<TrainingPair> syntheticSet(Path devFile, int count, long seed) {
-        SyntheticErrors gen = new SyntheticErrors();
-        List<String> clean = gen.readClean(devFile);
-        return gen.pairs(clean.subList(0, Math.min(count, clean.size())), seed);
     }
 
     /** The preservation set: the first {@code count} usable (clean) sentences of {@code testFile}; all if count ≤ 0. */

@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.synth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,12 +8,13 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import miniserve.agent.ErrorType;
-import miniserve.agent.WordDiff;
-import miniserve.agent.WordDiff.Token;
-import miniserve.train.SyntheticErrors.Proposal;
-import miniserve.train.SyntheticErrors.Rule;
-import miniserve.train.SyntheticErrors.Sentence;
+import miniserve.language.ErrorType;
+import miniserve.language.Lexicon;
+import miniserve.language.WordDiff;
+import miniserve.language.WordDiff.Token;
+import miniserve.synth.SyntheticErrors.Proposal;
+import miniserve.synth.SyntheticErrors.Rule;
+import miniserve.synth.SyntheticErrors.Sentence;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

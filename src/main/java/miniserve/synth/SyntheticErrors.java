@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.synth;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,12 +17,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
-import miniserve.agent.ErrorType;
-import miniserve.agent.WordDiff;
-import miniserve.agent.WordDiff.Token;
-import miniserve.train.Lexicon.VerbForm;
-import miniserve.train.Lexicon.VerbForms;
-import miniserve.train.Lexicon.VerbReading;
+import miniserve.language.ErrorType;
+import miniserve.language.Lexicon;
+import miniserve.language.Lexicon.VerbForm;
+import miniserve.language.Lexicon.VerbForms;
+import miniserve.language.Lexicon.VerbReading;
+import miniserve.language.WordDiff;
+import miniserve.language.WordDiff.Token;
 
 /**
  * Makes learner-like sentences from clean English: each error is put in by a rule that records what
@@ -913,5 +914,16 @@ public final class SyntheticErrors {
         boolean isLower(int i) {
             return text(i).equals(lower[i]);
         }
+    }
+
+    /**
+     * The synthetic held-out set: the first {@code count} usable sentences of {@code devFile},
+     * noised with {@code seed}. The evaluation scores on it and training measures its held-out
+     * loss on it.
+     */
+    public static List<TrainingPair> heldOutPairs(Path devFile, int count, long seed) {
+        SyntheticErrors gen = new SyntheticErrors();
+        List<String> clean = gen.readClean(devFile);
+        return gen.pairs(clean.subList(0, Math.min(count, clean.size())), seed);
     }
 }

@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.eval;
 
 import java.util.ArrayList;
 import java.util.List;

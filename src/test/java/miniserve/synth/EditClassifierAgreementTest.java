@@ -1,4 +1,4 @@
-package miniserve.agent;
+package miniserve.synth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import miniserve.train.InjectedError;
-import miniserve.train.SyntheticErrors;
-import miniserve.train.TrainingPair;
+import miniserve.language.Edit;
+import miniserve.language.EditClassifier;
+import miniserve.language.ErrorType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

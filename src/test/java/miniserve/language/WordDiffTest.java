@@ -1,11 +1,11 @@
-package miniserve.agent;
+package miniserve.language;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import miniserve.agent.WordDiff.Change;
-import miniserve.agent.WordDiff.Token;
+import miniserve.language.WordDiff.Change;
+import miniserve.language.WordDiff.Token;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

@@ -1,11 +1,11 @@
-package miniserve.train;
+package miniserve.eval;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
-import miniserve.agent.WordDiff;
-import miniserve.agent.WordDiff.Token;
+import miniserve.language.WordDiff;
+import miniserve.language.WordDiff.Token;
 
 /** Simple correctors that the tutor model must beat, measured by {@link Evaluation} on the same sentences. */
 public final class Baselines {

@@ -1,4 +1,4 @@
-package miniserve.agent;
+package miniserve.language;
 
 import java.util.Objects;
 

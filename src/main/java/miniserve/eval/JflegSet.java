@@ -1,4 +1,4 @@
-package miniserve.train;
+package miniserve.eval;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
