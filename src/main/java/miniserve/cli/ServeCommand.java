@@ -1,13 +1,12 @@
 package miniserve.cli;
 
 import miniserve.agent.TutorModel;
-import miniserve.model.Generator;
-import miniserve.server.StaticBatchScheduler.Options;
 import miniserve.server.TutorBackend;
 import miniserve.server.TutorServer;
 import miniserve.serving.ServeFlags;
 import miniserve.serving.ServeFlags.Mode;
 import miniserve.serving.ServeFlags.ModelThread;
+import miniserve.serving.ServeFlags.Scheduler;
 import miniserve.serving.ServeFlags.StopRule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -25,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = ServeFlags.COMMAND, mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Serves the grammar tutor over HTTP: POST /correct {\"sentence\": \"...\", \"learner_id\": \"...\"}, "
-                        + "GET /health, GET /metrics (Prometheus text).",
+                        + "GET /health, GET /metrics (Prometheus text), GET /trace (the recent forward passes).",
                 "Prints 'listening on http://HOST:PORT' once the model is loaded and warmed up. "
                         + "SIGTERM (or Ctrl-C) drains: new requests get 503, queued and running ones are answered, then it exits."})
 public final class ServeCommand implements Callable<Integer> {
@@ -48,35 +47,47 @@ public final class ServeCommand implements Callable<Integer> {
     Path weights;
 
     @Option(names = "--mode", defaultValue = "batched", converter = ModeConverter.class, paramLabel = "batched|unbatched",
-            description = "batched: requests wait to form batches, run by --model-threads model threads over --threads compute threads; "
-                    + "unbatched: every request alone on one of --threads single-threaded workers, the lab's baseline "
-                    + "(--max-batch and --max-wait-ms do not apply). Default: ${DEFAULT-VALUE}.")
+            description = "batched: requests are batched by the --scheduler, run by --model-threads model threads over --threads "
+                    + "compute threads; unbatched: every request alone on one of --threads single-threaded workers, the lab's baseline "
+                    + "(--scheduler, --max-batch, --max-wait-ms and --prefill-tokens do not apply). Default: ${DEFAULT-VALUE}.")
     Mode mode;
 
+    @Option(names = "--scheduler", defaultValue = "static", converter = SchedulerConverter.class, paramLabel = "static|continuous",
+            description = "static: requests wait to form a batch (--max-batch, --max-wait-ms) that runs until its --stop-rule; "
+                    + "continuous: each model thread keeps a running batch of --max-batch rows that requests join and leave at every "
+                    + "step, each row stopping at its own end. Default: ${DEFAULT-VALUE}.")
+    Scheduler scheduler;
+
     @Option(names = "--max-batch", defaultValue = "" + ServeFlags.DEFAULT_MAX_BATCH,
-            description = "Most requests per batch (default: ${DEFAULT-VALUE}).")
+            description = "Most requests per static batch, or rows of each running batch (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
     @Option(names = "--max-wait-ms", defaultValue = "" + ServeFlags.DEFAULT_MAX_WAIT_MS,
-            description = "Longest wait for more requests once a batch has its first (default: ${DEFAULT-VALUE}).")
+            description = "Static batching: longest wait for more requests once a batch has its first (default: ${DEFAULT-VALUE}).")
     long maxWaitMs;
+
+    @Option(names = "--prefill-tokens", defaultValue = "" + ServeFlags.DEFAULT_PREFILL_TOKENS,
+            description = "Continuous batching: most prompt tokens prefilled in one step, beside the running rows' decoding "
+                    + "(a longer prompt runs as the only prompt of its step). Default: ${DEFAULT-VALUE}.")
+    int prefillTokens;
 
     @Option(names = "--max-queue", defaultValue = "" + ServeFlags.DEFAULT_MAX_QUEUE,
             description = "Most requests waiting; more get 503 at once (default: ${DEFAULT-VALUE}).")
     int maxQueue;
 
-    @Option(names = "--queue-timeout-ms", defaultValue = "" + ServeFlags.DEFAULT_QUEUE_TIMEOUT_MS,
-            description = "A request that waited this long without starting gets 503; 0 = no limit (default: ${DEFAULT-VALUE}).")
-    long queueTimeoutMs;
+    @Option(names = "--request-timeout-ms", defaultValue = "" + ServeFlags.DEFAULT_REQUEST_TIMEOUT_MS,
+            description = "A request not answered within this gets 503 request_timeout, whether it still waits or is being computed "
+                    + "(then it is dropped at the next step); 0 = no limit (default: ${DEFAULT-VALUE}).")
+    long requestTimeoutMs;
 
     @Option(names = "--max-tokens", defaultValue = "" + ServeFlags.DEFAULT_MAX_TOKENS,
-            description = "Tokens generated per sentence; with the fixed stop rule every row of a batch generates exactly this many "
-                    + "(default: ${DEFAULT-VALUE}). A longer answer is refused and the sentence returned unchanged.")
+            description = "Most tokens generated per sentence; with the fixed stop rule every row of a static batch generates exactly "
+                    + "this many (default: ${DEFAULT-VALUE}). A longer answer is refused and the sentence returned unchanged.")
     int maxTokens;
 
     @Option(names = "--stop-rule", defaultValue = "fixed", converter = StopRuleConverter.class, paramLabel = "fixed|all-ended",
-            description = "fixed: every row generates --max-tokens (the lab's rule); all-ended: a batch stops once every row "
-                    + "has ended. Default: ${DEFAULT-VALUE}.")
+            description = "Static batching: fixed: every row generates --max-tokens (lab 02's rule); all-ended: a batch stops once "
+                    + "every row has ended. Default: ${DEFAULT-VALUE}.")
     StopRule stopRule;
 
     @Option(names = "--threads", description = "batched: compute threads splitting each batch's matmuls; unbatched: worker "
@@ -98,30 +109,22 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The parsed command line. */
     ServeFlags flags() {
-        return new ServeFlags(host, port, weights, mode, maxBatch, maxWaitMs, maxQueue, queueTimeoutMs, maxTokens, stopRule,
-                threads, modelThreads, modelThread);
+        return new ServeFlags(host, port, weights, mode, scheduler, maxBatch, maxWaitMs, prefillTokens, maxQueue, requestTimeoutMs,
+                maxTokens, stopRule, threads, modelThreads, modelThread);
     }
 
     @Override
     public Integer call() throws Exception {
         quietServerLogs();
         ServeFlags f = flags();
-        boolean batched = f.mode() == Mode.BATCHED;
-        Options options = batched
-                ? new Options(f.maxBatch(), f.maxWaitMs(), f.maxQueue(), f.queueTimeoutMs(), f.modelThread())
-                : new Options(1, 0, f.maxQueue(), f.queueTimeoutMs(), ModelThread.PLATFORM);
-        Generator.StopRule stopRule = Generator.StopRule.valueOf(f.stopRule().name());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (f.modelThread() == ModelThread.VIRTUAL)
             err.println("warning: --model-thread virtual runs the model on a virtual thread, a demonstration of the trap; "
                     + "expect slow handlers under load");
-        err.printf(Locale.ROOT, "loading %s (%s, max batch %d, max wait %d ms, max tokens %d, stop rule %s, %d threads%s) ...%n",
-                f.weights(), f.mode().flag(), options.maxBatch(), options.maxWaitMs(), f.maxTokens(), f.stopRule().flag(), f.threads(),
-                batched ? ", " + f.batchThreads() + " model threads" : "");
+        err.printf(Locale.ROOT, "loading %s (%s) ...%n", f.weights(), f.describe());
         err.flush();
-        TutorServer server = TutorServer.start(f.host(), f.port(), options, () -> new TutorBackend(TutorModel.load(f.weights()),
-                f.mode(), f.maxBatch(), f.maxTokens(), stopRule, f.threads(), f.batchThreads()));
+        TutorServer server = TutorServer.start(f.host(), f.port(), f, () -> new TutorBackend(TutorModel.load(f.weights()), f));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("drain").unstarted(() -> {
             err.println("draining: answering queued and running requests, refusing new ones ...");
             err.flush();
@@ -149,6 +152,13 @@ public final class ServeCommand implements Callable<Integer> {
         @Override
         public Mode convert(String value) {
             return ServeFlags.parse(Mode.class, value);
+        }
+    }
+
+    static final class SchedulerConverter implements ITypeConverter<Scheduler> {
+        @Override
+        public Scheduler convert(String value) {
+            return ServeFlags.parse(Scheduler.class, value);
         }
     }
 

@@ -41,8 +41,8 @@ public record BatchStats(double batches, double requestsBatched, Map<Double, Dou
                 delta(before, after, MetricNames.TOKENS_USEFUL),
                 delta(before, after, MetricNames.TOKENS_PADDING),
                 delta(before, after, MetricNames.TOKENS_AFTER_END),
-                delta(before, after, MetricNames.QUEUE_WAIT + "_sum"),
-                delta(before, after, MetricNames.QUEUE_WAIT + "_count"),
+                delta(before, after, MetricNames.REQUEST_QUEUE_TIME + "_sum"),
+                delta(before, after, MetricNames.REQUEST_QUEUE_TIME + "_count"),
                 delta(before, after, MetricNames.BATCH_MODEL_TIME + "_sum"),
                 delta(before, after, MetricNames.BATCH_MODEL_TIME + "_count"));
     }

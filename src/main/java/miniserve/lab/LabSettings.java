@@ -62,9 +62,10 @@ public record LabSettings(List<ServerConfig> configs, int repetitions, int concu
      * settings and threads; the queue and the model thread as {@code serve}'s defaults.
      */
     public ServeFlags serveFlags(ServerConfig config) {
-        return new ServeFlags(ServeFlags.DEFAULT_HOST, 0, weights.toAbsolutePath(), config.mode(), config.maxBatch(),
-                config.maxWaitMs(), ServeFlags.DEFAULT_MAX_QUEUE, ServeFlags.DEFAULT_QUEUE_TIMEOUT_MS, maxTokens, stopRule,
-                threads, config.unbatched() ? null : modelThreads, ModelThread.PLATFORM);
+        return new ServeFlags(ServeFlags.DEFAULT_HOST, 0, weights.toAbsolutePath(), config.mode(), ServeFlags.Scheduler.STATIC,
+                config.maxBatch(), config.maxWaitMs(), ServeFlags.DEFAULT_PREFILL_TOKENS, ServeFlags.DEFAULT_MAX_QUEUE,
+                ServeFlags.DEFAULT_REQUEST_TIMEOUT_MS, maxTokens, stopRule, threads, config.unbatched() ? null : modelThreads,
+                ModelThread.PLATFORM);
     }
 
     /** Measured requests over the whole sweep. */

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Reads the server's queue-depth gauge ({@link MetricNames#QUEUE_DEPTH}) at a fixed interval during a run and keeps
+ * Reads the server's gauge of waiting requests ({@link MetricNames#REQUESTS_WAITING}) at a fixed interval during a run and keeps
  * the highest value. With 50 clients the queue should reach about 50 minus the requests in the
  * running batch; a much lower peak means something before the scheduler (the HTTP layer, the client's
  * connections) limits the concurrency that reaches it.
@@ -20,7 +20,7 @@ final class QueueDepthSampler implements AutoCloseable {
         thread = Thread.ofVirtual().name("queue-depth-sampler").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    double depth = server.metrics().sum(MetricNames.QUEUE_DEPTH);
+                    double depth = server.metrics().sum(MetricNames.REQUESTS_WAITING);
                     if (!Double.isNaN(depth)) peak.accumulateAndGet(depth, (a, b) -> Double.isNaN(a) ? b : Math.max(a, b));
                     Thread.sleep(interval.toMillis());
                 } catch (InterruptedException e) {

@@ -1,13 +1,16 @@
 package miniserve.server;
 
+import miniserve.server.ContinuousBatchScheduler.RowEngine;
 import miniserve.server.StaticBatchScheduler.BatchFunction;
 
 import java.util.List;
 
 /**
- * What the server runs requests on: built once (weights loaded), it answers how long a sentence
- * is in tokens and provides one batch function per model thread. The server serialises each
- * result to JSON as it is.
+ * What the server runs requests on: built once (weights loaded), it answers how long a sentence is in
+ * tokens and provides the model workers its flags ask for, one per model thread: batch
+ * functions for static batching and the unbatched baseline, row engines for continuous batching. Each
+ * worker is used by one thread only, has already run once (a warm-up, not counted in the metrics), and
+ * reports each forward pass to its caller. The server serialises each result to JSON as it is.
  */
 public interface ModelBackend extends AutoCloseable {
 
@@ -20,17 +23,11 @@ public interface ModelBackend extends AutoCloseable {
      */
     int sentenceTokens(String sentence);
 
-    /**
-     * The model workers, one per model thread; each is used by one thread only. Called once.
-     * Each worker has already run once (a warm-up, not counted in the metrics), so the server
-     * can report ready as soon as this returns. Workers record their work in {@code metrics}.
-     */
-    List<BatchFunction<CorrectionRequest, Object>> workers(ServerMetrics metrics) throws Exception;
+    /** Static batching and the unbatched baseline: one batch function per model thread. Called once. */
+    List<BatchFunction<CorrectionRequest, Object>> batchWorkers() throws Exception;
 
-    /** Whether the workers take batches from a {@link StaticBatchScheduler}, or single requests from an {@link UnbatchedExecutor}. */
-    default boolean batched() {
-        return true;
-    }
+    /** Continuous batching: one running batch per model thread. Called once. */
+    List<RowEngine<CorrectionRequest, Object>> rowEngines() throws Exception;
 
     @Override
     default void close() {}

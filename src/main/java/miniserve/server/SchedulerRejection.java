@@ -9,8 +9,8 @@ public final class SchedulerRejection extends RuntimeException {
     public enum Reason {
         /** The waiting queue already held {@code max_queue} requests. */
         QUEUE_FULL,
-        /** The request waited {@code queue_timeout_ms} without its batch starting. */
-        QUEUE_TIMEOUT,
+        /** The request was not answered within {@code request_timeout_ms} (waiting, or being computed). */
+        TIMED_OUT,
         /** The server is draining for shutdown and takes no new work. */
         SHUTTING_DOWN
     }
@@ -32,9 +32,9 @@ public final class SchedulerRejection extends RuntimeException {
         return new SchedulerRejection(Reason.QUEUE_FULL, "the queue is full (" + maxQueue + " requests waiting)");
     }
 
-    /** The request waited {@code queueTimeoutMs} without starting. */
-    static SchedulerRejection queueTimeout(long queueTimeoutMs) {
-        return new SchedulerRejection(Reason.QUEUE_TIMEOUT, "the request waited " + queueTimeoutMs + " ms in the queue without starting");
+    /** The request was not answered within {@code timeoutMs}. */
+    static SchedulerRejection timedOut(long timeoutMs) {
+        return new SchedulerRejection(Reason.TIMED_OUT, "the request was not answered within its " + timeoutMs + " ms");
     }
 
     public Reason reason() {

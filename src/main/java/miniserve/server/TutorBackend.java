@@ -1,12 +1,15 @@
 package miniserve.server;
 
+import miniserve.agent.ContinuousTutor;
 import miniserve.agent.GrammarTutorAgent;
 import miniserve.agent.LearnerHistory;
 import miniserve.agent.TutorModel;
 import miniserve.kernels.ComputePool;
-import miniserve.model.Generator.StopRule;
-import miniserve.model.StepHook;
+import miniserve.model.Generator;
+import miniserve.model.Step;
+import miniserve.server.ContinuousBatchScheduler.RowEngine;
 import miniserve.server.StaticBatchScheduler.BatchFunction;
+import miniserve.serving.ServeFlags;
 import miniserve.serving.ServeFlags.Mode;
 
 import java.util.ArrayList;
@@ -14,16 +17,17 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The grammar tutor as the server's model: one {@link GrammarTutorAgent} per model thread over
- * shared weights, and one learner history for all of them.
+ * The grammar tutor as the server's model: one agent per model thread over shared weights, and one
+ * learner history for all of them.
  *
  * <ul>
- *   <li>{@link Mode#BATCHED}: {@code modelThreads} agents, each on its own model thread with a batch
- *       of up to {@code maxBatch} rows in flight, splitting each matmul across a {@link ComputePool}
- *       of {@code threads / modelThreads} platform threads. One model thread with all the cores
- *       pays a hand-off per matmul (and waits for the slowest core each time); one batch per core
- *       pays none. Which wins is measured by the lab, which records the choice.</li>
- *   <li>{@link Mode#UNBATCHED} (Lab 01's "variant C"): {@code threads} agents on the threads of an
+ *   <li>Batched ({@link ServeFlags.Mode#BATCHED}): {@code modelThreads} workers, each on its own model
+ *       thread with up to {@code maxBatch} rows in flight (a static batch, or the running batch of
+ *       continuous batching), splitting each matmul across a {@link ComputePool} of
+ *       {@code threads / modelThreads} platform threads. One model thread with all the cores pays a
+ *       hand-off per matmul (and waits for the slowest core each time); one batch per core pays none.
+ *       Which wins is measured by the lab, which records the choice.</li>
+ *   <li>Unbatched (Lab 01's "variant C"): {@code threads} agents on the threads of an
  *       {@link UnbatchedExecutor}, each taking one request at a time and computing single-threaded,
  *       so each request's forward pass runs on one core and the cores serve different requests.</li>
  * </ul>
@@ -34,37 +38,16 @@ public final class TutorBackend implements ModelBackend {
     static final String WARM_UP_SENTENCE = "She go to school yesterday.";
 
     private final TutorModel model;
-    private final Mode mode;
-    private final int maxBatch;
-    private final int maxTokens;
-    private final StopRule stopRule;
-    private final int threads;
-    private final int modelThreads;
+    private final ServeFlags config;
     private final LearnerHistory history = new LearnerHistory();
     private final List<ComputePool> pools = Collections.synchronizedList(new ArrayList<>());
 
-    /**
-     * @param maxBatch rows per batch in batched mode (unbatched mode runs batches of one)
-     * @param threads      batched: compute threads shared out among the model threads; unbatched: worker threads
-     * @param modelThreads batched: batches in flight at once, each on its own model thread (1 to {@code threads});
-     *                     unbatched: not used
-     */
-    public TutorBackend(TutorModel model, Mode mode, int maxBatch, int maxTokens, StopRule stopRule, int threads,
-                        int modelThreads) {
-        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        if (modelThreads < 1 || modelThreads > threads)
-            throw new IllegalArgumentException("model threads must be between 1 and the " + threads + " threads, got " + modelThreads);
-        if (maxBatch < 1) throw new IllegalArgumentException("max batch must be >= 1, got " + maxBatch);
-        if (model.maxSentenceTokens(maxTokens) < 1)
-            throw new IllegalArgumentException("max tokens " + maxTokens + " leaves no room for a sentence in the model's "
+    public TutorBackend(TutorModel model, ServeFlags config) {
+        if (model.maxSentenceTokens(config.maxTokens()) < 1)
+            throw new IllegalArgumentException("max tokens " + config.maxTokens() + " leaves no room for a sentence in the model's "
                     + model.config().nPositions() + " positions");
         this.model = model;
-        this.mode = mode;
-        this.maxBatch = maxBatch;
-        this.maxTokens = maxTokens;
-        this.stopRule = stopRule;
-        this.threads = threads;
-        this.modelThreads = modelThreads;
+        this.config = config;
     }
 
     public TutorModel model() {
@@ -73,7 +56,7 @@ public final class TutorBackend implements ModelBackend {
 
     @Override
     public int maxSentenceTokens() {
-        return model.maxSentenceTokens(maxTokens);
+        return model.maxSentenceTokens(config.maxTokens());
     }
 
     @Override
@@ -82,37 +65,86 @@ public final class TutorBackend implements ModelBackend {
     }
 
     @Override
-    public boolean batched() {
-        return mode == Mode.BATCHED;
-    }
-
-    @Override
-    public List<BatchFunction<CorrectionRequest, Object>> workers(ServerMetrics metrics) {
+    public List<BatchFunction<CorrectionRequest, Object>> batchWorkers() {
         List<BatchFunction<CorrectionRequest, Object>> workers = new ArrayList<>();
-        if (mode == Mode.BATCHED) {
-            // The compute threads shared out as evenly as they go: 5 over 2 model threads is 3 + 2.
-            for (int i = 0; i < modelThreads; i++) {
-                int share = threads / modelThreads + (i < threads % modelThreads ? 1 : 0);
-                workers.add(worker(share == 1 ? ComputePool.serial() : newPool(share), maxBatch, metrics));
-            }
-        } else {
-            for (int i = 0; i < threads; i++) workers.add(worker(ComputePool.serial(), 1, metrics));
+        for (ComputePool pool : workerPools()) {
+            GrammarTutorAgent agent = model.newAgent(pool, config.rowsPerWorker(), config.maxTokens(),
+                    Generator.StopRule.valueOf(config.stopRule().name()), history);
+            agent.correct(WARM_UP_SENTENCE, null); // anonymous: leaves no trace in the history or the metrics
+            workers.add((requests, hook) -> {
+                List<String> sentences = new ArrayList<>(requests.size());
+                List<String> learners = new ArrayList<>(requests.size());
+                for (CorrectionRequest r : requests) {
+                    sentences.add(r.sentence());
+                    learners.add(r.learnerId());
+                }
+                return agent.correctBatch(sentences, learners, hook);
+            });
         }
         return workers;
     }
 
-    private BatchFunction<CorrectionRequest, Object> worker(ComputePool pool, int rows, ServerMetrics metrics) {
-        GrammarTutorAgent agent = model.newAgent(pool, rows, maxTokens, stopRule, history);
-        agent.correct(WARM_UP_SENTENCE, null); // anonymous: leaves no trace in the history or the metrics
-        return requests -> {
-            List<String> sentences = new ArrayList<>(requests.size());
-            List<String> learners = new ArrayList<>(requests.size());
-            for (CorrectionRequest r : requests) {
-                sentences.add(r.sentence());
-                learners.add(r.learnerId());
-            }
-            return agent.correctBatch(sentences, learners, StepHook.observing(metrics::work));
-        };
+    @Override
+    public List<RowEngine<CorrectionRequest, Object>> rowEngines() {
+        List<RowEngine<CorrectionRequest, Object>> engines = new ArrayList<>();
+        for (ComputePool pool : workerPools()) {
+            ContinuousTutor tutor = model.newContinuousTutor(pool, config.maxBatch(), config.maxTokens(), history);
+            tutor.start(0, WARM_UP_SENTENCE, null); // anonymous: leaves no trace in the history or the metrics
+            while (!tutor.complete(0)) tutor.step();
+            tutor.finish(0);
+            engines.add(new RowEngine<>() {
+                @Override
+                public int rows() {
+                    return tutor.rows();
+                }
+
+                @Override
+                public int promptTokens(CorrectionRequest r) {
+                    return tutor.promptTokens(r.sentence());
+                }
+
+                @Override
+                public void start(int row, CorrectionRequest r) {
+                    tutor.start(row, r.sentence(), r.learnerId());
+                }
+
+                @Override
+                public Step step() {
+                    return tutor.step();
+                }
+
+                @Override
+                public boolean complete(int row) {
+                    return tutor.complete(row);
+                }
+
+                @Override
+                public Object finish(int row) {
+                    return tutor.finish(row);
+                }
+
+                @Override
+                public void free(int row) {
+                    tutor.free(row);
+                }
+            });
+        }
+        return engines;
+    }
+
+    /**
+     * The compute pool of each worker. Unbatched: each on one core. Batched: the compute threads shared
+     * out among the model threads as evenly as they go (5 over 2 is 3 + 2).
+     */
+    private List<ComputePool> workerPools() {
+        List<ComputePool> out = new ArrayList<>();
+        int n = config.workers();
+        for (int i = 0; i < n; i++) {
+            int share = config.mode() == ServeFlags.Mode.UNBATCHED ? 1
+                    : config.threads() / n + (i < config.threads() % n ? 1 : 0);
+            out.add(share == 1 ? ComputePool.serial() : newPool(share));
+        }
+        return out;
     }
 
     private ComputePool newPool(int n) {

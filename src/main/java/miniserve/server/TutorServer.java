@@ -12,8 +12,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import miniserve.model.Step;
+import miniserve.serving.ServeFlags;
 import miniserve.server.SchedulerRejection.Reason;
-import miniserve.server.StaticBatchScheduler.BatchFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +34,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The HTTP app: {@code POST /correct}, {@code GET /health}, {@code GET /metrics}.
+ * The HTTP app: {@code POST /correct}, {@code GET /health}, {@code GET /metrics}, {@code GET /trace}.
  *
  * <p>Handlers run on virtual threads and only parse, check, enqueue and wait; the model runs on
- * platform threads: the batching scheduler's ({@link StaticBatchScheduler}), or in the baseline an
- * executor's ({@link UnbatchedExecutor}). Every error is a JSON
- * body {@code {"error": code, "detail": sentence}} with its status, and touches no other request.
+ * platform threads: a batching scheduler's ({@link StaticBatchScheduler}, {@link ContinuousBatchScheduler}),
+ * or in the baseline an executor's ({@link UnbatchedExecutor}), as {@link RequestQueues#start} picks.
+ * A request whose client closes the connection while it waits is cancelled ({@link ConnectionWatch}):
+ * the model threads drop it. Every error is a JSON body {@code {"error": code, "detail": sentence}} with
+ * its status, and touches no other request.
  */
 public final class TutorServer implements AutoCloseable {
 
@@ -68,7 +72,8 @@ public final class TutorServer implements AutoCloseable {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
     private final ServerMetrics metrics = new ServerMetrics();
-    private final StaticBatchScheduler.Options options;
+    private final ServeFlags config;
+    private final long epochNanos = System.nanoTime(); // time 0 of /trace
     private final Javalin app;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicReference<Server> jetty = new AtomicReference<>();
@@ -76,18 +81,17 @@ public final class TutorServer implements AutoCloseable {
     private volatile State state = State.LOADING;
     private volatile ModelBackend backend;
     private volatile RequestQueue<CorrectionRequest, Object> queue;
-    private volatile int workerCount;
 
-    private TutorServer(StaticBatchScheduler.Options options) {
-        this.options = options;
-        this.app = Javalin.create(config -> {
-            config.useVirtualThreads = true;
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
+    private TutorServer(ServeFlags config) {
+        this.config = config;
+        this.app = Javalin.create(javalin -> {
+            javalin.useVirtualThreads = true;
+            javalin.showJavalinBanner = false;
+            javalin.startupWatcherEnabled = false;
             // The JDK's default listen backlog (50) resets connections when a burst of clients
             // (the lab's 50, a test's 200) connect at once; set it after Javalin adds its connector.
-            config.jetty.modifyServer(jetty::set);
-            config.events(events -> events.serverStarting(() -> {
+            javalin.jetty.modifyServer(jetty::set);
+            javalin.events(events -> events.serverStarting(() -> {
                 for (Connector c : jetty.get().getConnectors())
                     if (c instanceof ServerConnector sc) sc.setAcceptQueueSize(ACCEPT_QUEUE);
             }));
@@ -95,8 +99,9 @@ public final class TutorServer implements AutoCloseable {
         app.post("/correct", this::correct);
         app.get("/health", this::health);
         app.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.text()));
+        app.get("/trace", this::trace);
         app.error(404, ctx -> writeError(ctx, new ApiError(404, "not_found",
-                ctx.method() + " " + ctx.path() + " does not exist; the routes are POST /correct, GET /health, GET /metrics")));
+                ctx.method() + " " + ctx.path() + " does not exist; the routes are POST /correct, GET /health, GET /metrics, GET /trace")));
         app.exception(Exception.class, (e, ctx) -> {
             log.error("unexpected error in {} {}", ctx.method(), ctx.path(), e);
             writeError(ctx, new ApiError(500, "internal_error", "the server failed to answer: " + e));
@@ -107,16 +112,15 @@ public final class TutorServer implements AutoCloseable {
      * Starts HTTP on {@code host:port} (0 = any free port), loads the model, and returns once
      * the server is ready. If loading fails, HTTP is stopped and the loader's exception thrown.
      */
-    public static TutorServer start(String host, int port, StaticBatchScheduler.Options options, BackendLoader loader)
-            throws Exception {
-        TutorServer server = listen(host, port, options);
+    public static TutorServer start(String host, int port, ServeFlags config, BackendLoader loader) throws Exception {
+        TutorServer server = listen(host, port, config);
         server.load(loader);
         return server;
     }
 
     /** Starts HTTP only: until {@link #load} finishes, /health and /correct answer 503. */
-    public static TutorServer listen(String host, int port, StaticBatchScheduler.Options options) {
-        TutorServer server = new TutorServer(options);
+    public static TutorServer listen(String host, int port, ServeFlags config) {
+        TutorServer server = new TutorServer(config);
         server.app.start(host, port);
         return server;
     }
@@ -126,10 +130,7 @@ public final class TutorServer implements AutoCloseable {
         try {
             ModelBackend loaded = loader.load();
             backend = loaded;
-            List<BatchFunction<CorrectionRequest, Object>> workers = loaded.workers(metrics);
-            workerCount = workers.size();
-            queue = loaded.batched() ? new StaticBatchScheduler<>(options, workers, metrics)
-                    : new UnbatchedExecutor<>(options.maxQueue(), options.queueTimeoutMs(), workers, metrics);
+            queue = RequestQueues.start(config, loaded, metrics);
             synchronized (this) {
                 if (state == State.LOADING) {
                     state = State.READY;
@@ -206,11 +207,20 @@ public final class TutorServer implements AutoCloseable {
                 writeJson(ctx, 200, answer(ctx));
             } catch (ApiError e) {
                 writeError(ctx, e);
+            } catch (ClientGone e) {
+                return; // nobody to answer; counted as cancelled, not as an answer
             }
             metrics.requestAnswered(ctx.statusCode());
             sendNow(ctx);
         } finally {
             inFlight.decrementAndGet();
+        }
+    }
+
+    /** The client closed its connection before its answer was ready. */
+    private static final class ClientGone extends RuntimeException {
+        ClientGone() {
+            super("the client closed the connection", null, false, false);
         }
     }
 
@@ -237,15 +247,21 @@ public final class TutorServer implements AutoCloseable {
             throw new ApiError(413, "sentence_too_long", "the sentence is " + tokens + " tokens long; the model takes at most "
                     + b.maxSentenceTokens() + " (split it into shorter sentences)");
         CompletableFuture<Object> result = s.submit(request);
+        // a client that goes away cancels its request: the model threads drop it from the queue or its row
+        ConnectionWatch watch = ConnectionWatch.start(ctx.req(), () -> {
+            if (result.cancel(false)) metrics.requestCancelled();
+        });
         try {
             return result.get(); // a virtual thread: waiting here costs no carrier thread
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "shutting_down", "the server is shutting down");
         } catch (CancellationException e) {
-            throw new ApiError(500, "model_error", "the request was cancelled");
+            throw new ClientGone();
         } catch (ExecutionException e) {
             throw toApiError(e.getCause());
+        } finally {
+            watch.stop(); // before the answer is written
         }
     }
 
@@ -253,7 +269,7 @@ public final class TutorServer implements AutoCloseable {
         if (cause instanceof SchedulerRejection r) {
             String code = switch (r.reason()) {
                 case QUEUE_FULL -> "queue_full";
-                case QUEUE_TIMEOUT -> "queue_timeout";
+                case TIMED_OUT -> "request_timeout";
                 case SHUTTING_DOWN -> "shutting_down";
             };
             return new ApiError(503, code, r.getMessage() + (r.reason() == Reason.SHUTTING_DOWN ? "" : "; try again shortly"));
@@ -287,16 +303,51 @@ public final class TutorServer implements AutoCloseable {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ready");
-        body.put("mode", backend.batched() ? "batched" : "unbatched");
-        body.put("workers", workerCount);
-        body.put("max_batch", options.maxBatch());
-        body.put("max_wait_ms", options.maxWaitMs());
-        body.put("max_queue", options.maxQueue());
-        body.put("queue_timeout_ms", options.queueTimeoutMs());
-        body.put("model_thread", options.modelThread().name().toLowerCase());
+        body.put("mode", config.mode().flag());
+        body.put("scheduler", config.mode() == ServeFlags.Mode.UNBATCHED ? null : config.scheduler().flag());
+        body.put("workers", config.workers());
+        body.put("max_batch", config.rowsPerWorker());
+        body.put("max_wait_ms", config.mode() == ServeFlags.Mode.UNBATCHED || config.continuous() ? null : config.maxWaitMs());
+        body.put("prefill_tokens", config.continuous() ? config.prefillTokens() : null);
+        body.put("max_queue", config.maxQueue());
+        body.put("request_timeout_ms", config.requestTimeoutMs());
+        body.put("max_tokens", config.maxTokens());
+        body.put("stop_rule", config.continuous() ? "each-row" : config.stopRule().flag());
+        body.put("model_thread", config.modelThread().flag());
         body.put("handler_thread", Thread.currentThread().isVirtual() ? "virtual" : "platform");
         body.put("queue_depth", queue.queueDepth());
         writeJson(ctx, 200, body);
+    }
+
+    /**
+     * {@code GET /trace}: the recent forward passes of every model thread ({@link StepTrace}), times in ms
+     * since the server started; {@code now_ms} is the time of this answer. Each pass gives one letter per
+     * row: {@code P} a prompt (with {@code padding} of its {@code tokens} left padding), {@code D} a needed
+     * token, {@code A} a token after the row's end, {@code .} nothing.
+     */
+    private void trace(Context ctx) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (StepTrace.Entry e : metrics.trace().snapshot()) {
+            Step st = e.step();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("worker", e.worker());
+            m.put("start_ms", millis(st.startNanos()));
+            m.put("end_ms", millis(st.endNanos()));
+            StringBuilder kinds = new StringBuilder();
+            for (byte k : st.kinds()) kinds.append(".PDA".charAt(k));
+            m.put("rows", kinds.toString());
+            m.put("tokens", st.tokens());
+            m.put("padding", st.padding());
+            steps.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("now_ms", millis(System.nanoTime()));
+        body.put("steps", steps);
+        writeJson(ctx, 200, body);
+    }
+
+    private double millis(long nanos) {
+        return Math.round((nanos - epochNanos) / 1e3) / 1e3;
     }
 
     private static ApiError notReady() {

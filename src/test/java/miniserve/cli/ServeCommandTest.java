@@ -5,6 +5,7 @@ import miniserve.serving.JvmFlags;
 import miniserve.serving.ServeFlags;
 import miniserve.serving.ServeFlags.Mode;
 import miniserve.serving.ServeFlags.ModelThread;
+import miniserve.serving.ServeFlags.Scheduler;
 import miniserve.serving.ServeFlags.StopRule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,12 @@ class ServeCommandTest {
         CorrectCommandTest.Run r = CorrectCommandTest.run("serve", "--mode", "sideways");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("batched or unbatched");
+        CorrectCommandTest.Run scheduler = CorrectCommandTest.run("serve", "--scheduler", "dynamic");
+        assertThat(scheduler.exit()).isNotZero();
+        assertThat(scheduler.err()).contains("static or continuous");
+        CorrectCommandTest.Run timeout = CorrectCommandTest.run("serve", "--request-timeout-ms", "-5");
+        assertThat(timeout.exit()).isNotZero();
+        assertThat(timeout.err()).contains("--request-timeout-ms must be >= 0").doesNotContain("Exception");
         CorrectCommandTest.Run tooMany = CorrectCommandTest.run("serve", "--threads", "2", "--model-threads", "3");
         assertThat(tooMany.exit()).isNotZero();
         assertThat(tooMany.err()).contains("--model-threads must be between 1 and --threads (2), got 3");
@@ -62,8 +69,8 @@ class ServeCommandTest {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(JvmFlags.ALL);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(new ServeFlags(ServeFlags.DEFAULT_HOST, 0, weights, Mode.BATCHED, 2, 0, ServeFlags.DEFAULT_MAX_QUEUE, 0, 64,
-                StopRule.FIXED, 1, null, ModelThread.PLATFORM).toArgs());
+        command.addAll(new ServeFlags(ServeFlags.DEFAULT_HOST, 0, weights, Mode.BATCHED, Scheduler.STATIC, 2, 0,
+                ServeFlags.DEFAULT_PREFILL_TOKENS, ServeFlags.DEFAULT_MAX_QUEUE, 0, 64, StopRule.FIXED, 1, null, ModelThread.PLATFORM).toArgs());
         Process p = new ProcessBuilder(command)
                 .redirectError(tmp.resolve("stderr.txt").toFile()).start();
         try {
@@ -83,7 +90,7 @@ class ServeCommandTest {
             // Wait until requests are waiting behind a running batch, then SIGTERM.
             long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < guard && !client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body().matches("(?s).*miniserve_queue_depth [1-9][0-9]*\\.0.*"))
+                    HttpResponse.BodyHandlers.ofString()).body().matches("(?s).*miniserve_num_requests_waiting [1-9][0-9]*\\.0.*"))
                 Thread.sleep(2);
             p.destroy(); // SIGTERM
             for (int i = 0; i < answers.size(); i++) {

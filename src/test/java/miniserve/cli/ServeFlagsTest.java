@@ -4,6 +4,7 @@ import miniserve.model.Generator;
 import miniserve.serving.ServeFlags;
 import miniserve.serving.ServeFlags.Mode;
 import miniserve.serving.ServeFlags.ModelThread;
+import miniserve.serving.ServeFlags.Scheduler;
 import miniserve.serving.ServeFlags.StopRule;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -47,8 +48,8 @@ class ServeFlagsTest {
 
     @Test
     void everyOptionOfServeIsAFieldOfTheRecord() {
-        ServeFlags withModelThreads = new ServeFlags("127.0.0.1", 0, Path.of("w"), Mode.BATCHED, 8, 20, 256, 0, 64,
-                StopRule.FIXED, 4, 2, ModelThread.PLATFORM);
+        ServeFlags withModelThreads = new ServeFlags("127.0.0.1", 0, Path.of("w"), Mode.BATCHED, Scheduler.STATIC, 8, 20, 256, 256,
+                0, 64, StopRule.FIXED, 4, 2, ModelThread.PLATFORM);
         Set<String> rendered = withModelThreads.toArgs().stream().filter(a -> a.startsWith("--")).collect(Collectors.toSet());
         List<OptionSpec> options = Main.commandLine().getSubcommands().get(ServeFlags.COMMAND).getCommandSpec().options();
         List<String> flags = options.stream().filter(o -> !o.usageHelp() && !o.versionHelp()).map(OptionSpec::longestName).toList();
@@ -67,8 +68,10 @@ class ServeFlagsTest {
         assertThat(ServeFlags.parse(StopRule.class, "ALL-ENDED")).isEqualTo(StopRule.ALL_ENDED);
         assertThatThrownBy(() -> ServeFlags.parse(StopRule.class, "all_ended"))
                 .hasMessage("expected fixed or all-ended, got 'all_ended'");
-        assertThatThrownBy(() -> new ServeFlags("127.0.0.1", 0, Path.of("w"), Mode.BATCHED, 8, 20, 256, 0, 64, StopRule.FIXED, 2, 3,
-                ModelThread.PLATFORM)).hasMessage("--model-threads must be between 1 and --threads (2), got 3");
+        assertThatThrownBy(() -> new ServeFlags("127.0.0.1", 0, Path.of("w"), Mode.BATCHED, Scheduler.STATIC, 8, 20, 256, 256, 0, 64,
+                StopRule.FIXED, 2, 3, ModelThread.PLATFORM)).hasMessage("--model-threads must be between 1 and --threads (2), got 3");
+        assertThatThrownBy(() -> new ServeFlags("127.0.0.1", 0, Path.of("w"), Mode.BATCHED, Scheduler.CONTINUOUS, 8, 20, 0, 256, 0, 64,
+                StopRule.FIXED, 2, null, ModelThread.PLATFORM)).hasMessage("--prefill-tokens must be >= 1, got 0");
     }
 
     /** {@code flags} with one component replaced. */

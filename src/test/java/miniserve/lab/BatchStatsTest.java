@@ -25,7 +25,7 @@ class BatchStatsTest {
     private final Counter useful = Counter.builder().name(MetricNames.TOKENS_USEFUL).help("u").register(registry);
     private final Counter padding = Counter.builder().name(MetricNames.TOKENS_PADDING).help("p").register(registry);
     private final Counter afterEnd = Counter.builder().name(MetricNames.TOKENS_AFTER_END).help("a").register(registry);
-    private final Histogram queueWait = Histogram.builder().name(MetricNames.QUEUE_WAIT).help("q")
+    private final Histogram queueWait = Histogram.builder().name(MetricNames.REQUEST_QUEUE_TIME).help("q")
             .classicUpperBounds(0.01, 0.1, 1).classicOnly().register(registry);
     private final Histogram modelTime = Histogram.builder().name(MetricNames.BATCH_MODEL_TIME).help("m")
             .classicUpperBounds(0.01, 0.1, 1).classicOnly().register(registry);

@@ -73,7 +73,7 @@ public final class ContractStandInServer {
 
         LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
         Semaphore workers = new Semaphore(threads);
-        GaugeWithCallback.builder().name(MetricNames.QUEUE_DEPTH).help("waiting requests")
+        GaugeWithCallback.builder().name(MetricNames.REQUESTS_WAITING).help("waiting requests")
                 .callback(cb -> cb.call(batched ? queue.size() : workers.getQueueLength())).register(registry);
         if (batched) {
             Thread model = new Thread(() -> {

@@ -1,5 +1,7 @@
 package miniserve.server;
 
+import miniserve.model.Step;
+import miniserve.model.StepHook;
 import miniserve.server.SchedulerRejection.Reason;
 import miniserve.server.StaticBatchScheduler.BatchFunction;
 import miniserve.server.StaticBatchScheduler.Options;
@@ -33,7 +35,7 @@ class StaticBatchSchedulerTest {
         volatile CountDownLatch gate = new CountDownLatch(0);
 
         @Override
-        public List<String> apply(List<String> payloads) throws Exception {
+        public List<String> apply(List<String> payloads, StepHook hook) throws Exception {
             batches.add(List.copyOf(payloads));
             ranOnVirtual.add(Thread.currentThread().isVirtual());
             entered.countDown();
@@ -55,11 +57,13 @@ class StaticBatchSchedulerTest {
 
     private final List<StaticBatchScheduler<?, ?>> started = new ArrayList<>();
 
-    private StaticBatchScheduler<String, String> scheduler(Options o, Recorder... workers) {
+    @SafeVarargs
+    private StaticBatchScheduler<String, String> scheduler(Options o, BatchFunction<String, String>... workers) {
         return scheduler(o, new ServerMetrics(), workers);
     }
 
-    private StaticBatchScheduler<String, String> scheduler(Options o, ServerMetrics m, Recorder... workers) {
+    @SafeVarargs
+    private StaticBatchScheduler<String, String> scheduler(Options o, ServerMetrics m, BatchFunction<String, String>... workers) {
         StaticBatchScheduler<String, String> s = new StaticBatchScheduler<>(o, List.of(workers), m);
         started.add(s);
         return s;
@@ -73,12 +77,64 @@ class StaticBatchSchedulerTest {
         }
     }
 
-    private static Options options(int maxBatch, long maxWaitMs, int maxQueue, long queueTimeoutMs) {
-        return new Options(maxBatch, maxWaitMs, maxQueue, queueTimeoutMs, ModelThread.PLATFORM);
+    private static Options options(int maxBatch, long maxWaitMs, int maxQueue, long requestTimeoutMs) {
+        return new Options(maxBatch, maxWaitMs, maxQueue, requestTimeoutMs, ModelThread.PLATFORM);
+    }
+
+    /**
+     * A batch function that runs {@code passes} forward passes of {@code passMillis} each, asking its
+     * hook before every pass which rows are still wanted, as the generator does; it stops early when
+     * none is. Records, per pass, the rows still wanted.
+     */
+    static final class Stepper implements BatchFunction<String, String> {
+        final int passes;
+        final long passMillis;
+        final List<List<Integer>> wantedPerPass = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch returned = new CountDownLatch(1);
+
+        Stepper(int passes, long passMillis) {
+            this.passes = passes;
+            this.passMillis = passMillis;
+        }
+
+        @Override
+        public List<String> apply(List<String> payloads, StepHook hook) throws Exception {
+            entered.countDown();
+            for (int pass = 0; pass < passes; pass++) {
+                List<Integer> wanted = new ArrayList<>();
+                for (int row = 0; row < payloads.size(); row++) if (hook.wanted(row)) wanted.add(row);
+                if (wanted.isEmpty()) break;
+                wantedPerPass.add(wanted);
+                long start = System.nanoTime();
+                Thread.sleep(passMillis);
+                Step step = Step.of(start, System.nanoTime(), payloads.size());
+                for (int row = 0; row < payloads.size(); row++) {
+                    step.kinds()[row] = wanted.contains(row) ? (pass == 0 ? Step.PREFILL : Step.DECODE) : Step.AFTER_END;
+                    step.tokens()[row] = 1;
+                }
+                hook.stepDone(step);
+            }
+            returned.countDown();
+            return payloads.stream().map(p -> "result of " + p).toList();
+        }
     }
 
     private static String get(CompletableFuture<String> f) throws Exception {
         return f.get(HANG_GUARD_S, TimeUnit.SECONDS);
+    }
+
+    /** Waits for a line of the metrics: what completes a future counts it just after. */
+    static void awaitMetric(ServerMetrics m, String line) throws InterruptedException {
+        awaitTrue("metrics line " + line, () -> m.text().contains(line));
+    }
+
+    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_GUARD_S);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(guard);
+            Thread.sleep(1);
+        }
     }
 
     @Test
@@ -168,23 +224,60 @@ class StaticBatchSchedulerTest {
     }
 
     @Test
-    void aRequestThatWaitedQueueTimeoutIsRejectedAndNeverRun() throws Exception {
+    void aRequestPastItsDeadlineWhileWaitingIsAnsweredThenAndNeverRun() throws Exception {
         Recorder r = new Recorder();
         r.gate = new CountDownLatch(1);
-        var s = scheduler(options(1, 0, 8, 100), r);
+        ServerMetrics m = new ServerMetrics();
+        var s = scheduler(options(1, 0, 8, 300), m, r);
         CompletableFuture<String> running = s.submit("running");
         assertThat(r.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<String> waiting = s.submit("waiting");
-        // The model is still busy: the waiting request times out while it waits.
+        // The model is still busy: the waiting request times out while it waits, and leaves the queue.
         assertThatThrownBy(() -> waiting.get(HANG_GUARD_S, TimeUnit.SECONDS)).cause()
                 .isInstanceOf(SchedulerRejection.class)
-                .extracting(e -> ((SchedulerRejection) e).reason()).isEqualTo(Reason.QUEUE_TIMEOUT);
-        assertThat(running).isNotDone();
-        assertThat(s.queueDepth()).isZero();
+                .extracting(e -> ((SchedulerRejection) e).reason()).isEqualTo(Reason.TIMED_OUT);
+        awaitTrue("the timed-out request leaving the queue", () -> s.queueDepth() == 0);
         r.gate.countDown();
-        assertThat(get(running)).isEqualTo("result of running");
+        // the batch outlived its own deadline too: answered with the timeout, not late
+        assertThatThrownBy(() -> get(running)).cause().isInstanceOf(SchedulerRejection.class);
         assertThat(get(s.submit("later"))).isEqualTo("result of later");
         assertThat(r.batches).containsExactly(List.of("running"), List.of("later"));
+        awaitMetric(m, "miniserve_requests_timed_out_total 2.0");
+    }
+
+    @Test
+    void aDeadlineFiresWhileTheBatchRunsAndABatchNobodyWantsStops() throws Exception {
+        Stepper stepper = new Stepper(200, 10); // two seconds of passes if nothing stops it
+        ServerMetrics m = new ServerMetrics();
+        var sched = scheduler(options(2, 50, 8, 150), m, stepper);
+        long t0 = System.nanoTime();
+        CompletableFuture<String> a = sched.submit("a"), b = sched.submit("b");
+        for (CompletableFuture<String> f : List.of(a, b))
+            assertThatThrownBy(() -> get(f)).cause().isInstanceOf(SchedulerRejection.class)
+                    .extracting(e -> ((SchedulerRejection) e).reason()).isEqualTo(Reason.TIMED_OUT);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertThat(ms).as("answered at the deadline, not at the batch's end").isLessThan(1500);
+        // the batch stops at the first pass after the deadline instead of running its 200 passes
+        assertThat(stepper.returned.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
+        assertThat(stepper.wantedPerPass.size()).isBetween(1, 100);
+        awaitMetric(m, "miniserve_requests_timed_out_total 2.0");
+    }
+
+    @Test
+    void aCancelledRequestLeavesItsBatchAtTheNextPassAndTheOthersGoOn() throws Exception {
+        Stepper stepper = new Stepper(30, 10);
+        ServerMetrics m = new ServerMetrics();
+        var sched = scheduler(options(2, 200, 8, 0), m, stepper);
+        CompletableFuture<String> keep = sched.submit("keep"), gone = sched.submit("gone");
+        assertThat(stepper.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(50);
+        assertThat(gone.cancel(false)).isTrue(); // what the HTTP layer does when the client closes its connection
+        assertThat(get(keep)).isEqualTo("result of keep");
+        List<List<Integer>> passes = stepper.wantedPerPass;
+        assertThat(passes.getFirst()).containsExactly(0, 1);
+        assertThat(passes.getLast()).containsExactly(0); // row 1 no longer computed for anybody
+        assertThat(passes).hasSize(30);
+        assertThat(m.text()).contains("miniserve_tokens_after_end_total").doesNotContain("miniserve_tokens_after_end_total 0.0");
     }
 
     @Test
@@ -243,7 +336,7 @@ class StaticBatchSchedulerTest {
         CompletableFuture<String> first = s.submit("first");
         assertThat(r.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
         List<CompletableFuture<String>> rest = List.of(s.submit("b1"), s.submit("b2"), s.submit("b3"));
-        assertThat(m.text()).contains("miniserve_queue_depth 3.0");
+        assertThat(m.text()).contains("miniserve_num_requests_waiting 3.0").contains("miniserve_num_requests_running 1.0");
         r.gate.countDown();
         get(first);
         for (var f : rest) get(f);
@@ -253,8 +346,9 @@ class StaticBatchSchedulerTest {
         assertThat(text).contains("miniserve_batch_size_sum 4.0");
         assertThat(text).contains("miniserve_batch_size_bucket{le=\"1.0\"} 2");
         assertThat(text).contains("miniserve_batch_size_bucket{le=\"2.0\"} 3");
-        assertThat(text).contains("miniserve_queue_wait_seconds_count 4");
+        assertThat(text).contains("miniserve_request_queue_time_seconds_count 4");
         assertThat(text).contains("miniserve_batch_model_seconds_count 3");
-        assertThat(text).contains("miniserve_queue_depth 0.0");
+        assertThat(text).contains("miniserve_e2e_request_latency_seconds_count 4");
+        assertThat(text).contains("miniserve_num_requests_waiting 0.0").contains("miniserve_num_requests_running 0.0");
     }
 }

@@ -3,11 +3,10 @@ package miniserve.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import miniserve.agent.TinyTutorCheckpoint;
 import miniserve.agent.TutorModel;
-import miniserve.model.Generator.StopRule;
+import miniserve.serving.ServeFlags;
+import miniserve.serving.ServeFlags.Scheduler;
+import miniserve.server.ContinuousBatchScheduler.RowEngine;
 import miniserve.server.StaticBatchScheduler.BatchFunction;
-import miniserve.server.StaticBatchScheduler.Options;
-import miniserve.serving.ServeFlags.ModelThread;
-import miniserve.serving.ServeFlags.Mode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,21 +47,27 @@ class TutorServerEndToEndTest {
         for (TutorServer s : servers) s.stop(Duration.ofSeconds(30));
     }
 
-    private TutorServer start(Mode mode, int maxBatch, long maxWaitMs, int maxQueue, TutorServer.BackendLoader loader)
-            throws Exception {
-        Options o = mode == Mode.BATCHED ? new Options(maxBatch, maxWaitMs, maxQueue, 0, ModelThread.PLATFORM)
-                : new Options(1, 0, maxQueue, 0, ModelThread.PLATFORM);
-        TutorServer s = TutorServer.start("127.0.0.1", 0, o, loader);
+    /** The three executors the server can run. */
+    enum Kind { STATIC, CONTINUOUS, UNBATCHED }
+
+    /** On 2 compute threads: batched with {@code modelThreads} model threads, unbatched with 2 workers. */
+    private static ServeFlags config(Kind kind, int maxBatch, long maxWaitMs, int maxQueue, int modelThreads) {
+        return switch (kind) {
+            case STATIC -> Flags.batched(Scheduler.STATIC, maxBatch, maxWaitMs, maxQueue, MAX_TOKENS, 2, modelThreads);
+            case CONTINUOUS -> Flags.batched(Scheduler.CONTINUOUS, maxBatch, maxWaitMs, maxQueue, MAX_TOKENS, 2, modelThreads);
+            case UNBATCHED -> Flags.unbatched(maxQueue, MAX_TOKENS, 2);
+        };
+    }
+
+    private TutorServer start(ServeFlags config, TutorServer.BackendLoader loader) throws Exception {
+        TutorServer s = TutorServer.start("127.0.0.1", 0, config, loader);
         servers.add(s);
         return s;
     }
 
-    private TutorServer start(Mode mode, int maxBatch, long maxWaitMs, int maxQueue) throws Exception {
-        return start(mode, maxBatch, maxWaitMs, maxQueue, () -> backend(mode, maxBatch));
-    }
-
-    private static TutorBackend backend(Mode mode, int maxBatch) {
-        return new TutorBackend(model, mode, maxBatch, MAX_TOKENS, StopRule.FIXED, 2, 1);
+    private TutorServer start(Kind kind, int maxBatch, long maxWaitMs, int maxQueue) throws Exception {
+        ServeFlags config = config(kind, maxBatch, maxWaitMs, maxQueue, 1);
+        return start(config, () -> new TutorBackend(model, config));
     }
 
     /** 200 distinct sentences: varied lengths, so batches mix prompt lengths and padding. */
@@ -77,15 +82,21 @@ class TutorServerEndToEndTest {
         return out;
     }
 
-    /** Batched with one model thread (matmuls split over 2), batched with one batch per core, unbatched on 2 workers. */
+    /**
+     * Static and continuous batching with one model thread (matmuls split over 2) and with one batch per
+     * core, and unbatched on 2 workers: each answer is the one the sentence gets alone, whoever it shared
+     * a batch (or the running batch) with.
+     */
     @ParameterizedTest
-    @CsvSource({"BATCHED, 1", "BATCHED, 2", "UNBATCHED, 1"})
-    void concurrentRequestsEachGetTheAnswerForTheirOwnSentence(Mode mode, int modelThreads) throws Exception {
-        TutorServer s = start(mode, 8, 10, 256, () -> new TutorBackend(model, mode, 8, MAX_TOKENS, StopRule.FIXED, 2, modelThreads));
+    @CsvSource({"STATIC, 1", "STATIC, 2", "CONTINUOUS, 1", "CONTINUOUS, 2", "UNBATCHED, 1"})
+    void concurrentRequestsEachGetTheAnswerForTheirOwnSentence(Kind kind, int modelThreads) throws Exception {
+        ServeFlags config = config(kind, 8, 10, 256, modelThreads);
+        TutorServer s = start(config, () -> new TutorBackend(model, config));
         Http http = new Http(s.port());
         JsonNode health = http.get("/health").json();
-        assertThat(health.get("workers").asInt()).isEqualTo(mode == Mode.BATCHED ? modelThreads : 2);
-        assertThat(health.get("mode").asText()).isEqualTo(mode == Mode.BATCHED ? "batched" : "unbatched");
+        assertThat(health.get("workers").asInt()).isEqualTo(kind == Kind.UNBATCHED ? 2 : modelThreads);
+        assertThat(health.get("mode").asText()).isEqualTo(kind == Kind.UNBATCHED ? "unbatched" : "batched");
+        assertThat(health.get("scheduler").asText()).isEqualTo(kind == Kind.UNBATCHED ? "null" : kind.name().toLowerCase());
         List<String> sentences = sentences(200);
         List<Future<Http.Answer>> answers = new ArrayList<>();
         try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -103,11 +114,14 @@ class TutorServerEndToEndTest {
         }
         String metrics = http.get("/metrics").body();
         assertThat(metrics).contains("miniserve_requests_total{status=\"200\"} 200.0");
-        if (mode == Mode.BATCHED)
-            assertThat(metrics).as("under this load some batches hold more than one request")
-                    .doesNotContain("miniserve_batch_size_bucket{le=\"1.0\"} " + batchCount(metrics));
-        else
+        if (kind == Kind.UNBATCHED)
             assertThat(metrics).contains("miniserve_batch_size_bucket{le=\"1.0\"} 200");
+        else
+            assertThat(metrics).as("under this load some batches (passes) hold more than one request")
+                    .doesNotContain("miniserve_batch_size_bucket{le=\"1.0\"} " + batchCount(metrics));
+        if (kind == Kind.CONTINUOUS)
+            assertThat(metrics).as("no padding and no token after a row's end in a running batch")
+                    .contains("miniserve_tokens_padding_total 0.0", "miniserve_tokens_after_end_total 0.0");
         // Each row's answer is the one the sentence gets alone: one request at a time now.
         for (int i = 0; i < sentences.size(); i += 17) {
             JsonNode alone = http.correct(sentences.get(i), "learner-" + i).json();
@@ -124,7 +138,7 @@ class TutorServerEndToEndTest {
 
     @Test
     void theResponseFollowsTheDocumentedSchema() throws Exception {
-        TutorServer s = start(Mode.BATCHED, 8, 1, 16);
+        TutorServer s = start(Kind.STATIC, 8, 1, 16);
         JsonNode c = new Http(s.port()).correct("She go to school yesterday.", "ana").json();
         assertThat(c.fieldNames()).toIterable().containsExactly(
                 "sentence", "corrected", "status", "reason", "edits", "learner_id", "frequent_errors");
@@ -134,7 +148,7 @@ class TutorServerEndToEndTest {
 
     @Test
     void badInputsGetTheirStatusAndTheServerStillAnswers() throws Exception {
-        TutorServer s = start(Mode.BATCHED, 8, 1, 16);
+        TutorServer s = start(Kind.STATIC, 8, 1, 16);
         Http http = new Http(s.port());
         int limit = model.maxSentenceTokens(MAX_TOKENS);
         Http.Answer tooLong = http.correct("x".repeat(limit + 1)); // one token per byte in the test vocabulary
@@ -152,7 +166,8 @@ class TutorServerEndToEndTest {
     @Test
     void aModelExceptionFailsOnlyItsBatch() throws Exception {
         // The real backend, with a failure injected into any batch that holds "boom".
-        TutorServer s = start(Mode.BATCHED, 4, 30, 64, () -> new FailingOn("boom", backend(Mode.BATCHED, 4)));
+        ServeFlags config = config(Kind.STATIC, 4, 30, 64, 1);
+        TutorServer s = start(config, () -> new FailingOn("boom", new TutorBackend(model, config)));
         Http http = new Http(s.port());
         List<String> sentences = new ArrayList<>(sentences(12));
         sentences.set(5, "This boom sentence fails.");
@@ -179,7 +194,7 @@ class TutorServerEndToEndTest {
 
     @Test
     void aFullQueueTurnsTheExcessAwayAndAnswersEveryAcceptedRequest() throws Exception {
-        TutorServer s = start(Mode.BATCHED, 2, 0, 3);
+        TutorServer s = start(Kind.STATIC, 2, 0, 3);
         Http http = new Http(s.port());
         List<Future<Http.Answer>> answers = new ArrayList<>();
         try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -202,9 +217,9 @@ class TutorServerEndToEndTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"BATCHED", "UNBATCHED"})
-    void requestsInFlightAtShutdownAreAnswered(Mode mode) throws Exception {
-        TutorServer s = start(mode, 2, 0, 256);
+    @CsvSource({"STATIC", "CONTINUOUS", "UNBATCHED"})
+    void requestsInFlightAtShutdownAreAnswered(Kind kind) throws Exception {
+        TutorServer s = start(kind, 2, 0, 256);
         Http http = new Http(s.port());
         List<String> sentences = sentences(40);
         List<Future<Http.Answer>> answers = new ArrayList<>();
@@ -214,8 +229,8 @@ class TutorServerEndToEndTest {
             // Wait until requests are queued behind a running batch, then stop (what SIGTERM's hook does).
             int queued = 0;
             while (queued == 0 && System.nanoTime() < guard) {
-                queued = http.get("/metrics").body().lines().filter(l -> l.startsWith("miniserve_queue_depth "))
-                        .mapToInt(l -> (int) Double.parseDouble(l.substring("miniserve_queue_depth ".length()))).findFirst().orElse(0);
+                queued = http.get("/metrics").body().lines().filter(l -> l.startsWith("miniserve_num_requests_waiting "))
+                        .mapToInt(l -> (int) Double.parseDouble(l.substring("miniserve_num_requests_waiting ".length()))).findFirst().orElse(0);
                 if (queued == 0) Thread.sleep(1);
             }
             assertThat(queued).as("requests queued before the stop").isPositive();
@@ -257,17 +272,17 @@ class TutorServerEndToEndTest {
         }
 
         @Override
-        public boolean batched() {
-            return inner.batched();
+        public List<BatchFunction<CorrectionRequest, Object>> batchWorkers() throws Exception {
+            return inner.batchWorkers().stream().map(w -> (BatchFunction<CorrectionRequest, Object>) (requests, hook) -> {
+                if (requests.stream().anyMatch(r -> r.sentence().contains(marker)))
+                    throw new IllegalStateException("injected model failure");
+                return w.apply(requests, hook);
+            }).toList();
         }
 
         @Override
-        public List<BatchFunction<CorrectionRequest, Object>> workers(ServerMetrics metrics) throws Exception {
-            return inner.workers(metrics).stream().map(w -> (BatchFunction<CorrectionRequest, Object>) requests -> {
-                if (requests.stream().anyMatch(r -> r.sentence().contains(marker)))
-                    throw new IllegalStateException("injected model failure");
-                return w.apply(requests);
-            }).toList();
+        public List<RowEngine<CorrectionRequest, Object>> rowEngines() throws Exception {
+            return inner.rowEngines();
         }
 
         @Override

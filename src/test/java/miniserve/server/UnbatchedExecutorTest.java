@@ -24,9 +24,9 @@ class UnbatchedExecutorTest {
     private final List<UnbatchedExecutor<?, ?>> started = new ArrayList<>();
 
     @SafeVarargs
-    private UnbatchedExecutor<String, String> executor(int maxQueue, long queueTimeoutMs, ServerMetrics m,
+    private UnbatchedExecutor<String, String> executor(int maxQueue, long requestTimeoutMs, ServerMetrics m,
                                                        StaticBatchScheduler.BatchFunction<String, String>... workers) {
-        UnbatchedExecutor<String, String> e = new UnbatchedExecutor<>(maxQueue, queueTimeoutMs, List.of(workers), m);
+        UnbatchedExecutor<String, String> e = new UnbatchedExecutor<>(maxQueue, requestTimeoutMs, List.of(workers), m);
         started.add(e);
         return e;
     }
@@ -61,7 +61,7 @@ class UnbatchedExecutorTest {
         assertThat(w2.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
         List<CompletableFuture<String>> queued = List.of(e.submit("c"), e.submit("d"), e.submit("e"));
         assertThat(e.queueDepth()).isEqualTo(3);
-        assertThat(m.text()).contains("miniserve_queue_depth 3.0");
+        assertThat(m.text()).contains("miniserve_num_requests_waiting 3.0").contains("miniserve_num_requests_running 2.0");
         w1.gate.countDown();
         w2.gate.countDown();
         assertThat(List.of(get(a), get(b))).containsExactly("result of a", "result of b");
@@ -72,8 +72,8 @@ class UnbatchedExecutorTest {
         assertThat(w1.ranOnVirtual).containsOnly(false);
         String text = m.text();
         assertThat(text).contains("miniserve_batch_size_count 5").contains("miniserve_batch_size_bucket{le=\"1.0\"} 5")
-                .contains("miniserve_queue_wait_seconds_count 5").contains("miniserve_batch_model_seconds_count 5")
-                .contains("miniserve_queue_depth 0.0");
+                .contains("miniserve_request_queue_time_seconds_count 5").contains("miniserve_batch_model_seconds_count 5")
+                .contains("miniserve_num_requests_waiting 0.0").contains("miniserve_num_requests_running 0.0");
     }
 
     @Test
@@ -107,7 +107,7 @@ class UnbatchedExecutorTest {
     @Test
     void evenAnErrorFromTheModelFailsOnlyItsRequestAndKeepsTheThread() throws Exception {
         List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
-        StaticBatchScheduler.BatchFunction<String, String> worker = payloads -> {
+        StaticBatchScheduler.BatchFunction<String, String> worker = (payloads, hook) -> {
             threads.add(Thread.currentThread().getName());
             if (payloads.get(0).equals("fatal")) throw new AssertionError("an Error, not an Exception");
             return List.of("result of " + payloads.get(0));
@@ -120,19 +120,35 @@ class UnbatchedExecutorTest {
     }
 
     @Test
-    void aRequestThatWaitedPastTheQueueTimeoutIsRefusedWhenItsTurnComes() throws Exception {
+    void aRequestPastItsDeadlineIsAnsweredThenAndNeverReachesTheModel() throws Exception {
         Recorder w = new Recorder();
         w.gate = new CountDownLatch(1);
-        var e = executor(8, 50, new ServerMetrics(), w);
+        ServerMetrics m = new ServerMetrics();
+        var e = executor(8, 200, m, w);
         CompletableFuture<String> first = e.submit("first");
         assertThat(w.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<String> waiting = e.submit("waiting");
-        Thread.sleep(120); // past the 50 ms limit while the only worker is busy
-        w.gate.countDown();
-        assertThat(get(first)).isEqualTo("result of first");
+        // answered at its deadline, while the only worker is still busy
         assertThatThrownBy(() -> get(waiting)).cause().isInstanceOf(SchedulerRejection.class);
-        assertThat(rejection(waiting)).isEqualTo(Reason.QUEUE_TIMEOUT);
-        assertThat(w.sizes()).containsExactly(1); // it never reached the model
+        assertThat(rejection(waiting)).isEqualTo(Reason.TIMED_OUT);
+        StaticBatchSchedulerTest.awaitTrue("the timed-out request leaving the queue", () -> e.queueDepth() == 0);
+        w.gate.countDown();
+        assertThat(rejection(first)).isEqualTo(Reason.TIMED_OUT); // the running one passed its deadline too
+        assertThat(w.sizes()).containsExactly(1); // "waiting" never reached the model
         assertThat(get(e.submit("later"))).isEqualTo("result of later");
+        StaticBatchSchedulerTest.awaitMetric(m, "miniserve_requests_timed_out_total 2.0");
+    }
+
+    @Test
+    void aRunningRequestStopsAtTheFirstPassAfterItsDeadline() throws Exception {
+        StaticBatchSchedulerTest.Stepper stepper = new StaticBatchSchedulerTest.Stepper(200, 10);
+        var e = executor(8, 150, new ServerMetrics(), stepper);
+        long t0 = System.nanoTime();
+        CompletableFuture<String> running = e.submit("running");
+        assertThatThrownBy(() -> get(running)).cause().isInstanceOf(SchedulerRejection.class)
+                .extracting(t -> ((SchedulerRejection) t).reason()).isEqualTo(Reason.TIMED_OUT);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1500);
+        assertThat(stepper.returned.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
+        assertThat(stepper.wantedPerPass.size()).isBetween(1, 100);
     }
 }

@@ -1,0 +1,28 @@
+package miniserve.server;
+
+import miniserve.serving.ServeFlags;
+import miniserve.serving.ServeFlags.Mode;
+import miniserve.serving.ServeFlags.ModelThread;
+import miniserve.serving.ServeFlags.Scheduler;
+import miniserve.serving.ServeFlags.StopRule;
+
+import java.nio.file.Path;
+
+/** The serve flags of the server tests: the defaults but for what a test sets. */
+final class Flags {
+
+    private Flags() {}
+
+    /** Batched with {@code scheduler} (static: waiting {@code maxWaitMs}), no request timeout. */
+    static ServeFlags batched(Scheduler scheduler, int maxBatch, long maxWaitMs, int maxQueue, int maxTokens, int threads, int modelThreads) {
+        return new ServeFlags(ServeFlags.DEFAULT_HOST, 0, Path.of(ServeFlags.DEFAULT_WEIGHTS), Mode.BATCHED, scheduler, maxBatch,
+                maxWaitMs, ServeFlags.DEFAULT_PREFILL_TOKENS, maxQueue, 0, maxTokens, StopRule.FIXED, threads, modelThreads,
+                ModelThread.PLATFORM);
+    }
+
+    /** The unbatched baseline on {@code threads} workers, no request timeout. */
+    static ServeFlags unbatched(int maxQueue, int maxTokens, int threads) {
+        return new ServeFlags(ServeFlags.DEFAULT_HOST, 0, Path.of(ServeFlags.DEFAULT_WEIGHTS), Mode.UNBATCHED, Scheduler.STATIC, 1, 0,
+                ServeFlags.DEFAULT_PREFILL_TOKENS, maxQueue, 0, maxTokens, StopRule.FIXED, threads, null, ModelThread.PLATFORM);
+    }
+}
