@@ -41,18 +41,19 @@ class PackageDependencyTest {
             Map.entry("console", Set.of()),
             Map.entry("loadtest", Set.of()),
             Map.entry("serving", Set.of()),
+            Map.entry("history", Set.of()),
             Map.entry("model", Set.of("kernels")),
             Map.entry("agent", Set.of("model", "kernels", "tokenizer", "language")),
-            Map.entry("server", Set.of("agent", "model", "kernels", "serving")),
+            Map.entry("server", Set.of("agent", "model", "kernels", "serving", "language", "history")),
             Map.entry("lab", Set.of("loadtest", "tokenizer", "serving", "console")),
             Map.entry("synth", Set.of("language")),
             Map.entry("eval", Set.of("language", "synth")),
             Map.entry("train", Set.of("model", "kernels", "tokenizer", "language", "synth", "console")),
-            Map.entry("cli", Set.of("agent", "console", "eval", "kernels", "lab", "language", "loadtest", "model", "server",
-                    "serving", "synth", "tokenizer", "train"))));
+            Map.entry("cli", Set.of("agent", "console", "eval", "history", "kernels", "lab", "language", "loadtest", "model",
+                    "server", "serving", "synth", "tokenizer", "train"))));
 
     /** The packages an HTTP request passes through (see "The path of one request"). */
-    static final Set<String> REQUEST_PATH = Set.of("server", "serving", "agent", "model", "tokenizer", "kernels", "language");
+    static final Set<String> REQUEST_PATH = Set.of("server", "serving", "agent", "model", "tokenizer", "kernels", "language", "history");
     /** Offline code: never on the request path. */
     static final Set<String> OFFLINE = Set.of("train", "synth", "eval");
 

@@ -9,7 +9,7 @@ import miniserve.model.Step;
  * prompt is prefilled while the other rows are mid-answer, and it leaves as soon as its own answer
  * is complete, as a correction built exactly as {@link GrammarTutorAgent} builds it (the same
  * prompt, copy bias, output check, diff and explanations). Who joins when is the caller's choice
- * (a scheduler's). Not thread-safe: one per model thread; the learner history may be shared.
+ * (a scheduler's). Not thread-safe: one per model thread.
  */
 public final class ContinuousTutor {
 
@@ -17,8 +17,8 @@ public final class ContinuousTutor {
     private final RunningBatch batch;
     private final Prompted[] inRow;
 
-    ContinuousTutor(TutorModel model, RunningBatch batch, int maxTokens, LearnerHistory history) {
-        this.corrector = new SentenceCorrector(model, maxTokens, history);
+    ContinuousTutor(TutorModel model, RunningBatch batch, int maxTokens) {
+        this.corrector = new SentenceCorrector(model, maxTokens);
         this.batch = batch;
         this.inRow = new Prompted[batch.rows()];
     }

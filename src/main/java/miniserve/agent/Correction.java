@@ -28,6 +28,11 @@ public record Correction(String sentence, String corrected, Status status, Strin
         frequentErrors = List.copyOf(frequentErrors);
     }
 
+    /** This correction with the learner's frequent errors filled in. */
+    public Correction withFrequentErrors(List<ErrorCount> frequent) {
+        return new Correction(sentence, corrected, status, reason, edits, learnerId, frequent);
+    }
+
     public enum Status {
         /** The model found errors; {@code edits} lists them. */
         CORRECTED("corrected"),

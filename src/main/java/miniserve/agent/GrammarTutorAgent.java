@@ -12,20 +12,20 @@ import java.util.List;
 
 /**
  * The grammar tutor on static batches: corrects learners' sentences with the model, refuses outputs
- * that are not corrections, explains each edit, and keeps each learner's recent error types.
+ * that are not corrections, and explains each edit (the learner's history is the server's).
  *
  * <p>A batch of sentences is one batched generation: every row is generated under the
  * generator's stop rule (by default to the same fixed {@code maxTokens}, Lab 02's rule). Not
- * thread-safe (the generator is not): one agent per model thread; the learner history may be
- * shared between agents. {@link ContinuousTutor} is the same tutor on a running batch.
+ * thread-safe (the generator is not): one agent per model thread. {@link ContinuousTutor} is the
+ * same tutor on a running batch.
  */
 public final class GrammarTutorAgent {
 
     private final SentenceCorrector corrector;
     private final Generator generator;
 
-    GrammarTutorAgent(TutorModel model, Generator generator, int maxTokens, LearnerHistory history) {
-        this.corrector = new SentenceCorrector(model, maxTokens, history);
+    GrammarTutorAgent(TutorModel model, Generator generator, int maxTokens) {
+        this.corrector = new SentenceCorrector(model, maxTokens);
         this.generator = generator;
     }
 
@@ -37,7 +37,7 @@ public final class GrammarTutorAgent {
         return generator.maxBatch();
     }
 
-    /** Corrects one sentence; {@code learnerId} may be null (nothing is remembered then). */
+    /** Corrects one sentence; {@code learnerId} (may be null) is carried into the correction. */
     public Correction correct(String sentence, String learnerId) {
         return correctBatch(List.of(sentence), Collections.singletonList(learnerId)).getFirst();
     }

@@ -1,6 +1,5 @@
 package miniserve.agent;
 
-import miniserve.agent.Correction.ErrorCount;
 import miniserve.agent.Correction.Status;
 import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
@@ -11,6 +10,8 @@ import java.util.List;
  * One sentence's way through the tutor, whichever batching runs its generation: its prompt and the
  * answer to lean towards before, its checked, diffed and explained correction after. Shared by the
  * static batches of {@link GrammarTutorAgent} and the running batch of {@link ContinuousTutor}.
+ * Its corrections leave {@code frequentErrors} empty: the learner's history is the server's, which
+ * records a correction only once it is answered.
  */
 final class SentenceCorrector {
 
@@ -25,12 +26,10 @@ final class SentenceCorrector {
 
     private final TutorModel model;
     private final int maxTokens;
-    private final LearnerHistory history;
 
-    SentenceCorrector(TutorModel model, int maxTokens, LearnerHistory history) {
+    SentenceCorrector(TutorModel model, int maxTokens) {
         this.model = model;
         this.maxTokens = maxTokens;
-        this.history = history;
     }
 
     int maxTokens() {
@@ -78,19 +77,10 @@ final class SentenceCorrector {
     Correction correction(String sentence, String source, String output, boolean ended, String learnerId) {
         Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
         if (!verdict.accepted())
-            return new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, recent(learnerId));
+            return new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, List.of());
         List<Edit> edits = output.equals(source) ? List.of() : model.classifier().edits(source, output);
         if (edits.isEmpty()) // nothing but spacing differs
-            return new Correction(sentence, sentence, Status.NO_ERRORS, null, List.of(), learnerId, remember(learnerId, edits));
-        return new Correction(sentence, output, Status.CORRECTED, null, edits, learnerId, remember(learnerId, edits));
-    }
-
-    private List<ErrorCount> remember(String learnerId, List<Edit> edits) {
-        if (learnerId == null) return List.of();
-        return history.record(learnerId, edits.stream().map(Edit::type).toList());
-    }
-
-    private List<ErrorCount> recent(String learnerId) {
-        return learnerId == null ? List.of() : history.mostFrequent(learnerId);
+            return new Correction(sentence, sentence, Status.NO_ERRORS, null, List.of(), learnerId, List.of());
+        return new Correction(sentence, output, Status.CORRECTED, null, edits, learnerId, List.of());
     }
 }

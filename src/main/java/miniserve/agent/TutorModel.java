@@ -144,19 +144,19 @@ public final class TutorModel {
      * An agent for one model thread, with its own generator (KV cache and activations for
      * {@code maxBatch} rows) computing on {@code pool}.
      */
-    public GrammarTutorAgent newAgent(ComputePool pool, int maxBatch, int maxTokens, StopRule stopRule, LearnerHistory history) {
+    public GrammarTutorAgent newAgent(ComputePool pool, int maxBatch, int maxTokens, StopRule stopRule) {
         checkMaxTokens(maxTokens);
         Generator generator = new Generator(weights, pool, maxBatch, stopRule);
-        return new GrammarTutorAgent(this, generator, maxTokens, history);
+        return new GrammarTutorAgent(this, generator, maxTokens);
     }
 
     /**
      * The tutor on a running batch of {@code rows} rows for one model thread (continuous batching),
      * computing on {@code pool}; each answer is at most {@code maxTokens} tokens, its end token counted.
      */
-    public ContinuousTutor newContinuousTutor(ComputePool pool, int rows, int maxTokens, LearnerHistory history) {
+    public ContinuousTutor newContinuousTutor(ComputePool pool, int rows, int maxTokens) {
         checkMaxTokens(maxTokens);
-        return new ContinuousTutor(this, new RunningBatch(weights, pool, rows), maxTokens, history);
+        return new ContinuousTutor(this, new RunningBatch(weights, pool, rows), maxTokens);
     }
 
     private void checkMaxTokens(int maxTokens) {

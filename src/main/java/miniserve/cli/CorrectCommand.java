@@ -2,7 +2,6 @@ package miniserve.cli;
 
 import miniserve.agent.Correction;
 import miniserve.agent.GrammarTutorAgent;
-import miniserve.agent.LearnerHistory;
 import miniserve.agent.TutorModel;
 import miniserve.kernels.ComputePool;
 import miniserve.language.Edit;
@@ -56,7 +55,7 @@ public final class CorrectCommand implements Callable<Integer> {
         List<Correction> corrections;
         try (ComputePool pool = ComputePool.create(threads)) {
             // One batch for all the sentences; every row stops once all have ended (nothing is measured here).
-            GrammarTutorAgent agent = model.newAgent(pool, sentences.size(), maxTokens, StopRule.ALL_ENDED, new LearnerHistory());
+            GrammarTutorAgent agent = model.newAgent(pool, sentences.size(), maxTokens, StopRule.ALL_ENDED);
             corrections = agent.correctBatch(sentences, null);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import miniserve.agent.Correction;
 import miniserve.agent.GrammarTutorAgent;
-import miniserve.agent.LearnerHistory;
 import miniserve.agent.TutorModel;
 import miniserve.eval.Baselines;
 import miniserve.eval.Evaluation;
@@ -151,7 +150,7 @@ public final class EvalCommand implements Callable<Integer> {
         TutorCorrector(TutorModel model, int threads, int batch, int maxTokens) {
             this.model = model;
             this.pool = ComputePool.create(threads);
-            this.agent = model.newAgent(pool, batch, maxTokens, StopRule.ALL_ENDED, new LearnerHistory());
+            this.agent = model.newAgent(pool, batch, maxTokens, StopRule.ALL_ENDED);
             this.maxTokens = maxTokens;
         }
 

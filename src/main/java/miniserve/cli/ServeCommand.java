@@ -1,6 +1,9 @@
 package miniserve.cli;
 
 import miniserve.agent.TutorModel;
+import miniserve.history.HistoryDatabase;
+import miniserve.history.HistoryWriter;
+import miniserve.server.LearnerHistory;
 import miniserve.server.TutorBackend;
 import miniserve.server.TutorServer;
 import miniserve.serving.ServeFlags;
@@ -107,10 +110,27 @@ public final class ServeCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     ModelThread modelThread;
 
+    @Option(names = "--history-db", paramLabel = "FILE",
+            description = "SQLite file of the learners' error history, created if missing "
+                    + "(default: $XDG_DATA_HOME/miniserve/history.db, else ~/.local/share/miniserve/history.db).")
+    Path historyDb;
+
+    @Option(names = "--history-url", paramLabel = "JDBC_URL",
+            description = "Keep the learners' history in PostgreSQL instead, shared by several replicas: "
+                    + "jdbc:postgresql://HOST:PORT/DATABASE?user=NAME (the password, if any, from $"
+                    + HistoryDatabase.PASSWORD_ENV + ").")
+    String historyUrl;
+
+    @Option(names = "--listen-when-ready",
+            description = "Open the port only once the model is loaded and warmed up, and close it first when draining: "
+                    + "connections are refused rather than answered 503 meanwhile, so that a load balancer without "
+                    + "active health checks (open-source nginx) sends them to another replica.")
+    boolean listenWhenReady;
+
     /** The parsed command line. */
     ServeFlags flags() {
         return new ServeFlags(host, port, weights, mode, scheduler, maxBatch, maxWaitMs, prefillTokens, maxQueue, requestTimeoutMs,
-                maxTokens, stopRule, threads, modelThreads, modelThread);
+                maxTokens, stopRule, threads, modelThreads, modelThread, historyDb, historyUrl, listenWhenReady);
     }
 
     @Override
@@ -122,9 +142,20 @@ public final class ServeCommand implements Callable<Integer> {
         if (f.modelThread() == ModelThread.VIRTUAL)
             err.println("warning: --model-thread virtual runs the model on a virtual thread, a demonstration of the trap; "
                     + "expect slow handlers under load");
+        // Before the model loads, so that a database that cannot be opened is reported at once.
+        HistoryDatabase db = f.historyUrl() != null ? HistoryDatabase.open(f.historyUrl())
+                : HistoryDatabase.openSqlite(f.historyDb() != null ? f.historyDb() : HistoryDatabase.defaultFile());
+        err.println("learner history in " + db.where());
+        LearnerHistory history = new LearnerHistory(new HistoryWriter(db));
         err.printf(Locale.ROOT, "loading %s (%s) ...%n", f.weights(), f.describe());
         err.flush();
-        TutorServer server = TutorServer.start(f.host(), f.port(), f, () -> new TutorBackend(TutorModel.load(f.weights()), f));
+        TutorServer server;
+        try {
+            server = TutorServer.start(f.host(), f.port(), f, () -> new TutorBackend(TutorModel.load(f.weights()), f, history));
+        } catch (Exception | Error e) {
+            history.close();
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("drain").unstarted(() -> {
             err.println("draining: answering queued and running requests, refusing new ones ...");
             err.flush();
@@ -146,6 +177,7 @@ public final class ServeCommand implements Callable<Integer> {
     static void quietServerLogs() {
         System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
         System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "warn"); // Flyway, too: "learner history in" says it
     }
 
     static final class ModeConverter implements ITypeConverter<Mode> {

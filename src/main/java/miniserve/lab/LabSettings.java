@@ -4,6 +4,9 @@ import miniserve.serving.ServeFlags;
 import miniserve.serving.ServeFlags.ModelThread;
 import miniserve.serving.ServeFlags.StopRule;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,13 +62,32 @@ public record LabSettings(List<ServerConfig> configs, int repetitions, int concu
 
     /**
      * How a server for {@code config} is started: on a free port, with the sweep's weights, generation
-     * settings and threads; the queue and the model thread as {@code serve}'s defaults.
+     * settings and threads; the queue and the model thread as {@code serve}'s defaults; the learner
+     * history in a file of the lab's own ({@link LabHistory}).
      */
     public ServeFlags serveFlags(ServerConfig config) {
         return new ServeFlags(ServeFlags.DEFAULT_HOST, 0, weights.toAbsolutePath(), config.mode(), ServeFlags.Scheduler.STATIC,
                 config.maxBatch(), config.maxWaitMs(), ServeFlags.DEFAULT_PREFILL_TOKENS, ServeFlags.DEFAULT_MAX_QUEUE,
                 ServeFlags.DEFAULT_REQUEST_TIMEOUT_MS, maxTokens, stopRule, threads, config.unbatched() ? null : modelThreads,
-                ModelThread.PLATFORM);
+                ModelThread.PLATFORM, LabHistory.FILE, null, false);
+    }
+
+    /**
+     * The SQLite file of the learner history of this JVM's lab servers, deleted when it exits: the
+     * load test's learners stay out of the user's own history.
+     */
+    private static final class LabHistory {
+        static final Path FILE = create();
+
+        private static Path create() {
+            try {
+                Path file = Files.createTempFile("miniserve-lab-history-", ".db");
+                for (String suffix : List.of("", "-wal", "-shm")) Path.of(file + suffix).toFile().deleteOnExit();
+                return file;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a history file for the lab's servers", e);
+            }
+        }
     }
 
     /** Measured requests over the whole sweep. */

@@ -29,6 +29,15 @@ public interface ModelBackend extends AutoCloseable {
     /** Continuous batching: one running batch per model thread. Called once. */
     List<RowEngine<CorrectionRequest, Object>> rowEngines() throws Exception;
 
+    /**
+     * The reply to a request once the model's result is ready, on the request's (virtual) thread,
+     * before anything is sent: where a learner's history is recorded and read. Default: the result
+     * as it is.
+     */
+    default Reply reply(CorrectionRequest request, Object result) {
+        return Reply.of(result);
+    }
+
     @Override
     default void close() {}
 }

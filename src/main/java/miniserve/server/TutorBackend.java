@@ -2,7 +2,6 @@ package miniserve.server;
 
 import miniserve.agent.ContinuousTutor;
 import miniserve.agent.GrammarTutorAgent;
-import miniserve.agent.LearnerHistory;
 import miniserve.agent.TutorModel;
 import miniserve.kernels.ComputePool;
 import miniserve.model.Generator;
@@ -17,8 +16,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The grammar tutor as the server's model: one agent per model thread over shared weights, and one
- * learner history for all of them.
+ * The grammar tutor as the server's model: one agent per model thread over shared weights, and the
+ * learners' history ({@link LearnerHistory}: recorded as a correction is about to be sent, never on a
+ * model thread).
  *
  * <ul>
  *   <li>Batched ({@link ServeFlags.Mode#BATCHED}): {@code modelThreads} workers, each on its own model
@@ -39,15 +39,21 @@ public final class TutorBackend implements ModelBackend {
 
     private final TutorModel model;
     private final ServeFlags config;
-    private final LearnerHistory history = new LearnerHistory();
+    private final LearnerHistory history; // null: no learner history
     private final List<ComputePool> pools = Collections.synchronizedList(new ArrayList<>());
 
     public TutorBackend(TutorModel model, ServeFlags config) {
+        this(model, config, null);
+    }
+
+    /** As above, with the learners' history (closed with this backend; null: none). */
+    public TutorBackend(TutorModel model, ServeFlags config, LearnerHistory history) {
         if (model.maxSentenceTokens(config.maxTokens()) < 1)
             throw new IllegalArgumentException("max tokens " + config.maxTokens() + " leaves no room for a sentence in the model's "
                     + model.config().nPositions() + " positions");
         this.model = model;
         this.config = config;
+        this.history = history;
     }
 
     public TutorModel model() {
@@ -69,8 +75,8 @@ public final class TutorBackend implements ModelBackend {
         List<BatchFunction<CorrectionRequest, Object>> workers = new ArrayList<>();
         for (ComputePool pool : workerPools()) {
             GrammarTutorAgent agent = model.newAgent(pool, config.rowsPerWorker(), config.maxTokens(),
-                    Generator.StopRule.valueOf(config.stopRule().name()), history);
-            agent.correct(WARM_UP_SENTENCE, null); // anonymous: leaves no trace in the history or the metrics
+                    Generator.StopRule.valueOf(config.stopRule().name()));
+            agent.correct(WARM_UP_SENTENCE, null); // not a request: leaves no trace in the history or the metrics
             workers.add((requests, hook) -> {
                 List<String> sentences = new ArrayList<>(requests.size());
                 List<String> learners = new ArrayList<>(requests.size());
@@ -88,8 +94,8 @@ public final class TutorBackend implements ModelBackend {
     public List<RowEngine<CorrectionRequest, Object>> rowEngines() {
         List<RowEngine<CorrectionRequest, Object>> engines = new ArrayList<>();
         for (ComputePool pool : workerPools()) {
-            ContinuousTutor tutor = model.newContinuousTutor(pool, config.maxBatch(), config.maxTokens(), history);
-            tutor.start(0, WARM_UP_SENTENCE, null); // anonymous: leaves no trace in the history or the metrics
+            ContinuousTutor tutor = model.newContinuousTutor(pool, config.maxBatch(), config.maxTokens());
+            tutor.start(0, WARM_UP_SENTENCE, null); // not a request: leaves no trace in the history or the metrics
             while (!tutor.complete(0)) tutor.step();
             tutor.finish(0);
             engines.add(new RowEngine<>() {
@@ -132,6 +138,12 @@ public final class TutorBackend implements ModelBackend {
         return engines;
     }
 
+    /** The learner's history, when there is one, records the correction and fills in their frequent errors. */
+    @Override
+    public Reply reply(CorrectionRequest request, Object result) {
+        return history == null ? Reply.of(result) : history.reply(request, result);
+    }
+
     /**
      * The compute pool of each worker. Unbatched: each on one core. Batched: the compute threads shared
      * out among the model threads as evenly as they go (5 over 2 is 3 + 2).
@@ -159,5 +171,6 @@ public final class TutorBackend implements ModelBackend {
             for (ComputePool p : pools) p.close();
             pools.clear();
         }
+        if (history != null) history.close();
     }
 }

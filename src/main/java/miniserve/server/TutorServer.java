@@ -111,10 +111,27 @@ public final class TutorServer implements AutoCloseable {
     /**
      * Starts HTTP on {@code host:port} (0 = any free port), loads the model, and returns once
      * the server is ready. If loading fails, HTTP is stopped and the loader's exception thrown.
+     *
+     * <p>With {@link ServeFlags#listenWhenReady()} the model loads first and the port opens only
+     * once the server is ready, and closes first when it drains: connections are refused, rather
+     * than answered 503, meanwhile. A load balancer without active health checks (open-source nginx)
+     * takes a refused connection as a reason to try another replica, which it cannot safely do after
+     * a 503 to a POST.
      */
     public static TutorServer start(String host, int port, ServeFlags config, BackendLoader loader) throws Exception {
-        TutorServer server = listen(host, port, config);
+        if (!config.listenWhenReady()) {
+            TutorServer server = listen(host, port, config);
+            server.load(loader);
+            return server;
+        }
+        TutorServer server = new TutorServer(config);
         server.load(loader);
+        try {
+            server.app.start(host, port);
+        } catch (RuntimeException e) {
+            server.stop(Duration.ZERO);
+            throw e;
+        }
         return server;
     }
 
@@ -169,6 +186,7 @@ public final class TutorServer implements AutoCloseable {
         }
         try {
             long deadline = System.nanoTime() + drainLimit.toNanos();
+            if (config.listenWhenReady()) closeListeners();
             RequestQueue<CorrectionRequest, Object> s = queue;
             if (s != null) {
                 s.shutdown();
@@ -183,6 +201,14 @@ public final class TutorServer implements AutoCloseable {
             state = State.STOPPED;
             stopped.countDown();
         }
+    }
+
+    /** Stops accepting connections; those already open are still answered. */
+    private void closeListeners() {
+        Server server = jetty.get();
+        if (server == null) return;
+        for (Connector c : server.getConnectors())
+            if (c instanceof ServerConnector sc) sc.close();
     }
 
     /** {@link #stop} with a minute for the drain. */
@@ -202,9 +228,12 @@ public final class TutorServer implements AutoCloseable {
 
     private void correct(Context ctx) throws IOException {
         inFlight.incrementAndGet();
+        Reply reply = null;
+        boolean sent = false;
         try {
             try {
-                writeJson(ctx, 200, answer(ctx));
+                reply = answer(ctx);
+                writeJson(ctx, 200, reply.body());
             } catch (ApiError e) {
                 writeError(ctx, e);
             } catch (ClientGone e) {
@@ -212,7 +241,9 @@ public final class TutorServer implements AutoCloseable {
             }
             metrics.requestAnswered(ctx.statusCode());
             sendNow(ctx);
+            sent = true;
         } finally {
+            if (reply != null && !sent) reply.notSent().run(); // no answer: the request counts for nothing
             inFlight.decrementAndGet();
         }
     }
@@ -237,7 +268,7 @@ public final class TutorServer implements AutoCloseable {
         res.flushBuffer();
     }
 
-    private Object answer(Context ctx) {
+    private Reply answer(Context ctx) {
         CorrectionRequest request = CorrectionRequest.parse(readBody(ctx), json);
         RequestQueue<CorrectionRequest, Object> s = queue;
         ModelBackend b = backend;
@@ -251,8 +282,9 @@ public final class TutorServer implements AutoCloseable {
         ConnectionWatch watch = ConnectionWatch.start(ctx.req(), () -> {
             if (result.cancel(false)) metrics.requestCancelled();
         });
+        Object value;
         try {
-            return result.get(); // a virtual thread: waiting here costs no carrier thread
+            value = result.get(); // a virtual thread: waiting here costs no carrier thread
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "shutting_down", "the server is shutting down");
@@ -263,6 +295,7 @@ public final class TutorServer implements AutoCloseable {
         } finally {
             watch.stop(); // before the answer is written
         }
+        return b.reply(request, value);
     }
 
     private static ApiError toApiError(Throwable cause) {

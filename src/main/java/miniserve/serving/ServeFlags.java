@@ -28,10 +28,14 @@ import java.util.stream.Collectors;
  * @param threads          batched: compute threads; unbatched: worker threads, one request each
  * @param modelThreads     batched: batches in flight at once, 1 to {@code threads}; null: {@code threads}
  * @param modelThread      the kind of thread a batch runs on
+ * @param historyDb        the SQLite file of the learner history; null: the default file (unless {@code historyUrl})
+ * @param historyUrl       a PostgreSQL JDBC URL for the learner history instead; null: SQLite
+ * @param listenWhenReady  open the port only once ready, and close it first when draining
  */
 public record ServeFlags(String host, int port, Path weights, Mode mode, Scheduler scheduler, int maxBatch, long maxWaitMs,
                          int prefillTokens, int maxQueue, long requestTimeoutMs, int maxTokens, StopRule stopRule, int threads,
-                         Integer modelThreads, ModelThread modelThread) {
+                         Integer modelThreads, ModelThread modelThread, Path historyDb, String historyUrl,
+                         boolean listenWhenReady) {
 
     /** The subcommand's name. */
     public static final String COMMAND = "serve";
@@ -108,13 +112,15 @@ public record ServeFlags(String host, int port, Path weights, Mode mode, Schedul
         if (mode == Mode.UNBATCHED && modelThread == ModelThread.VIRTUAL)
             throw new IllegalArgumentException("--model-thread virtual demonstrates the trap in batched mode; "
                     + "the unbatched baseline always computes on platform threads");
+        if (historyDb != null && historyUrl != null)
+            throw new IllegalArgumentException("give --history-db or --history-url, not both");
     }
 
     /** Every flag at its default, with {@code threads} compute threads. */
     public static ServeFlags defaults(int threads) {
         return new ServeFlags(DEFAULT_HOST, DEFAULT_PORT, Path.of(DEFAULT_WEIGHTS), Mode.BATCHED, Scheduler.STATIC, DEFAULT_MAX_BATCH,
                 DEFAULT_MAX_WAIT_MS, DEFAULT_PREFILL_TOKENS, DEFAULT_MAX_QUEUE, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_TOKENS,
-                StopRule.FIXED, threads, null, ModelThread.PLATFORM);
+                StopRule.FIXED, threads, null, ModelThread.PLATFORM, null, null, false);
     }
 
     /** Batches in flight in batched mode: {@code modelThreads}, or one per compute thread. */
@@ -168,6 +174,9 @@ public record ServeFlags(String host, int port, Path weights, Mode mode, Schedul
                 "--threads", Integer.toString(threads)));
         if (modelThreads != null) args.addAll(List.of("--model-threads", Integer.toString(modelThreads)));
         args.addAll(List.of("--model-thread", modelThread.flag()));
+        if (historyDb != null) args.addAll(List.of("--history-db", historyDb.toString()));
+        if (historyUrl != null) args.addAll(List.of("--history-url", historyUrl));
+        if (listenWhenReady) args.add("--listen-when-ready");
         return args;
     }
 

@@ -36,7 +36,7 @@ class ContinuousTutorTest {
 
     /** Sentences join three rows one per pass while others are mid-answer; each leaves when complete. */
     private static List<Correction> continuously(TutorModel m, int maxTokens) {
-        ContinuousTutor tutor = m.newContinuousTutor(ComputePool.serial(), 3, maxTokens, new LearnerHistory());
+        ContinuousTutor tutor = m.newContinuousTutor(ComputePool.serial(), 3, maxTokens);
         Correction[] out = new Correction[SENTENCES.size()];
         int[] inRow = {-1, -1, -1};
         int next = 0, joinedMidAnswer = 0;
@@ -61,7 +61,7 @@ class ContinuousTutorTest {
     }
 
     private static List<Correction> aloneStatically(TutorModel m, int maxTokens) {
-        GrammarTutorAgent single = m.newAgent(ComputePool.serial(), 1, maxTokens, StopRule.ALL_ENDED, new LearnerHistory());
+        GrammarTutorAgent single = m.newAgent(ComputePool.serial(), 1, maxTokens, StopRule.ALL_ENDED);
         List<Correction> out = new ArrayList<>();
         for (String s : SENTENCES) out.add(single.correct(s, null));
         return out;
@@ -84,7 +84,7 @@ class ContinuousTutorTest {
 
     @Test
     void aBadSentenceIsRefusedAndLeavesItsRowFree() {
-        ContinuousTutor tutor = model.newContinuousTutor(ComputePool.serial(), 2, MAX_TOKENS, new LearnerHistory());
+        ContinuousTutor tutor = model.newContinuousTutor(ComputePool.serial(), 2, MAX_TOKENS);
         assertThatThrownBy(() -> tutor.start(0, "   ", null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
         assertThatThrownBy(() -> tutor.start(0, "word ".repeat(200), null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tokens long");

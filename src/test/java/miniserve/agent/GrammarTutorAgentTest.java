@@ -39,7 +39,7 @@ class GrammarTutorAgentTest {
     }
 
     private static GrammarTutorAgent agent(int maxBatch) {
-        return model.newAgent(ComputePool.serial(), maxBatch, MAX_TOKENS, StopRule.FIXED, new LearnerHistory());
+        return model.newAgent(ComputePool.serial(), maxBatch, MAX_TOKENS, StopRule.FIXED);
     }
 
     @Test
@@ -68,7 +68,7 @@ class GrammarTutorAgentTest {
         assertThat(model.copyBias()).isZero(); // the test checkpoint has no generation_config.json
         int longest = SENTENCES.stream().mapToInt(model::sentenceTokens).max().orElseThrow();
         GrammarTutorAgent agent = model.withCopyBias(1e9f) // room for the longest answer and its end token
-                .newAgent(ComputePool.serial(), 8, longest + 1, StopRule.FIXED, new LearnerHistory());
+                .newAgent(ComputePool.serial(), 8, longest + 1, StopRule.FIXED);
         for (Correction c : agent.correctBatch(SENTENCES, null)) {
             assertThat(c.status()).as(c.sentence()).isEqualTo(Status.NO_ERRORS);
             assertThat(c.corrected()).isEqualTo(c.sentence());
@@ -139,12 +139,13 @@ class GrammarTutorAgentTest {
     }
 
     @Test
-    void aTrustedOutputBecomesTypedExplainedEditsAndEntersTheLearnersHistory() {
+    void aTrustedOutputBecomesTypedExplainedEditsAndTheHistoryIsLeftToTheServer() {
         GrammarTutorAgent agent = agent(1);
         String s = "She go to school yesterday.";
         Correction c = agent.correction(s, s, "She went to school yesterday.", true, "lea");
         assertThat(c.status()).isEqualTo(Status.CORRECTED);
         assertThat(c.corrected()).isEqualTo("She went to school yesterday.");
+        assertThat(c.learnerId()).isEqualTo("lea");
         assertThat(c.edits()).singleElement().satisfies(e -> {
             assertThat(e.original()).isEqualTo("go");
             assertThat(e.replacement()).isEqualTo("went");
@@ -152,25 +153,21 @@ class GrammarTutorAgentTest {
             assertThat(e.end()).isEqualTo(2);
             assertThat(e.explanation()).isNotBlank();
         });
-        ErrorType type = c.edits().getFirst().type();
-        assertThat(c.frequentErrors()).containsExactly(new ErrorCount(type, 1));
-
-        Correction again = agent.correction("He go home.", "He go home.", "He goes home.", true, "lea");
-        assertThat(again.frequentErrors().stream().mapToInt(ErrorCount::count).sum()).isEqualTo(2);
+        // The server records a correction once it has been answered, and fills these in then.
+        assertThat(c.frequentErrors()).isEmpty();
+        ErrorCount tense = new ErrorCount(c.edits().getFirst().type(), 1);
+        assertThat(c.withFrequentErrors(List.of(tense))).isEqualTo(new Correction(c.sentence(), c.corrected(), c.status(),
+                c.reason(), c.edits(), c.learnerId(), List.of(tense)));
 
         Correction fine = agent.correction("He is here.", "He is here.", "He is here.", true, "lea");
         assertThat(fine.status()).isEqualTo(Status.NO_ERRORS);
         assertThat(fine.edits()).isEmpty();
-        assertThat(fine.frequentErrors()).isEqualTo(again.frequentErrors());
 
         Correction refused = agent.correction("He go home.", "He go home.", "He goes home", false, "lea");
         assertThat(refused.status()).isEqualTo(Status.UNCHANGED);
         assertThat(refused.corrected()).isEqualTo("He go home.");
         assertThat(refused.reason()).contains("did not finish");
-        assertThat(refused.frequentErrors()).as("a refused output records nothing").isEqualTo(again.frequentErrors());
-
-        Correction anonymous = agent.correction(s, s, "She went to school yesterday.", true, null);
-        assertThat(anonymous.frequentErrors()).isEmpty();
+        assertThat(refused.edits()).isEmpty();
     }
 
     @Test

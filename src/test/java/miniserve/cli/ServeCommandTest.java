@@ -36,7 +36,8 @@ class ServeCommandTest {
 
     @Test
     void missingWeightsAreOneLineAndNothingKeepsRunning() {
-        CorrectCommandTest.Run r = CorrectCommandTest.run("serve", "--port", "0", "--weights", tmp.resolve("absent").toString());
+        CorrectCommandTest.Run r = CorrectCommandTest.run("serve", "--port", "0", "--weights", tmp.resolve("absent").toString(),
+                "--history-db", tmp.resolve("history.db").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("not found", "--weights").doesNotContain("Exception");
         assertThat(r.out()).doesNotContain("listening");
@@ -61,6 +62,22 @@ class ServeCommandTest {
         assertThat(virtualBaseline.err()).contains("the unbatched baseline always computes on platform threads").doesNotContain("Exception");
     }
 
+    @Test
+    void theHistoryIsOneDatabaseAndOneThatCannotBeOpenedStopsServeBeforeTheModelLoads() {
+        CorrectCommandTest.Run both = CorrectCommandTest.run("serve", "--port", "0", "--history-db", tmp.resolve("h.db").toString(),
+                "--history-url", "jdbc:postgresql://127.0.0.1:1/miniserve");
+        assertThat(both.exit()).isNotZero();
+        assertThat(both.err()).contains("give --history-db or --history-url, not both");
+        CorrectCommandTest.Run other = CorrectCommandTest.run("serve", "--port", "0", "--history-url", "jdbc:mysql://localhost/x");
+        assertThat(other.exit()).isEqualTo(1);
+        assertThat(other.err()).contains("SQLite (jdbc:sqlite:FILE) or PostgreSQL").doesNotContain("Exception").doesNotContain("loading");
+        CorrectCommandTest.Run down = CorrectCommandTest.run("serve", "--port", "0", "--history-url",
+                "jdbc:postgresql://127.0.0.1:1/miniserve?user=miniserve&password=hunter2");
+        assertThat(down.exit()).isEqualTo(1);
+        assertThat(down.err().strip()).contains("cannot open the learner history at jdbc:postgresql://127.0.0.1:1/miniserve: ")
+                .doesNotContain("loading").doesNotContain("hunter2").doesNotContain("\n");
+    }
+
     /** The real process: SIGTERM while requests are queued; every one of them is answered before it exits. */
     @Test
     void sigtermDrainsTheQueueBeforeTheProcessExits() throws Exception {
@@ -70,7 +87,8 @@ class ServeCommandTest {
         command.addAll(JvmFlags.ALL);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(new ServeFlags(ServeFlags.DEFAULT_HOST, 0, weights, Mode.BATCHED, Scheduler.STATIC, 2, 0,
-                ServeFlags.DEFAULT_PREFILL_TOKENS, ServeFlags.DEFAULT_MAX_QUEUE, 0, 64, StopRule.FIXED, 1, null, ModelThread.PLATFORM).toArgs());
+                ServeFlags.DEFAULT_PREFILL_TOKENS, ServeFlags.DEFAULT_MAX_QUEUE, 0, 64, StopRule.FIXED, 1, null, ModelThread.PLATFORM,
+                tmp.resolve("history.db"), null, false).toArgs());
         Process p = new ProcessBuilder(command)
                 .redirectError(tmp.resolve("stderr.txt").toFile()).start();
         try {

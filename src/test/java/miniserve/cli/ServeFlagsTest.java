@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,8 +50,11 @@ class ServeFlagsTest {
     @Test
     void everyOptionOfServeIsAFieldOfTheRecord() {
         ServeFlags withModelThreads = new ServeFlags("127.0.0.1", 0, Path.of("w"), Mode.BATCHED, Scheduler.STATIC, 8, 20, 256, 256,
-                0, 64, StopRule.FIXED, 4, 2, ModelThread.PLATFORM);
-        Set<String> rendered = withModelThreads.toArgs().stream().filter(a -> a.startsWith("--")).collect(Collectors.toSet());
+                0, 64, StopRule.FIXED, 4, 2, ModelThread.PLATFORM, Path.of("h.db"), null, true);
+        ServeFlags withHistoryUrl = new ServeFlags("127.0.0.1", 0, Path.of("w"), Mode.BATCHED, Scheduler.STATIC, 8, 20, 256, 256,
+                0, 64, StopRule.FIXED, 4, 2, ModelThread.PLATFORM, null, "jdbc:postgresql://h/d", false);
+        Set<String> rendered = Stream.concat(withModelThreads.toArgs().stream(), withHistoryUrl.toArgs().stream())
+                .filter(a -> a.startsWith("--")).collect(Collectors.toSet());
         List<OptionSpec> options = Main.commandLine().getSubcommands().get(ServeFlags.COMMAND).getCommandSpec().options();
         List<String> flags = options.stream().filter(o -> !o.usageHelp() && !o.versionHelp()).map(OptionSpec::longestName).toList();
         assertThat(flags).hasSize(ServeFlags.class.getRecordComponents().length);
@@ -69,9 +73,13 @@ class ServeFlagsTest {
         assertThatThrownBy(() -> ServeFlags.parse(StopRule.class, "all_ended"))
                 .hasMessage("expected fixed or all-ended, got 'all_ended'");
         assertThatThrownBy(() -> new ServeFlags("127.0.0.1", 0, Path.of("w"), Mode.BATCHED, Scheduler.STATIC, 8, 20, 256, 256, 0, 64,
-                StopRule.FIXED, 2, 3, ModelThread.PLATFORM)).hasMessage("--model-threads must be between 1 and --threads (2), got 3");
+                StopRule.FIXED, 2, 3, ModelThread.PLATFORM, null, null, false))
+                .hasMessage("--model-threads must be between 1 and --threads (2), got 3");
         assertThatThrownBy(() -> new ServeFlags("127.0.0.1", 0, Path.of("w"), Mode.BATCHED, Scheduler.CONTINUOUS, 8, 20, 0, 256, 0, 64,
-                StopRule.FIXED, 2, null, ModelThread.PLATFORM)).hasMessage("--prefill-tokens must be >= 1, got 0");
+                StopRule.FIXED, 2, null, ModelThread.PLATFORM, null, null, false)).hasMessage("--prefill-tokens must be >= 1, got 0");
+        assertThatThrownBy(() -> new ServeFlags("127.0.0.1", 0, Path.of("w"), Mode.BATCHED, Scheduler.STATIC, 8, 20, 256, 256, 0, 64,
+                StopRule.FIXED, 2, null, ModelThread.PLATFORM, Path.of("h.db"), "jdbc:postgresql://h/d", false))
+                .hasMessage("give --history-db or --history-url, not both");
     }
 
     /** {@code flags} with one component replaced. */
@@ -88,8 +96,9 @@ class ServeFlagsTest {
         if (type == int.class) return (Integer) current + 1;
         if (type == long.class) return (Long) current + 1;
         if (type == Integer.class) return current == null ? 2 : (Integer) current + 1;
-        if (type == String.class) return current + ".1";
-        if (type == Path.class) return Path.of("other", current.toString());
+        if (type == boolean.class) return !(Boolean) current;
+        if (type == String.class) return current == null ? "jdbc:postgresql://other/db" : current + ".1";
+        if (type == Path.class) return current == null ? Path.of("other") : Path.of("other", current.toString());
         if (type.isEnum())
             return Arrays.stream(type.getEnumConstants()).filter(e -> e != current).findFirst().orElseThrow();
         throw new AssertionError("no other value of " + type + " to try: add one here");

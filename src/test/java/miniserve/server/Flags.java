@@ -17,12 +17,20 @@ final class Flags {
     static ServeFlags batched(Scheduler scheduler, int maxBatch, long maxWaitMs, int maxQueue, int maxTokens, int threads, int modelThreads) {
         return new ServeFlags(ServeFlags.DEFAULT_HOST, 0, Path.of(ServeFlags.DEFAULT_WEIGHTS), Mode.BATCHED, scheduler, maxBatch,
                 maxWaitMs, ServeFlags.DEFAULT_PREFILL_TOKENS, maxQueue, 0, maxTokens, StopRule.FIXED, threads, modelThreads,
-                ModelThread.PLATFORM);
+                ModelThread.PLATFORM, null, null, false);
+    }
+
+    /** {@code f} with --listen-when-ready. */
+    static ServeFlags listeningWhenReady(ServeFlags f) {
+        return new ServeFlags(f.host(), f.port(), f.weights(), f.mode(), f.scheduler(), f.maxBatch(), f.maxWaitMs(), f.prefillTokens(),
+                f.maxQueue(), f.requestTimeoutMs(), f.maxTokens(), f.stopRule(), f.threads(), f.modelThreads(), f.modelThread(),
+                f.historyDb(), f.historyUrl(), true);
     }
 
     /** The unbatched baseline on {@code threads} workers, no request timeout. */
     static ServeFlags unbatched(int maxQueue, int maxTokens, int threads) {
         return new ServeFlags(ServeFlags.DEFAULT_HOST, 0, Path.of(ServeFlags.DEFAULT_WEIGHTS), Mode.UNBATCHED, Scheduler.STATIC, 1, 0,
-                ServeFlags.DEFAULT_PREFILL_TOKENS, maxQueue, 0, maxTokens, StopRule.FIXED, threads, null, ModelThread.PLATFORM);
+                ServeFlags.DEFAULT_PREFILL_TOKENS, maxQueue, 0, maxTokens, StopRule.FIXED, threads, null, ModelThread.PLATFORM,
+                null, null, false);
     }
 }

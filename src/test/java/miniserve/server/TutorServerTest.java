@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +49,62 @@ class TutorServerTest {
 
     private static ServeFlags options(Scheduler scheduler, int maxBatch, int maxQueue) {
         return Flags.batched(scheduler, maxBatch, 5, maxQueue, ServeFlags.DEFAULT_MAX_TOKENS, 1, 1);
+    }
+
+    private static boolean refused(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** --listen-when-ready: the port is open exactly while the server is ready, so a load balancer tries another replica. */
+    @Test
+    void listeningWhenReadyRefusesConnectionsWhileLoadingAndFromTheStartOfTheDrain() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        StandInBackend backend = new StandInBackend(1);
+        CountDownLatch loading = new CountDownLatch(1);
+        CompletableFuture<TutorServer> started = CompletableFuture.supplyAsync(() -> {
+            try {
+                return TutorServer.start("127.0.0.1", port, Flags.listeningWhenReady(options(4, 0, 16)), () -> {
+                    loading.await();
+                    return backend;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(200);
+        assertThat(refused(port)).as("refused while loading").isTrue();
+        loading.countDown();
+        TutorServer s = started.get(30, TimeUnit.SECONDS);
+        servers.add(s);
+        Http http = new Http(port);
+        assertThat(http.get("/health").status()).isEqualTo(200);
+
+        backend.gate = new CountDownLatch(1);
+        Future<Http.Answer> inFlight = Executors.newVirtualThreadPerTaskExecutor().submit(() -> http.correct("still answered"));
+        assertThat(backend.entered.await(30, TimeUnit.SECONDS)).isTrue();
+        Thread drain = Thread.ofPlatform().start(() -> {
+            try {
+                s.stop(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!refused(port) && System.nanoTime() < guard) Thread.sleep(5);
+        assertThat(refused(port)).as("refused once draining").isTrue();
+        assertThat(inFlight).isNotDone();
+        backend.gate.countDown();
+        Http.Answer a = inFlight.get(30, TimeUnit.SECONDS);
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.field("corrected")).isEqualTo("STILL ANSWERED");
+        drain.join(30_000);
     }
 
     @Test
