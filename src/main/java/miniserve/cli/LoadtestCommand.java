@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 "Closed loop (default): --concurrency clients, each sending its next request when the previous returns, "
                         + "until --total requests. Open loop (--rate): Poisson arrivals at that rate for --duration seconds; "
                         + "latency is measured from each request's intended start, so a slow server cannot hide its queueing.",
-                "Writes summary.json and latency.hlog (an HdrHistogram interval log, nanoseconds) to --out.",
+                "Writes summary.json, latency.hlog (an HdrHistogram interval log, nanoseconds) and requests.csv "
+                        + "(what each request got: learner, status, the types of its answer's edits) to --out.",
                 "Exit status: 0 when every request was answered 200, 3 when any was not (the report says which), 1 on bad input."})
 public final class LoadtestCommand implements Callable<Integer> {
 
@@ -77,7 +78,7 @@ public final class LoadtestCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--out", defaultValue = "target/loadtest",
-            description = "Directory for summary.json and latency.hlog (default: ${DEFAULT-VALUE}).")
+            description = "Directory for summary.json, latency.hlog and requests.csv (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
@@ -103,10 +104,12 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
         Path summary = out.resolve("summary.json");
         Path hlog = out.resolve("latency.hlog");
+        Path requests = out.resolve("requests.csv");
         result.writeSummary(summary);
         HistogramLogs.write(hlog, result);
+        result.writeRequests(requests);
         outw.print(result.describe());
-        outw.println("wrote " + summary + " and " + hlog);
+        outw.println("wrote " + summary + ", " + hlog + " and " + requests);
         if (result.warmup().requests() > result.warmup().ok())
             outw.println("note: " + (result.warmup().requests() - result.warmup().ok()) + " of " + result.warmup().requests()
                     + " warm-up requests were not answered 200");

@@ -1,5 +1,6 @@
 package miniserve.loadtest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -157,20 +159,34 @@ public final class LoadGenerator implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body(item)))
                 .build();
+        String learner = item.learnerId();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             long end = System.nanoTime();
-            String detail = response.statusCode() == 200 ? null : excerpt(response.body());
-            return new RequestRecord(index, intended, sent, end, response.statusCode(), RequestRecord.Outcome.RESPONSE, detail);
+            boolean ok = response.statusCode() == 200;
+            return new RequestRecord(index, intended, sent, end, response.statusCode(), RequestRecord.Outcome.RESPONSE,
+                    ok ? null : excerpt(response.body()), learner, ok ? editTypes(response.body()) : List.of());
         } catch (HttpConnectTimeoutException e) {
             return new RequestRecord(index, intended, sent, System.nanoTime(), 0, RequestRecord.Outcome.ERROR,
-                    "connect timed out");
+                    "connect timed out", learner, List.of());
         } catch (HttpTimeoutException e) {
             return new RequestRecord(index, intended, sent, System.nanoTime(), 0, RequestRecord.Outcome.TIMEOUT,
-                    "no answer within " + spec.requestTimeout().toMillis() + " ms");
+                    "no answer within " + spec.requestTimeout().toMillis() + " ms", learner, List.of());
         } catch (IOException e) {
             return new RequestRecord(index, intended, sent, System.nanoTime(), 0, RequestRecord.Outcome.ERROR,
-                    excerpt(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+                    excerpt(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())), learner,
+                    List.of());
+        }
+    }
+
+    /** The types of an answer's edits, in order; none if the body is not the API's JSON. */
+    private List<String> editTypes(String body) {
+        try {
+            List<String> types = new ArrayList<>();
+            for (JsonNode edit : json.readTree(body).path("edits")) types.add(edit.path("type").asText());
+            return types;
+        } catch (IOException e) {
+            return List.of();
         }
     }
 

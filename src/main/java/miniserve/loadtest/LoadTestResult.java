@@ -212,6 +212,31 @@ public final class LoadTestResult {
         }
     }
 
+    /**
+     * Writes every sent request, one CSV row each: {@code index,learner_id,outcome,status,edit_types,latency_ms,detail}
+     * ({@code edit_types} space-separated, for 200 answers), so that what each client got can be
+     * checked against the server's side afterwards.
+     */
+    public void writeRequests(Path file) {
+        StringBuilder b = new StringBuilder("index,learner_id,outcome,status,edit_types,latency_ms,detail\n");
+        for (RequestRecord r : records)
+            b.append(r.index()).append(',').append(csv(r.learnerId())).append(',').append(r.outcome().name().toLowerCase())
+                    .append(',').append(r.status()).append(',').append(String.join(" ", r.editTypes())).append(',')
+                    .append(String.format(Locale.ROOT, "%.1f", r.latencyNanos() / 1e6)).append(',')
+                    .append(csv(r.detail())).append('\n');
+        try {
+            if (file.getParent() != null) Files.createDirectories(file.getParent());
+            Files.writeString(file, b);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static String csv(String s) {
+        if (s == null) return "";
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
     /** A few lines for a person. */
     public String describe() {
         StringBuilder b = new StringBuilder();

@@ -1,5 +1,7 @@
 package miniserve.loadtest;
 
+import java.util.List;
+
 /**
  * What happened to one request. Times are {@link System#nanoTime()} readings.
  *
@@ -8,9 +10,20 @@ package miniserve.loadtest;
  * @param endNanos      when the response (or the failure) came back
  * @param status        the HTTP status, or 0 if there was no response
  * @param detail        for failures and non-200 answers: a short reason (the start of the body or the exception)
+ * @param learnerId     the learner the request named, or null
+ * @param editTypes     for a 200 answer, the {@code type} of each of its {@code edits}; else empty
  */
 public record RequestRecord(int index, long intendedNanos, long sentNanos, long endNanos, int status,
-                            Outcome outcome, String detail) {
+                            Outcome outcome, String detail, String learnerId, List<String> editTypes) {
+
+    public RequestRecord {
+        editTypes = List.copyOf(editTypes);
+    }
+
+    /** A request with no learner and no edits recorded. */
+    public RequestRecord(int index, long intendedNanos, long sentNanos, long endNanos, int status, Outcome outcome, String detail) {
+        this(index, intendedNanos, sentNanos, endNanos, status, outcome, detail, null, List.of());
+    }
 
     public enum Outcome {
         /** The server answered (any status). */

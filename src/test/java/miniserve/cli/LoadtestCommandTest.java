@@ -12,7 +12,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +68,39 @@ class LoadtestCommandTest {
                     "response_rate_rps", "latency_ms");
             assertThat(fieldNames(summary.path("latency_ms"))).containsExactly(LATENCY_FIELDS);
             assertThat(Files.readString(out.resolve("latency.hlog"))).contains("#[StartTime:");
+        }
+    }
+
+    @Test
+    void requestsCsvSaysWhatEachRequestGot() throws Exception {
+        try (StandInServer server = new StandInServer(s -> s.startsWith("busy") ? StandInServer.Reply.status(503)
+                : StandInServer.Reply.ok())) {
+            Path out = tmp.resolve("csv");
+            Run r = run("loadtest", "--url", server.uri().toString(), "--concurrency", "3", "--total", "40",
+                    "--warmup", "0", "--workload", workload().toString(), "--out", out.toString());
+            assertThat(r.exit()).isEqualTo(3);
+            List<String> lines = Files.readAllLines(out.resolve("requests.csv"));
+            assertThat(lines.getFirst()).isEqualTo("index,learner_id,outcome,status,edit_types,latency_ms,detail");
+            assertThat(lines).hasSize(41);
+            Map<String, Integer> learners = new HashMap<>(), edits = new HashMap<>();
+            int rejected = 0;
+            for (String line : lines.subList(1, lines.size())) {
+                String[] c = line.split(",", -1);
+                assertThat(c[1]).matches("learner-\\d+");
+                assertThat(c[2]).isEqualTo("response");
+                learners.merge(c[1], 1, Integer::sum);
+                if (c[3].equals("503")) {
+                    rejected++;
+                    assertThat(c[4]).isEmpty();
+                    assertThat(c[6]).contains("stand-in 503");
+                } else {
+                    assertThat(c[3]).isEqualTo("200");
+                    if (!c[4].isEmpty()) edits.merge(c[1], c[4].split(" ").length, Integer::sum);
+                }
+            }
+            assertThat(rejected).isPositive();
+            assertThat(learners).isEqualTo(server.learnerIds);
+            assertThat(edits).isEqualTo(server.editsSent).isNotEmpty();
         }
     }
 

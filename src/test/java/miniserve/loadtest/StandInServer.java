@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -18,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny real HTTP server for the load generator's tests: {@code POST /correct} answers whatever
- * the behaviour says for the sentence it received (a status, after a delay, or a stall).
+ * the behaviour says for the sentence it received (a status, after a delay, or a stall). A 200
+ * answer has one {@code VERB_FORM} edit for each "go" or "have" in the sentence.
  */
 public final class StandInServer implements AutoCloseable {
 
@@ -42,7 +45,9 @@ public final class StandInServer implements AutoCloseable {
     final AtomicInteger received = new AtomicInteger();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger peakInFlight = new AtomicInteger();
-    final ConcurrentHashMap<String, Integer> learnerIds = new ConcurrentHashMap<>();
+    public final ConcurrentHashMap<String, Integer> learnerIds = new ConcurrentHashMap<>();
+    /** Edits sent in 200 answers, by learner. */
+    public final ConcurrentHashMap<String, Integer> editsSent = new ConcurrentHashMap<>();
 
     public StandInServer(Behaviour behaviour) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -62,7 +67,12 @@ public final class StandInServer implements AutoCloseable {
             Reply r = behaviour.reply(sentence);
             if (r.stalls()) released.await(); // until the test closes the server
             if (r.delayMillis() > 0) Thread.sleep(r.delayMillis());
-            byte[] out = (r.status() == 200 ? "{\"corrected\":" + JSON.writeValueAsString(sentence) + "}"
+            List<String> edits = Arrays.stream(sentence.split(" ")).filter(w -> w.equals("go") || w.equals("have"))
+                    .map(w -> "{\"type\":\"VERB_FORM\"}").toList();
+            if (r.status() == 200 && !edits.isEmpty() && body.hasNonNull("learner_id"))
+                editsSent.merge(body.get("learner_id").asText(), edits.size(), Integer::sum);
+            byte[] out = (r.status() == 200 ? "{\"corrected\":" + JSON.writeValueAsString(sentence) + ",\"edits\":["
+                    + String.join(",", edits) + "]}"
                     : "{\"error\":\"stand-in " + r.status() + "\"}").getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(r.status(), out.length);
