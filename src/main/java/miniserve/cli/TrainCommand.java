@@ -191,6 +191,8 @@ public final class TrainCommand implements Callable<Integer> {
     Integer speedTest;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Beside the checkpoint: the --init-from a run started from (empty: random weights). */
+    static final String STARTED_FROM_FILE = "started-from.txt";
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -228,6 +230,14 @@ public final class TrainCommand implements Callable<Integer> {
                     : initial != null ? Trainer.warmStart(options, initial, source, heldOutSet, pool)
                     : Trainer.start(options, source, heldOutSet, pool);
             if (speedTest != null) return speedTest(stdout, trainer, data);
+            // A warm-started run remembers where it started, so that a resumed leg can say so in training-run.json.
+            Path startedFrom = checkpointDir.resolve(STARTED_FROM_FILE);
+            if (state == null) {
+                Files.createDirectories(checkpointDir);
+                Files.writeString(startedFrom, initFrom == null ? "" : initFrom.toString());
+            } else if (Files.isRegularFile(startedFrom) && !Files.readString(startedFrom).isBlank()) {
+                initFrom = Path.of(Files.readString(startedFrom).strip());
+            }
 
             TrainingProgress progress = TrainingProgress.on(spec.commandLine().getErr());
             // Ctrl-C or SIGTERM: the loop finishes its step and writes a checkpoint before the JVM exits.

@@ -160,6 +160,13 @@ class TrainCommandTest {
         assertThat(summary.path("init_from").asText()).isEqualTo(tmp.resolve("out").toString());
         assertThat(summary.path("error_profile").asText()).isEqualTo("learner");
         assertThat(summary.path("max_words").asInt()).isEqualTo(60);
+        // Resumed (here: lengthened), the leg still says where it started.
+        Run resumed = run(List.of("train", "--resume", "--checkpoint-dir", tmp.resolve("ckpt1").toString(), "--steps", "2",
+                "--data", data.toString(), "--out", tmp.resolve("out1b").toString(), "--threads", "1", "--max-words", "60",
+                "--error-profile", "learner"));
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(new ObjectMapper().readTree(tmp.resolve("out1b/training-run.json").toFile()).path("init_from").asText())
+                .isEqualTo(tmp.resolve("out").toString());
 
         Run size = run(List.of("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(),
                 "--checkpoint-dir", tmp.resolve("ckpt2").toString(), "--init-from", tmp.resolve("out").toString(), "--n-embd", "32"));
