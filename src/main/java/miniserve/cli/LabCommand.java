@@ -28,22 +28,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code ./miniserve lab}: the static-batching sweep of lab 02. */
+/** {@code ./miniserve lab}: lab 02's static-batching sweep, or lab 03's continuous batching against static batching. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = {
-                "Runs lab 02's sweep: the unbatched baseline and static batching at (max_batch, max_wait_ms) = "
+                "--lab 02 (the default) runs lab 02's sweep: the unbatched baseline and static batching at (max_batch, max_wait_ms) = "
                         + "(1,0) (2,10) (4,10) (8,20) (16,20) (32,50), each measured --repetitions times with a closed loop of "
                         + "--concurrency clients x --total requests, every repetition on a freshly started, warmed-up server "
-                        + "process, in rounds that take every configuration once (the baseline first).",
-                "After each closed-loop run the same server also gets an open-loop run at --equal-load times the baseline's "
-                        + "first throughput, which compares latency at equal offered load (in the closed loop, latency is "
-                        + "clients / throughput).",
-                "Writes batch_sweep.csv, batch_sweep_runs.csv, throughput_vs_batch.png, p95_vs_batch.png, "
-                        + "latency_cdf_baseline_vs_batch8.png, batch_fill_histogram.png, p95_equal_load_vs_batch.png, "
-                        + "manifest.json and acceptance.md (plus per-run summaries and histogram logs in runs/, server output "
-                        + "in logs/) to --out.",
-                "--quick runs a small version for CI: baseline, (1,0), (4,10), (8,20); one repetition of "
-                        + LabCommand.QUICK_TOTAL + " requests; max_tokens " + LabCommand.QUICK_MAX_TOKENS + ".",
+                        + "process, in rounds that take every configuration once (the baseline first). After each closed-loop run "
+                        + "the same server also gets an open-loop run at --equal-load times the baseline's first throughput (check 2 "
+                        + "judges latency there; in the closed loop, latency is clients / throughput). The baseline and max_batch=1 "
+                        + "run --stretch-pairs alternated pairs in all, for the stretch check's confidence interval.",
+                "--lab 03 runs lab 03: the baseline, and at each of those max_batch values static batching with the fixed "
+                        + "max_tokens rule, static batching stopping at its last row's end and continuous batching, in the same "
+                        + "rounds; then an open-loop rate sweep at --rate-max-batch: offered rates of --rate-fractions times static "
+                        + "batching's closed-loop throughput there, each scheduler on a fresh server per rate, with goodput under "
+                        + "--slo-ms. The runs at --rate-max-batch also keep a window of the server's pass trace for the timeline.",
+                "Writes CSVs, PNG plots, manifest.json and acceptance.md (plus per-run summaries and histogram logs in runs/, "
+                        + "server output in logs/) to --out.",
+                "--quick runs a small version for CI (one repetition of " + LabCommand.QUICK_TOTAL + " requests, max_tokens "
+                        + LabCommand.QUICK_MAX_TOKENS + "; lab 02: baseline, (1,0), (4,10), (8,20); lab 03: max_batch 2 and 8, two "
+                        + "rates of " + LabCommand.QUICK_RATE_SECONDS + " s).",
                 "Exit status: 0 when the sweep ran (whatever the verdicts; they are in acceptance.md), 1 on an error."})
 public final class LabCommand implements Callable<Integer> {
 
@@ -58,16 +62,26 @@ public final class LabCommand implements Callable<Integer> {
     static final int QUICK_MAX_TOKENS = 8;
     static final int QUICK_TOTAL = 100;
     static final int QUICK_WARMUP = 20;
+    static final int QUICK_RATE_SECONDS = 2;
+    /** Lab 02's stretch check: alternated pairs of the two single-row servers, the rounds' included. */
+    static final int STRETCH_PAIRS = 6;
+    /** Lab 03's offered rates, as fractions of static batching's closed-loop throughput: three below its saturation, one at it, one past. */
+    static final List<Double> RATE_FRACTIONS = List.of(0.25, 0.5, 0.75, 1.0, 1.5);
+    static final List<Double> QUICK_RATE_FRACTIONS = List.of(0.5, 1.5);
+
+    @Option(names = "--lab", defaultValue = "02", paramLabel = "02|03", description = "Which lab (default: ${DEFAULT-VALUE}).")
+    String lab;
 
     @Option(names = "--quick", description = "A small sweep for CI (about a minute or two with a small model).")
     boolean quick;
 
-    @Option(names = "--out", description = "Output directory (default: experiments/<today>-phase-33-lab-02; "
-            + "with --quick: target/lab-quick/<today>-phase-33-lab-02).")
+    @Option(names = "--out", description = "Output directory (default: experiments/<today>-phase-33-lab-0N; "
+            + "with --quick: target/lab-quick/<today>-phase-33-lab-0N).")
     Path out;
 
-    @Option(names = "--configs", description = "Comma-separated configurations instead of the lab's: 'unbatched' "
-            + "and MAX_BATCH:MAX_WAIT_MS, e.g. unbatched,1:0,8:20.")
+    @Option(names = "--configs", description = "Comma-separated configurations instead of the lab's: 'unbatched', "
+            + "MAX_BATCH:MAX_WAIT_MS (static batching), ended:MAX_BATCH:MAX_WAIT_MS (static, to the last row's end) and "
+            + "cont:MAX_BATCH (continuous), e.g. unbatched,1:0,8:20,cont:8.")
     String configs;
 
     @Option(names = "--repetitions", description = "Measured runs per configuration (default: 3; --quick: 1).")
@@ -120,10 +134,32 @@ public final class LabCommand implements Callable<Integer> {
             description = "Seconds a server may take to listen and to become healthy (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
 
-    @Option(names = "--equal-load", defaultValue = "0.5",
+    @Option(names = "--equal-load",
             description = "After each closed-loop run, the same server also gets an open-loop run at this fraction of the "
-                    + "baseline's first throughput, to compare latency at equal offered load; 0 = none (default: ${DEFAULT-VALUE}).")
-    double equalLoad;
+                    + "baseline's first throughput, to compare latency at equal offered load; 0 = none (default: lab 02 0.5, lab 03 0).")
+    Double equalLoad;
+
+    @Option(names = "--stretch-pairs", description = "Lab 02: runs of the baseline and max_batch=1 in alternated pairs, "
+            + "the rounds' included (default: " + STRETCH_PAIRS + "; --quick: 2).")
+    Integer stretchPairs;
+
+    @Option(names = "--rate-max-batch", defaultValue = "8", description = "Lab 03: max_batch of the rate sweep (default: ${DEFAULT-VALUE}).")
+    int rateMaxBatch;
+
+    @Option(names = "--rate-fractions", split = ",", description = "Lab 03: the offered rates as fractions of static batching's "
+            + "closed-loop throughput at --rate-max-batch (default: 0.25,0.5,0.75,1,1.5; --quick: 0.5,1.5).")
+    List<Double> rateFractions;
+
+    @Option(names = "--rate-duration", description = "Lab 03: seconds of each open-loop run of the rate sweep (default: 10; --quick: "
+            + QUICK_RATE_SECONDS + ").")
+    Double rateSeconds;
+
+    @Option(names = "--rate-warmup", description = "Lab 03: warm-up requests of each rate sweep server (default: 50; --quick: 10).")
+    Integer rateWarmup;
+
+    @Option(names = "--slo-ms", defaultValue = "1000",
+            description = "Lab 03: the latency objective of goodput (requests answered 200 within it, per second). Default: ${DEFAULT-VALUE}.")
+    double sloMs;
 
     @Option(names = "--equal-load-duration", description = "Seconds of each open-loop run (default: 20, about 350 requests at half the baseline's throughput, "
             + "and the check takes the median over the repetitions; --quick: 5).")
@@ -141,7 +177,12 @@ public final class LabCommand implements Callable<Integer> {
                     + "(a GPT-2 checkpoint directory with model.safetensors, config.json and the tokenizer files)");
         if (timeoutMs <= 0) throw new IllegalArgumentException("--timeout-ms must be positive");
         if (startTimeoutSeconds <= 0) throw new IllegalArgumentException("--start-timeout must be positive");
-        String name = LocalDate.now() + "-phase-33-lab-02";
+        int labNumber = switch (lab.strip()) {
+            case "2", "02" -> 2;
+            case "3", "03" -> 3;
+            default -> throw new IllegalArgumentException("--lab must be 02 or 03, got '" + lab + "'");
+        };
+        String name = LocalDate.now() + "-phase-33-lab-0" + labNumber;
         Path dir = out != null ? out : quick ? Path.of("target", "lab-quick", name) : Path.of("experiments", name);
         Path workloadFile = Workload.resolveFile(workload, msg -> {
             err.println("miniserve lab: " + msg);
@@ -150,8 +191,15 @@ public final class LabCommand implements Callable<Integer> {
         Workload work = Workload.load(workloadFile, maxWords);
 
         int serverThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        List<ServerConfig> sweep = configs != null ? ServerConfig.parseList(configs)
+                : labNumber == 3 ? (quick ? ServerConfig.lab03QuickSweep() : ServerConfig.lab03Sweep())
+                : quick ? ServerConfig.quickSweep() : ServerConfig.labSweep();
+        LabSettings.RateSweep rates = labNumber == 2 ? null : new LabSettings.RateSweep(rateMaxBatch,
+                rateFractions != null ? rateFractions : quick ? QUICK_RATE_FRACTIONS : RATE_FRACTIONS,
+                Duration.ofMillis(Math.round(1000 * (rateSeconds != null ? rateSeconds : quick ? QUICK_RATE_SECONDS : 10))),
+                rateWarmup != null ? rateWarmup : quick ? 10 : 50, sloMs);
         LabSettings settings = new LabSettings(
-                configs != null ? ServerConfig.parseList(configs) : quick ? ServerConfig.quickSweep() : ServerConfig.labSweep(),
+                sweep,
                 repetitions != null ? repetitions : quick ? 1 : 3,
                 concurrency,
                 total != null ? total : quick ? QUICK_TOTAL : 500,
@@ -159,8 +207,10 @@ public final class LabCommand implements Callable<Integer> {
                 maxTokens != null ? maxTokens : quick ? QUICK_MAX_TOKENS : DEFAULT_MAX_TOKENS,
                 stopRule(), serverThreads, modelThreads != null ? modelThreads : serverThreads,
                 weights, workloadFile, maxWords, seed, Duration.ofMillis(timeoutMs),
-                Duration.ofSeconds(startTimeoutSeconds), quick, dir, serverJavaOptions, equalLoad,
-                Duration.ofMillis(Math.round(1000 * (equalLoadSeconds != null ? equalLoadSeconds : quick ? 5 : 20))));
+                Duration.ofSeconds(startTimeoutSeconds), quick, dir, serverJavaOptions,
+                equalLoad != null ? equalLoad : labNumber == 2 ? 0.5 : 0,
+                Duration.ofMillis(Math.round(1000 * (equalLoadSeconds != null ? equalLoadSeconds : quick ? 5 : 20))),
+                labNumber == 3 ? 0 : stretchPairs != null ? stretchPairs : quick ? 2 : STRETCH_PAIRS, rates);
 
         // The server answers a sentence longer than its model takes (context minus max_tokens) with 413:
         // such requests measure nothing about batching and would fail the all-200 check, so they are left out.
@@ -168,14 +218,17 @@ public final class LabCommand implements Callable<Integer> {
         int limit = model.maxSentenceTokens(settings.maxTokens());
         work = work.withoutTooLong(s -> model.sentenceTokens(s) <= limit);
 
-        console.printf("lab 02 sweep%s: %d configurations x %d repetitions x %d requests (%d clients), max_tokens %d, stop rule %s%n",
-                quick ? " (quick)" : "", settings.configs().size(), settings.repetitions(), settings.total(),
+        console.printf("lab 0%d sweep%s: %d configurations x %d repetitions x %d requests (%d clients), max_tokens %d, stop rule %s%n",
+                labNumber, quick ? " (quick)" : "", settings.configs().size(), settings.repetitions(), settings.total(),
                 settings.concurrency(), settings.maxTokens(), settings.stopRule().flag());
         console.println("workload " + work.describe() + ", seed " + seed);
         WorkloadTokens tokens = WorkloadTokens.measure(work, weights, settings.maxTokens());
         if (tokens != null)
             console.printf(Locale.ROOT, "tokens   per sentence p50 %d, p95 %d, max %d: a same-length correction fits max_tokens %d for %.0f%% of them%n",
                     tokens.p50(), tokens.p95(), tokens.max(), settings.maxTokens(), tokens.coveredByMaxTokens() * 100);
+        if (rates != null)
+            console.printf(Locale.ROOT, "rates    at max_batch %d: %s x static batching's closed-loop throughput, %.0f s each, SLO %.0f ms%n",
+                    rates.maxBatch(), rates.fractions(), rates.duration().toMillis() / 1000.0, rates.sloMillis());
         console.println("output   " + dir);
         console.flush();
         LabRunner runner = new LabRunner(settings, ServerLauncher.serve(settings, Main.class), console, isTerminal());

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /** The lab's figures, drawn with XChart and written as PNG (headless). */
@@ -99,18 +101,83 @@ public final class Charts {
             XYSeries s = chart.addSeries("max_wait_ms = " + e.getKey(), xs, ys);
             s.setMarker(SeriesMarkers.CIRCLE);
         }
+        addBaselinePoint(chart, configs, y);
+        return chart;
+    }
+
+    /** The order and colour of lab 03's schedulers in every figure. */
+    static final List<ServerConfig.Kind> SCHEDULERS = List.of(ServerConfig.Kind.STATIC, ServerConfig.Kind.STATIC_ALL_ENDED,
+            ServerConfig.Kind.CONTINUOUS);
+    private static final Map<ServerConfig.Kind, Color> SCHEDULER_COLOURS = Map.of(
+            ServerConfig.Kind.STATIC, new Color(214, 39, 40), ServerConfig.Kind.STATIC_ALL_ENDED, new Color(255, 127, 14),
+            ServerConfig.Kind.CONTINUOUS, new Color(31, 119, 180));
+
+    /** A figure against max_batch with one line per scheduler and the unbatched baseline as one point (lab 03). */
+    public static XYChart bySchedulerVsBatch(List<ConfigSummary> configs, ToDoubleFunction<ConfigSummary> y, String title, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("max_batch (requests per batch, or rows of the running batch; log2 scale)").yAxisTitle(yTitle).build();
+        style(chart.getStyler());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> Long.toString(Math.round(Math.pow(2, x))));
+        for (ServerConfig.Kind kind : SCHEDULERS) {
+            List<ConfigSummary> line = configs.stream().filter(c -> c.config().kind() == kind && !Double.isNaN(y.applyAsDouble(c)))
+                    .sorted((a, b) -> Integer.compare(a.config().maxBatch(), b.config().maxBatch())).toList();
+            if (line.isEmpty()) continue;
+            XYSeries s = chart.addSeries(line.getFirst().config().scheduling(), line.stream().map(c -> log2(c.config().maxBatch())).toList(),
+                    line.stream().map(y::applyAsDouble).toList());
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(SCHEDULER_COLOURS.get(kind));
+            s.setMarkerColor(SCHEDULER_COLOURS.get(kind));
+        }
+        addBaselinePoint(chart, configs, y);
+        return chart;
+    }
+
+    /** The unbatched baseline, which runs one request at a time per worker, as one point at max_batch = 1. */
+    private static void addBaselinePoint(XYChart chart, List<ConfigSummary> configs, ToDoubleFunction<ConfigSummary> y) {
         for (ConfigSummary c : configs) {
             if (!c.config().unbatched()) continue;
             double v = y.applyAsDouble(c);
             if (Double.isNaN(v)) continue;
-            // the baseline runs one request at a time per worker: it sits at max_batch = 1
             XYSeries s = chart.addSeries("unbatched baseline", new double[]{0}, new double[]{v});
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             s.setMarker(SeriesMarkers.DIAMOND);
             s.setMarkerColor(Color.BLACK);
             s.setLineStyle(SeriesLines.NONE);
         }
+    }
+
+    /** p95 latency against offered load (open loop), one line per scheduler; log scale, as a saturated server's p95 runs away. */
+    public static XYChart p95VsOfferedLoad(List<SweepResult.RatePoint> points, double saturation, String subtitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("p95 latency vs offered load (open loop)" + subtitle)
+                .xAxisTitle(String.format(Locale.ROOT, "offered load (requests/s; static batching saturates at %.1f)", saturation))
+                .yAxisTitle("p95 latency (ms, from scheduled arrival; log scale)").build();
+        style(chart.getStyler());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setYAxisLogarithmic(true);
+        for (ServerConfig.Kind kind : SCHEDULERS) {
+            List<SweepResult.RatePoint> line = points.stream().filter(p -> p.config().kind() == kind)
+                    .filter(p -> p.run().latencyMillis(95) > 0).sorted((a, b) -> Double.compare(a.fraction(), b.fraction())).toList();
+            if (line.isEmpty()) continue;
+            XYSeries s = chart.addSeries(line.getFirst().config().scheduling() + ", max_batch=" + line.getFirst().config().maxBatch(),
+                    line.stream().map(p -> p.run().offeredRate()).toList(), line.stream().map(p -> p.run().latencyMillis(95)).toList());
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(SCHEDULER_COLOURS.get(kind));
+            s.setMarkerColor(SCHEDULER_COLOURS.get(kind));
+        }
+        if (chart.getSeriesMap().isEmpty()) chart.addSeries("no open-loop run", new double[]{0}, new double[]{1});
         return chart;
+    }
+
+    /** For each configuration, the share of its forward passes by how many of the batch's rows computed something needed. */
+    public static CategoryChart stepFillHistogram(List<ConfigSummary> configs, String subtitle) {
+        return bucketShares(configs, ConfigSummary::pooledFill, true,
+                (lower, upper) -> String.format(Locale.ROOT, "%.0f-%.0f%%", lower * 100, upper * 100),
+                c -> c.config().scheduling() + ", max_batch=" + c.config().maxBatch(),
+                "How full each forward pass was" + subtitle,
+                "rows that computed a prompt or a needed token, share of the batch's rows", "share of passes (%)",
+                "the servers reported no passes");
     }
 
     /** Latency CDFs of the baseline and one batched configuration, every run pooled. */
@@ -150,33 +217,47 @@ public final class Charts {
 
     /** For each configuration, the share of its batches in each size bucket. */
     public static CategoryChart batchFillHistogram(List<ConfigSummary> configs, String subtitle) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("How full the batches were" + subtitle)
-                .xAxisTitle("batch size (requests per batch)").yAxisTitle("share of batches (%)").build();
+        return bucketShares(configs, ConfigSummary::pooledBatchSizes, false, Charts::bucketLabel,
+                c -> c.config().describe() + (Double.isNaN(c.meanBatchSize()) ? "" : String.format(" (mean %.1f)", c.meanBatchSize())),
+                "How full the batches were" + subtitle, "batch size (requests per batch)", "share of batches (%)",
+                "the server reported no batch sizes");
+    }
+
+    /**
+     * For each configuration, the share of a histogram's observations (pooled over its runs) in each
+     * bucket, on one shared set of buckets: the union of the bounds the servers reported.
+     *
+     * @param boundedAtOne the histogram's values are shares, at most 1: its +Inf bucket is left out
+     */
+    private static CategoryChart bucketShares(List<ConfigSummary> configs, Function<ConfigSummary, Map<Double, Double>> pooled,
+                                              boolean boundedAtOne, BiFunction<Double, Double, String> label,
+                                              Function<ConfigSummary, String> series, String title, String xTitle, String yTitle,
+                                              String nothing) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         style(chart.getStyler());
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendPosition(boundedAtOne ? Styler.LegendPosition.InsideNW : Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisDecimalPattern("0");
         chart.getStyler().setAvailableSpaceFill(0.9);
-        // one shared set of buckets: the union of the bounds the server reported
         TreeMap<Double, Boolean> bounds = new TreeMap<>();
-        for (ConfigSummary c : configs) c.pooledBatchSizes().keySet().forEach(k -> bounds.put(k, true));
+        for (ConfigSummary c : configs) pooled.apply(c).keySet().forEach(k -> bounds.put(k, true));
+        if (boundedAtOne) bounds.remove(Double.POSITIVE_INFINITY);
         List<Double> uppers = new ArrayList<>(bounds.keySet());
         List<String> labels = new ArrayList<>();
-        for (int i = 0; i < uppers.size(); i++) labels.add(bucketLabel(i == 0 ? 0 : uppers.get(i - 1), uppers.get(i)));
+        for (int i = 0; i < uppers.size(); i++) labels.add(label.apply(i == 0 ? 0 : uppers.get(i - 1), uppers.get(i)));
         int drawn = 0;
         for (ConfigSummary c : configs) {
-            Map<Double, Double> sizes = c.pooledBatchSizes();
-            double total = sizes.values().stream().mapToDouble(Double::doubleValue).sum();
+            Map<Double, Double> counts = pooled.apply(c);
+            double total = uppers.stream().mapToDouble(u -> counts.getOrDefault(u, 0.0)).sum();
             if (!(total > 0)) continue;
             List<Double> shares = new ArrayList<>();
-            for (double u : uppers) shares.add(100.0 * sizes.getOrDefault(u, 0.0) / total);
-            String mean = Double.isNaN(c.meanBatchSize()) ? "" : String.format(" (mean %.1f)", c.meanBatchSize());
-            chart.addSeries(c.config().describe() + mean, labels, shares);
+            for (double u : uppers) shares.add(100.0 * counts.getOrDefault(u, 0.0) / total);
+            chart.addSeries(series.apply(c), labels, shares);
             drawn++;
         }
         if (drawn == 0) // keep the file honest rather than absent: nothing to show
-            chart.addSeries("the server reported no batch sizes", List.of("-"), List.of(0));
+            chart.addSeries(nothing, List.of("-"), List.of(0));
         return chart;
     }
 

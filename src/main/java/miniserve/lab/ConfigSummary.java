@@ -81,6 +81,19 @@ public record ConfigSummary(ServerConfig config, List<RunResult> runs, int warmu
         return out;
     }
 
+    /** Forward passes per fill bucket (see {@link BatchStats#fillBuckets}) summed over the runs. */
+    public Map<Double, Double> pooledFill() {
+        Map<Double, Double> out = new TreeMap<>();
+        for (RunResult r : runs) r.batch().fillBuckets().forEach((k, v) -> out.merge(k, v, Double::sum));
+        return out;
+    }
+
+    /** Median over the runs of the mean share of the batch's rows that computed something needed per pass. */
+    public double meanIterationFill() { return median(r -> r.batch().meanIterationFill()); }
+
+    /** Median over the runs of the mean time to first token, in ms. */
+    public double meanFirstTokenMillis() { return median(r -> r.batch().meanFirstTokenMillis()); }
+
     /** The median over runs of a figure, ignoring NaN (a figure the server does not report); NaN if none. */
     public double median(ToDoubleFunction<RunResult> figure) {
         return median(runs.stream().mapToDouble(figure).filter(v -> !Double.isNaN(v)).toArray());

@@ -36,6 +36,7 @@ public final class LabOutputs {
     private LabOutputs() {}
 
     public static List<Acceptance.Check> writeAll(SweepResult r, Path dir) {
+        if (r.settings().lab() == 3) return Lab03Outputs.writeAll(r, dir);
         List<ConfigSummary> configs = r.configs();
         String subtitle = r.settings().quick() ? " (quick run)" : "";
         CsvReports.writeSummary(dir.resolve(SUMMARY_CSV), configs);
@@ -68,7 +69,7 @@ public final class LabOutputs {
         return out;
     }
 
-    private static String context(SweepResult r) {
+    static String context(SweepResult r) {
         LabSettings s = r.settings();
         String when = r.started().atZone(ZoneId.systemDefault()).toLocalDate().toString();
         StringBuilder b = new StringBuilder();
@@ -82,7 +83,9 @@ public final class LabOutputs {
                 .append(s.modelThreads() == 1 ? " batch" : " batches").append(" in flight). Every repetition ran on a freshly started server, ")
                 .append("in rounds (each round takes every configuration once, the baseline first), and every figure is the median over the repetitions; ")
                 .append(s.equalLoadFraction() > 0 ? String.format(Locale.ROOT, "after each closed-loop run the same server also ran %.0f s of open-loop "
-                        + "load at %.0f%% of the baseline's first throughput (check 2b); ", s.equalLoadDuration().toMillis() / 1000.0, s.equalLoadFraction() * 100) : "")
+                        + "load at %.0f%% of the baseline's first throughput (check 2); ", s.equalLoadDuration().toMillis() / 1000.0, s.equalLoadFraction() * 100) : "")
+                .append(s.stretchPairs() > s.repetitions() ? "the baseline and max_batch=1 then ran more alternated pairs, "
+                        + s.stretchPairs() + " in all, for the stretch check (closed loop only); " : "")
                 .append("the numbers come from `batch_sweep.csv` and `batch_sweep_runs.csv`.");
         List<Double> load = r.environment().loadAverageAtStart();
         int n = r.environment().cpu().cores();
@@ -103,12 +106,13 @@ public final class LabOutputs {
 
     /** The files {@link #writeAll} writes for this sweep. */
     public static List<String> outputs(SweepResult r) {
+        if (r.settings().lab() == 3) return Lab03Outputs.FILES;
         List<String> outputs = new ArrayList<>(FILES);
         if (r.configs().stream().anyMatch(c -> c.config().unbatched() && c.hasEqualLoad())) outputs.add(P95_EQUAL_LOAD_PNG);
         return outputs;
     }
 
-    private static void write(Path file, String text) {
+    static void write(Path file, String text) {
         try {
             if (file.getParent() != null) Files.createDirectories(file.getParent());
             Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -36,7 +36,9 @@ import java.util.stream.Stream;
 public record Manifest(String lab, String date, String started, String finished, double durationS, boolean quick,
                        Long timeBudgetS, Git git, @JsonUnwrapped Environment environment, List<Double> loadAverageAtEnd,
                        Model model, WorkloadInfo workload, Load load, Server server, int repetitions,
-                       List<Configuration> configurations, List<Timing> timings, List<String> outputs) {
+                       List<Configuration> configurations, List<Timing> timings, List<String> outputs,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer stretchPairs,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) RateSweep rateSweep) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -56,17 +58,31 @@ public record Manifest(String lab, String date, String started, String finished,
                 "in rounds: repetition r of every configuration (the baseline first) before repetition r+1 of any, "
                         + "so that slow drifts of the shared machine reach every configuration alike");
         List<Configuration> configurations = s.configs().stream().map(c -> new Configuration(c.label(), c.mode().flag(),
-                c.unbatched() ? null : c.maxBatch(), c.unbatched() ? null : c.maxWaitMs())).toList();
-        return new Manifest("phase-33-lab-02 static batching", r.started().atZone(ZoneId.systemDefault()).toLocalDate().toString(),
+                c.unbatched() ? null : c.maxBatch(), c.unbatched() || c.kind() == ServerConfig.Kind.CONTINUOUS ? null : c.maxWaitMs(),
+                s.lab() == 3 ? c.scheduling() : null)).toList();
+        LabSettings.RateSweep rs = s.rateSweep();
+        RateSweep rateSweep = rs == null ? null : new RateSweep(rs.maxBatch(), rs.fractions(), rs.duration().toMillis() / 1000.0,
+                rs.warmup(), rs.sloMillis(), Lab03Outputs.staticSaturation(r),
+                "open, Poisson arrivals, latency from each request's scheduled arrival; rates = fractions x the median closed-loop "
+                        + "throughput of static batching (fixed max_tokens) at max_batch " + rs.maxBatch()
+                        + "; every scheduler on a fresh, warmed-up server per rate");
+        return new Manifest(s.lab() == 3 ? "phase-33-lab-03 continuous batching" : "phase-33-lab-02 static batching",
+                r.started().atZone(ZoneId.systemDefault()).toLocalDate().toString(),
                 r.started().toString(), r.finished().toString(), Duration.between(r.started(), r.finished()).toMillis() / 1000.0,
                 s.quick(), s.quick() ? null : LabOutputs.FULL_SWEEP_BUDGET.toSeconds(), r.git(), r.environment(), loadAverage(),
-                r.model(), r.workload(), load, server, s.repetitions(), configurations, r.timings(), LabOutputs.outputs(r));
+                r.model(), r.workload(), load, server, s.repetitions(), configurations, r.timings(), LabOutputs.outputs(r),
+                s.lab() == 2 && s.stretchPairs() > 0 ? s.stretchPairs() : null, rateSweep);
     }
 
     public void write(Path file) {
+        writeJson(this, file);
+    }
+
+    /** A record as pretty-printed JSON with snake_case names (the lab's files). */
+    static void writeJson(Object value, Path file) {
         try {
             if (file.getParent() != null) Files.createDirectories(file.getParent());
-            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), value);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -160,8 +176,17 @@ public record Manifest(String lab, String date, String started, String finished,
     public record Server(int maxTokens, String stopRule, int threads, int modelThreadsBatched, List<String> jvmFlags,
                          boolean oneFreshProcessPerRepetition, String order) {}
 
+    /**
+     * Lab 03's open-loop rate sweep.
+     *
+     * @param staticThroughputRps the closed-loop throughput the fractions multiply (null if it was not measured)
+     */
+    public record RateSweep(int maxBatch, List<Double> fractions, double durationS, int warmupPerServer, double sloMs,
+                            Double staticThroughputRps, String loop) {}
+
     /** One configuration; the unbatched baseline has no max_batch or max_wait_ms. */
-    public record Configuration(String label, String mode, Integer maxBatch, Integer maxWaitMs) {}
+    public record Configuration(String label, String mode, Integer maxBatch, Integer maxWaitMs,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) String scheduler) {}
 
     /**
      * How long one server process took at each stage, in seconds.

@@ -183,6 +183,17 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The body of {@code GET /trace} (the server's recent forward passes), or null if it has none. */
+    public String trace() throws InterruptedException {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(baseUri.resolve("/trace"))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        } catch (IOException e) {
+            throw new IllegalStateException("GET /trace failed: " + e.getMessage(), e);
+        }
+    }
+
     public URI baseUri() {
         return baseUri;
     }

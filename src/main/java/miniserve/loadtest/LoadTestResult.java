@@ -48,6 +48,7 @@ public final class LoadTestResult {
 
     private final Histogram latency = newHistogram();
     private final Histogram service = newHistogram();
+    private final Histogram okLatency = newHistogram();
     private final Map<Integer, Long> statusCounts = new TreeMap<>();
     private long responses, ok, timeouts, errors;
     private String firstProblem;
@@ -95,6 +96,7 @@ public final class LoadTestResult {
             if (r.outcome() != RequestRecord.Outcome.ERROR) {
                 latency.recordValue(clamp(r.latencyNanos()));
                 service.recordValue(clamp(r.serviceNanos()));
+                if (r.outcome() == RequestRecord.Outcome.RESPONSE && r.status() == 200) okLatency.recordValue(clamp(r.latencyNanos()));
             }
         }
     }
@@ -149,6 +151,9 @@ public final class LoadTestResult {
 
     /** Latency from each request's intended start (a copy). */
     public Histogram latencyHistogram() { return latency.copy(); }
+
+    /** Latency of the requests answered 200 only (a copy): what goodput under a latency objective counts. */
+    public Histogram okLatencyHistogram() { return okLatency.copy(); }
 
     /** Time from actually sending to the answer (a copy). Equal to latency in a closed loop. */
     public Histogram serviceHistogram() { return service.copy(); }

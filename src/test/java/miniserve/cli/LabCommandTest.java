@@ -41,7 +41,11 @@ class LabCommandTest {
         Path workload = Files.writeString(tmp.resolve("s.txt"), "She go home.\n");
         Run configs = run("lab", "--weights", weights.toString(), "--workload", workload.toString(), "--configs", "8-20");
         assertThat(configs.exit()).isEqualTo(1);
-        assertThat(configs.err()).contains("'8-20' is neither 'unbatched' nor MAX_BATCH:MAX_WAIT_MS");
+        assertThat(configs.err()).contains("'8-20' is none of 'unbatched', MAX_BATCH:MAX_WAIT_MS");
+
+        Run lab = run("lab", "--weights", weights.toString(), "--workload", workload.toString(), "--lab", "04");
+        assertThat(lab.exit()).isEqualTo(1);
+        assertThat(lab.err()).contains("--lab must be 02 or 03, got '04'");
 
         Run reps = run("lab", "--weights", weights.toString(), "--workload", workload.toString(), "--repetitions", "0");
         assertThat(reps.exit()).isEqualTo(1);

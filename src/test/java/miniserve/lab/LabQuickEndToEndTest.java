@@ -31,7 +31,7 @@ class LabQuickEndToEndTest {
 
     @TempDir Path tmp;
 
-    private static int run(StringWriter out, StringWriter err, String... args) {
+    static int run(StringWriter out, StringWriter err, String... args) {
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
@@ -53,7 +53,8 @@ class LabQuickEndToEndTest {
         assertThat(exit).as(out + "\n" + err).isZero();
 
         List<ServerConfig> configs = ServerConfig.quickSweep();
-        LabOutputsTest.assertCompleteOutput(dir, configs, 1, true); // one closed-loop run and one equal-load run each
+        // one closed-loop run and one equal-load run each, and one more pair of the baseline and max_batch=1 for the stretch check
+        LabOutputsTest.assertCompleteOutput(dir, configs, 1, true, 2);
         List<String> runs = Files.readAllLines(dir.resolve(LabOutputs.RUNS_CSV));
         int ok = CsvReports.RUN_COLUMNS.indexOf("ok"), requests = CsvReports.RUN_COLUMNS.indexOf("requests");
         int batch = CsvReports.RUN_COLUMNS.indexOf("mean_batch_size");

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -32,8 +33,13 @@ class LabRunnerTest {
             "I am agree with you.", "They was happy.", "We discussed about the plan."));
 
     private LabSettings settings(List<ServerConfig> configs, int reps, int total, Path weights, Duration startTimeout) {
+        return settings(configs, reps, total, weights, startTimeout, 0);
+    }
+
+    private LabSettings settings(List<ServerConfig> configs, int reps, int total, Path weights, Duration startTimeout, int stretchPairs) {
         return new LabSettings(configs, reps, 10, total, 5, 8, ServeFlags.StopRule.FIXED, 2, 2, weights, Path.of("in-memory"), 0, 42,
-                Duration.ofSeconds(30), startTimeout, true, dir.resolve("out"), List.of("-Xmx256m"), 0.5, Duration.ofSeconds(1));
+                Duration.ofSeconds(30), startTimeout, true, dir.resolve("out"), List.of("-Xmx256m"), 0.5, Duration.ofSeconds(1),
+                stretchPairs, null);
     }
 
     private LabRunner runner(LabSettings s, ByteArrayOutputStream console) {
@@ -54,16 +60,17 @@ class LabRunnerTest {
         Path weights = Files.createDirectories(dir.resolve("weights"));
         Files.writeString(weights.resolve("config.json"), "{\"n_layer\": 2, \"n_embd\": 64}");
         List<ServerConfig> configs = ServerConfig.quickSweep();
-        LabSettings s = settings(configs, 2, 40, weights, Duration.ofSeconds(60));
+        LabSettings s = settings(configs, 2, 40, weights, Duration.ofSeconds(60), 3);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
         SweepResult result = runner(s, console).run(WORK);
         LabOutputs.writeAll(result, s.out());
 
-        LabOutputsTest.assertCompleteOutput(s.out(), configs, 2, true);
+        LabOutputsTest.assertCompleteOutput(s.out(), configs, 2, true, 2);
         assertNoServerLeft(weights);
         try (Stream<Path> pids = Files.list(weights.resolve("pids"))) {
-            assertThat(pids.count()).isEqualTo(configs.size() * 2L); // one fresh process per repetition
+            // one fresh process per repetition, and one more pair of the two single-row servers for the stretch check
+            assertThat(pids.count()).isEqualTo(configs.size() * 2L + 2);
         }
         for (RunResult run : result.runs().stream().filter(r -> !r.openLoop()).toList()) {
             assertThat(run.ok()).isEqualTo(40);
@@ -80,14 +87,14 @@ class LabRunnerTest {
         // the baseline's first run set the equal load: every closed-loop run was followed by an open-loop run at that rate
         double rate = 0.5 * result.configs().get(0).runs().get(0).throughput();
         for (ConfigSummary c : result.configs()) {
-            assertThat(c.equalLoadRuns()).hasSize(2);
+            assertThat(c.equalLoadRuns()).hasSize(2); // not for the extra stretch pair
             for (RunResult r : c.equalLoadRuns()) {
                 assertThat(r.offeredRate()).isCloseTo(rate, org.assertj.core.api.Assertions.within(1e-9));
                 assertThat(r.ok()).isEqualTo(r.planned());
             }
             assertThat(c.equalLoadRuns().stream().map(RunResult::repetition)).containsExactly(1, 2);
         }
-        assertThat(Files.readAllLines(s.out().resolve(LabOutputs.RUNS_CSV))).hasSize(1 + configs.size() * 4)
+        assertThat(Files.readAllLines(s.out().resolve(LabOutputs.RUNS_CSV))).hasSize(1 + configs.size() * 4 + 2)
                 .anyMatch(row -> row.contains(",open,"));
         assertThat(s.out().resolve(LabOutputs.P95_EQUAL_LOAD_PNG)).isRegularFile();
 
@@ -96,12 +103,23 @@ class LabRunnerTest {
         assertThat(manifest.path("model").path("files").get(0).path("sha256").asText()).hasSize(64);
         assertThat(manifest.path("server").path("jvm_flags").toString()).contains("-Xmx256m");
         JsonNode timings = manifest.path("timings");
-        assertThat(timings).hasSize(configs.size() * 2);
-        // in rounds: the first repetition of every configuration, the baseline first, before any second one
-        for (int k = 0; k < timings.size(); k++) {
-            assertThat(timings.get(k).path("config").asText()).isEqualTo(configs.get(k % configs.size()).label());
-            assertThat(timings.get(k).path("repetition").asInt()).isEqualTo(1 + k / configs.size());
-        }
+        assertThat(timings).hasSize(configs.size() * 2 + 2);
+        // in rounds: the first repetition of every configuration, the baseline first, before any second one; in the
+        // second round the baseline and max_batch=1 swap places, and the extra stretch pair (round 3) has the baseline first
+        List<String> expected = new ArrayList<>();
+        for (ServerConfig c : configs) expected.add(c.label() + "#1");
+        List<String> second = new ArrayList<>();
+        for (ServerConfig c : configs) second.add(c.label() + "#2");
+        java.util.Collections.swap(second, 0, 1);
+        expected.addAll(second);
+        expected.addAll(List.of("unbatched#3", "b1-w0#3"));
+        List<String> actual = new ArrayList<>();
+        for (JsonNode t : timings) actual.add(t.path("config").asText() + "#" + t.path("repetition").asInt());
+        assertThat(actual).containsExactlyElementsOf(expected);
+        assertThat(manifest.path("stretch_pairs").asInt()).isEqualTo(3);
+        assertThat(result.configs().get(0).runs()).hasSize(3);
+        assertThat(result.configs().get(1).runs()).hasSize(3);
+        assertThat(result.configs().get(0).equalLoadRuns()).hasSize(2); // the extra pair runs closed loop only
         for (ServerConfig c : configs) {
             assertThat(s.out().resolve("logs").resolve(c.label() + "-r1.log")).content().contains("listening on");
             assertThat(s.out().resolve("logs").resolve(c.label() + "-r2.log")).content().contains("listening on");

@@ -31,16 +31,17 @@ final class Synthetic {
         }
         BatchStats stats = new BatchStats(batches, Double.isNaN(meanBatch) ? Double.NaN : requests, buckets,
                 requests * 32.0, requests * 12.0, requests * 2.0, requests * 20.0,
-                requests * 0.02, requests, batches * 0.3, batches);
+                requests * 0.02, requests, batches * 0.3, batches, Map.of(), requests * 0.1, requests);
         return new RunResult(c, rep, requests, requests - failed, failed, 0, 0, Map.of(200, (long) (requests - failed)),
-                requests / throughput, throughput, h, stats, Double.isNaN(meanBatch) ? Double.NaN : 50 - meanBatch, Double.NaN);
+                requests / throughput, throughput, h, stats, Double.isNaN(meanBatch) ? Double.NaN : 50 - meanBatch, Double.NaN,
+                failed == 0 ? h.copy() : LoadTestResult.newHistogram());
     }
 
     /** An open-loop run at {@code rate} whose latencies spread evenly up to about {@code p95Ms / 0.95}. */
     static RunResult equalLoad(ServerConfig c, double rate, double p95Ms) {
         RunResult r = run(c, 1, rate, p95Ms * 0.5, p95Ms * 1.0263, 200, 0, c.unbatched() ? 1 : 2.5);
         return new RunResult(r.config(), 1, r.planned(), r.ok(), r.non200(), r.timeouts(), r.errors(), r.statusCounts(),
-                r.wallSeconds(), r.throughput(), r.latency(), r.batch(), 3, rate);
+                r.wallSeconds(), r.throughput(), r.latency(), r.batch(), 3, rate, r.okLatency());
     }
 
     /** The same configuration with an equal-load run added. */
@@ -85,6 +86,7 @@ final class Synthetic {
     static LabSettings settings(List<ConfigSummary> configs, java.nio.file.Path out) {
         return new LabSettings(configs.stream().map(ConfigSummary::config).toList(), 3, 50, 500, 100, 32, ServeFlags.StopRule.FIXED, 2, 2,
                 java.nio.file.Path.of("weights"), java.nio.file.Path.of("data/workload/learner-sentences.txt"), 40, 42,
-                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(60), false, out, List.of(), 0, java.time.Duration.ZERO);
+                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(60), false, out, List.of(), 0, java.time.Duration.ZERO,
+                0, null);
     }
 }
