@@ -63,6 +63,14 @@ public final class LabCommand implements Callable<Integer> {
     static final int QUICK_TOTAL = 100;
     static final int QUICK_WARMUP = 20;
     static final int QUICK_RATE_SECONDS = 2;
+    /**
+     * Lab 03's warm-up per server. A running batch computes passes of every size (its rows' decode tokens plus
+     * whatever prompts join), so the JIT takes longer to settle on its code than on a static batch's few
+     * shapes: measured on a fresh continuous server (max_tokens 8) at 8 req/s, the first 5 s had a p95 of 800 ms, the third
+     * 61 ms (static: 432 and 71 ms).
+     */
+    static final int LAB03_WARMUP = 200;
+    static final int QUICK_RATE_WARMUP = 40;
     /** Lab 02's stretch check: alternated pairs of the two single-row servers, the rounds' included. */
     static final int STRETCH_PAIRS = 6;
     /** Lab 03's offered rates, as fractions of static batching's closed-loop throughput: three below its saturation, one at it, one past. */
@@ -93,7 +101,8 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--total", description = "Requests per run (default: 500; --quick: " + QUICK_TOTAL + ").")
     Integer total;
 
-    @Option(names = "--warmup", description = "Warm-up requests per server, not measured (default: 100; --quick: " + QUICK_WARMUP + ").")
+    @Option(names = "--warmup", description = "Warm-up requests per server, not measured (default: lab 02 100, lab 03 "
+            + LAB03_WARMUP + "; --quick: " + QUICK_WARMUP + ").")
     Integer warmup;
 
     @Option(names = "--max-tokens", description = "Fixed generation length of every request (default: "
@@ -154,7 +163,8 @@ public final class LabCommand implements Callable<Integer> {
             + QUICK_RATE_SECONDS + ").")
     Double rateSeconds;
 
-    @Option(names = "--rate-warmup", description = "Lab 03: warm-up requests of each rate sweep server (default: 50; --quick: 10).")
+    @Option(names = "--rate-warmup", description = "Lab 03: warm-up requests of each rate sweep server, a closed loop of --concurrency "
+            + "clients (default: " + LAB03_WARMUP + "; --quick: " + QUICK_RATE_WARMUP + ").")
     Integer rateWarmup;
 
     @Option(names = "--slo-ms", defaultValue = "1000",
@@ -197,13 +207,13 @@ public final class LabCommand implements Callable<Integer> {
         LabSettings.RateSweep rates = labNumber == 2 ? null : new LabSettings.RateSweep(rateMaxBatch,
                 rateFractions != null ? rateFractions : quick ? QUICK_RATE_FRACTIONS : RATE_FRACTIONS,
                 Duration.ofMillis(Math.round(1000 * (rateSeconds != null ? rateSeconds : quick ? QUICK_RATE_SECONDS : 10))),
-                rateWarmup != null ? rateWarmup : quick ? 10 : 50, sloMs);
+                rateWarmup != null ? rateWarmup : quick ? QUICK_RATE_WARMUP : LAB03_WARMUP, sloMs);
         LabSettings settings = new LabSettings(
                 sweep,
                 repetitions != null ? repetitions : quick ? 1 : 3,
                 concurrency,
                 total != null ? total : quick ? QUICK_TOTAL : 500,
-                warmup != null ? warmup : quick ? QUICK_WARMUP : 100,
+                warmup != null ? warmup : quick ? QUICK_WARMUP : labNumber == 3 ? LAB03_WARMUP : 100,
                 maxTokens != null ? maxTokens : quick ? QUICK_MAX_TOKENS : DEFAULT_MAX_TOKENS,
                 stopRule(), serverThreads, modelThreads != null ? modelThreads : serverThreads,
                 weights, workloadFile, maxWords, seed, Duration.ofMillis(timeoutMs),

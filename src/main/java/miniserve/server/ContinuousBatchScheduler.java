@@ -159,12 +159,13 @@ public final class ContinuousBatchScheduler<P, R> extends BatchingQueue<P, R> {
                     row--; // the row is still free
                     continue;
                 }
-                int tokens = engine.promptTokens(p.payload);
-                if (tokens > budget && admitted > 0) {
-                    held = p; // first in line for the next pass
-                    break;
-                }
+                int tokens;
                 try {
+                    tokens = engine.promptTokens(p.payload);
+                    if (tokens > budget && admitted > 0) {
+                        held = p; // first in line for the next pass
+                        break;
+                    }
                     engine.start(row, p.payload);
                 } catch (Throwable t) {
                     p.future.completeExceptionally(t); // this request fails, and only this one

@@ -31,7 +31,8 @@ class ContinuousBatchSchedulerTest {
     /**
      * Row r holds a payload of words; its prefill produces the first word and each pass the next; its
      * answer is the words in upper case. A pass waits for a permit (so a test can hold the model) and
-     * takes {@code passMillis}. "boom" fails the row's answer, "bad" its start. Every pass is recorded.
+     * takes {@code passMillis}. "boom" fails the row's answer, "bad" its start, "unmeasurable" its prompt's
+     * measure. Every pass is recorded.
      */
     static final class WordEngine implements RowEngine<String, String> {
         final String[] rows;
@@ -60,6 +61,7 @@ class ContinuousBatchSchedulerTest {
 
         @Override
         public int promptTokens(String payload) {
+            if (payload.startsWith("unmeasurable")) throw new IllegalStateException("stand-in cannot measure " + payload);
             return words(payload).length;
         }
 
@@ -254,7 +256,8 @@ class ContinuousBatchSchedulerTest {
         WordEngine engine = new WordEngine(3, Integer.MAX_VALUE, 1);
         var s = scheduler(64, 64, 0, new ServerMetrics(), engine);
         CompletableFuture<String> ok1 = s.submit("o1 o2 o3"), boom = s.submit("boom b2"), bad = s.submit("bad one"),
-                ok2 = s.submit("k1");
+                unmeasurable = s.submit("unmeasurable one"), ok2 = s.submit("k1");
+        assertThatThrownBy(() -> get(unmeasurable)).cause().isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> get(boom)).isInstanceOf(ExecutionException.class).cause()
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("boom b2");
         assertThatThrownBy(() -> get(bad)).cause().isInstanceOf(IllegalArgumentException.class);
