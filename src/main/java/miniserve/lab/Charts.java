@@ -156,6 +156,8 @@ public final class Charts {
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setXAxisDecimalPattern("0.0");
+        chart.getStyler().setXAxisMin(0.0);
         for (ServerConfig.Kind kind : SCHEDULERS) {
             List<SweepResult.RatePoint> line = points.stream().filter(p -> p.config().kind() == kind)
                     .filter(p -> p.run().latencyMillis(95) > 0).sorted((a, b) -> Double.compare(a.fraction(), b.fraction())).toList();
