@@ -1,8 +1,6 @@
 package miniserve.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  * gelu(x) = 0.5·x·(1 + tanh(u)),  u = √(2/π)·(x + 0.044715·x³)
  * </pre>
- * tanh is computed here from IEEE lane operations only (see {@link #tanh(FloatVector)}), so the
- * vector form, its scalar twin, the interpreter and compiled code all give the same bits.
+ * tanh is {@link ReproducibleMath#tanh}, so the vector form, its scalar twin, the interpreter and
+ * compiled code all give the same bits.
  */
 public final class Gelu {
     private Gelu() {}
@@ -36,19 +34,29 @@ public final class Gelu {
         else pool.parallelFor(n, GRAIN, (i0, i1) -> forwardRange(out, th, x, i0, i1));
     }
 
+    /** Floats of u per pass: a chunk stays in L1 between its three passes. */
+    private static final int CHUNK = 256;
+
     private static void forwardRange(float[] out, float[] th, float[] x, int i0, int i1) {
-        int i = i0;
-        for (; i + L <= i1; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, i);
-            FloatVector t = tanh(v.mul(v).mul(CUBIC).add(1f).mul(v).mul(SQRT_2_OVER_PI));
-            if (th != null) t.intoArray(th, i);
-            t.add(1f).mul(v).mul(0.5f).intoArray(out, i);
-        }
-        for (; i < i1; i++) {
-            float v = x[i];
-            float t = tanh((v * v * CUBIC + 1f) * v * SQRT_2_OVER_PI);
-            if (th != null) th[i] = t;
-            out[i] = (t + 1f) * v * 0.5f;
+        float[] t = Scratch.floats(CHUNK);
+        for (int c0 = i0; c0 < i1; c0 += CHUNK) {
+            int n = Math.min(CHUNK, i1 - c0);
+            int i = 0;
+            for (int end = F.loopBound(n); i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(F, x, c0 + i);
+                v.mul(v).mul(CUBIC).add(1f).mul(v).mul(SQRT_2_OVER_PI).intoArray(t, i);
+            }
+            for (; i < n; i++) {
+                float v = x[c0 + i];
+                t[i] = (v * v * CUBIC + 1f) * v * SQRT_2_OVER_PI;
+            }
+            ReproducibleMath.tanh(t, 0, n);
+            if (th != null) System.arraycopy(t, 0, th, c0, n);
+            i = 0;
+            for (int end = F.loopBound(n); i < end; i += L) {
+                FloatVector.fromArray(F, t, i).add(1f).mul(FloatVector.fromArray(F, x, c0 + i)).mul(0.5f).intoArray(out, c0 + i);
+            }
+            for (; i < n; i++) out[c0 + i] = (t[i] + 1f) * x[c0 + i] * 0.5f;
         }
     }
 
@@ -56,7 +64,7 @@ public final class Gelu {
     public static void forwardScalar(float[] out, float[] th, float[] x, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[i];
-            float t = tanh((v * v * CUBIC + 1f) * v * SQRT_2_OVER_PI);
+            float t = ReproducibleMath.tanh((v * v * CUBIC + 1f) * v * SQRT_2_OVER_PI);
             if (th != null) th[i] = t;
             out[i] = (t + 1f) * v * 0.5f;
         }
@@ -85,36 +93,5 @@ public final class Gelu {
     /** gelu'(x) = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²), t = tanh(u). */
     private static float derivative(float x, float t) {
         return 0.5f * (1f + t) + 0.5f * x * (1f - t * t) * SQRT_2_OVER_PI * (1f + 3f * CUBIC * x * x);
-    }
-
-    // tanh(u) = sign(u)·(1 − e)/(1 + e) with e = exp(−2|u|) ∈ (0, 1]; exp by range reduction
-    // e = 2^k·exp(r), |r| ≤ ln2/2, and a degree-6 Taylor polynomial (error < 2e-7 relative).
-    // Only IEEE lane operations, so interpreted and compiled code give the same bits (the
-    // Vector API's TANH and EXP may not), and the absolute error stays below 3e-7.
-    private static final float LOG2E = 1.4426950408889634f;
-    private static final float LN2_HI = 0.693145751953125f, LN2_LO = 1.428606765330187e-06f;
-    private static final float ROUND_MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer
-    private static final float EXP_FLOOR = -87f;        // below this e is 0 to float precision anyway
-
-    static FloatVector tanh(FloatVector u) {
-        FloatVector y = u.abs().mul(-2f).max(EXP_FLOOR);
-        FloatVector k = y.mul(LOG2E).add(ROUND_MAGIC).sub(ROUND_MAGIC);
-        FloatVector r = k.mul(-LN2_HI).add(y).sub(k.mul(LN2_LO));
-        FloatVector p = r.mul(1f / 720).add(1f / 120).mul(r).add(1f / 24).mul(r).add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
-        IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        FloatVector e = p.mul(bits.reinterpretAsFloats());
-        FloatVector t = FloatVector.broadcast(F, 1f).sub(e).div(e.add(1f));
-        return t.blend(t.neg(), u.compare(VectorOperators.LT, 0f));
-    }
-
-    /** Scalar twin of {@link #tanh(FloatVector)}: the same operations, the same result. */
-    static float tanh(float u) {
-        float y = Math.max(-2f * Math.abs(u), EXP_FLOOR);
-        float k = (y * LOG2E + ROUND_MAGIC) - ROUND_MAGIC;
-        float r = (k * -LN2_HI + y) - k * LN2_LO;
-        float p = ((((((r * (1f / 720) + 1f / 120) * r + 1f / 24) * r + 1f / 6) * r + 0.5f) * r + 1f) * r) + 1f;
-        float e = p * Float.intBitsToFloat(((int) k + 127) << 23);
-        float t = (1f - e) / (e + 1f);
-        return u < 0f ? -t : t;
     }
 }

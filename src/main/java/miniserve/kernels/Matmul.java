@@ -3,7 +3,6 @@ package miniserve.kernels;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -37,7 +36,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The columns of a large product are split across the pool's threads ({@link #split}).
  *
  * <p>{@code matmulTransposedB} uses dot-product tiles (4 rows of x against 4 rows of w,
- * both read along k) reduced across lanes at the end.
+ * both read along k) reduced across lanes at the end, in the fixed order of ReproducibleMath (a
+ * tile's sixteen sums at once with {@link ReproducibleMath#sums16}), so every JIT tier gives the
+ * same bits; the last K mod L products are added after that, in sequence.
  */
 public final class Matmul {
     private Matmul() {}
@@ -122,7 +123,10 @@ public final class Matmul {
         }
     }
 
-    /** Scalar twin of {@link #matmul}. */
+    /**
+     * Scalar twin of {@link #matmul}, bit for bit: each output is the bias, then one fma per k in
+     * order, as in every vector tile.
+     */
     public static void matmulScalar(float[] out, float[] x, float[] w, float[] bias, int M, int K, int N) {
         matmulScalarRange(out, x, w, bias, M, K, N, 0, N);
     }
@@ -131,7 +135,7 @@ public final class Matmul {
         for (int m = 0; m < M; m++) {
             for (int n = n0; n < n1; n++) {
                 float acc = bias == null ? 0f : bias[n];
-                for (int k = 0; k < K; k++) acc += x[m * K + k] * w[k * N + n];
+                for (int k = 0; k < K; k++) acc = Math.fma(x[m * K + k], w[k * N + n], acc);
                 out[m * N + n] = acc;
             }
         }
@@ -148,7 +152,12 @@ public final class Matmul {
         }
     }
 
-    /** Scalar twin of {@link #matmulTransposedB}. */
+    /**
+     * Scalar twin of {@link #matmulTransposedB}. It sums each dot product in sequence, where the
+     * vector tiles keep one partial sum per lane over the whole vectors of k, add the lanes in
+     * ReproducibleMath's order and then the last K mod L products in sequence, so the two differ
+     * by rounding.
+     */
     public static void matmulTransposedBScalar(float[] out, float[] x, float[] w, int M, int K, int N) {
         for (int m = 0; m < M; m++) {
             for (int n = 0; n < N; n++) {
@@ -353,6 +362,7 @@ public final class Matmul {
      * start from zero); {@code wide} picks the 4-row tiles, else 2-row ones (16 registers).
      */
     static void transposedColumns(boolean wide, float[] out, float[] x, float[] w, float[] bias, int M, int K, int N, int n0, int n1) {
+        float[] lanes = Scratch.floats(16 * L); // a tile's accumulators, on their way to ReproducibleMath.sums16 or sums4
         for (int mb = 0; mb < M; mb += MC) {
             int me = Math.min(M, mb + MC);
             for (int n = n0; n < n1; n += 4) {
@@ -360,14 +370,14 @@ public final class Matmul {
                 for (int m = mb; m < me; ) {
                     int left = me - m;
                     if (left == 1) {
-                        dot1x4(out, x, w, K, N, m, 1, n, cols);
+                        dot1x4(lanes, out, x, w, K, N, m, 1, n, cols);
                         m += 1;
                     } else if (!wide || left == 2) {
-                        dot2x4(out, x, w, K, N, m, 2, n, cols);
+                        dot2x4(lanes, out, x, w, K, N, m, 2, n, cols);
                         m += 2;
                     } else {
                         int rows = Math.min(4, left);
-                        dot4x4(out, x, w, K, N, m, rows, n, cols);
+                        dot4x4(lanes, out, x, w, K, N, m, rows, n, cols);
                         m += rows;
                     }
                 }
@@ -703,7 +713,7 @@ public final class Matmul {
     // ---- dot-product tiles for x·wᵀ
 
     /** out[i][j] = x row i · w row j for an 4×4 block: rows m .. m+rows-1 (rows &lt;= 4), w rows n .. n+cols-1 (cols &lt;= 4). */
-    private static void dot4x4(float[] out, float[] x, float[] w, int K, int N, int m, int rows, int n, int cols) {
+    private static void dot4x4(float[] lanes, float[] out, float[] x, float[] w, int K, int N, int m, int rows, int n, int cols) {
         int last = rows - 1;
         int lastCol = cols - 1;
         int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
@@ -729,23 +739,20 @@ public final class Matmul {
             a = FloatVector.fromArray(F, x, x2 + k); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
             a = FloatVector.fromArray(F, x, x3 + k); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
         }
-        if (k < K) {
-            VectorMask<Float> mask = F.indexInRange(k, K);
-            FloatVector b0 = FloatVector.fromArray(F, w, w0 + k, mask), b1 = FloatVector.fromArray(F, w, w1 + k, mask), b2 = FloatVector.fromArray(F, w, w2 + k, mask), b3 = FloatVector.fromArray(F, w, w3 + k, mask);
-            FloatVector a;
-            a = FloatVector.fromArray(F, x, x0 + k, mask); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
-            a = FloatVector.fromArray(F, x, x1 + k, mask); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
-            a = FloatVector.fromArray(F, x, x2 + k, mask); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
-            a = FloatVector.fromArray(F, x, x3 + k, mask); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
-        }
-        out[o0 + j0] = c00.reduceLanes(VectorOperators.ADD); out[o0 + j1] = c01.reduceLanes(VectorOperators.ADD); out[o0 + j2] = c02.reduceLanes(VectorOperators.ADD); out[o0 + j3] = c03.reduceLanes(VectorOperators.ADD);
-        out[o1 + j0] = c10.reduceLanes(VectorOperators.ADD); out[o1 + j1] = c11.reduceLanes(VectorOperators.ADD); out[o1 + j2] = c12.reduceLanes(VectorOperators.ADD); out[o1 + j3] = c13.reduceLanes(VectorOperators.ADD);
-        out[o2 + j0] = c20.reduceLanes(VectorOperators.ADD); out[o2 + j1] = c21.reduceLanes(VectorOperators.ADD); out[o2 + j2] = c22.reduceLanes(VectorOperators.ADD); out[o2 + j3] = c23.reduceLanes(VectorOperators.ADD);
-        out[o3 + j0] = c30.reduceLanes(VectorOperators.ADD); out[o3 + j1] = c31.reduceLanes(VectorOperators.ADD); out[o3 + j2] = c32.reduceLanes(VectorOperators.ADD); out[o3 + j3] = c33.reduceLanes(VectorOperators.ADD);
+        c00.intoArray(lanes, 0); c01.intoArray(lanes, L); c02.intoArray(lanes, 2 * L); c03.intoArray(lanes, 3 * L);
+        c10.intoArray(lanes, 4 * L); c11.intoArray(lanes, 5 * L); c12.intoArray(lanes, 6 * L); c13.intoArray(lanes, 7 * L);
+        c20.intoArray(lanes, 8 * L); c21.intoArray(lanes, 9 * L); c22.intoArray(lanes, 10 * L); c23.intoArray(lanes, 11 * L);
+        c30.intoArray(lanes, 12 * L); c31.intoArray(lanes, 13 * L); c32.intoArray(lanes, 14 * L); c33.intoArray(lanes, 15 * L);
+        ReproducibleMath.sums16(lanes, 0);
+        out[o0 + j0] = lanes[0]; out[o0 + j1] = lanes[1]; out[o0 + j2] = lanes[2]; out[o0 + j3] = lanes[3];
+        out[o1 + j0] = lanes[4]; out[o1 + j1] = lanes[5]; out[o1 + j2] = lanes[6]; out[o1 + j3] = lanes[7];
+        out[o2 + j0] = lanes[8]; out[o2 + j1] = lanes[9]; out[o2 + j2] = lanes[10]; out[o2 + j3] = lanes[11];
+        out[o3 + j0] = lanes[12]; out[o3 + j1] = lanes[13]; out[o3 + j2] = lanes[14]; out[o3 + j3] = lanes[15];
+        if (k < K) dotTail(out, x, w, K, N, m, rows, n, cols, k);
     }
 
     /** out[i][j] = x row i · w row j for an 2×4 block: rows m .. m+rows-1 (rows &lt;= 2), w rows n .. n+cols-1 (cols &lt;= 4). */
-    private static void dot2x4(float[] out, float[] x, float[] w, int K, int N, int m, int rows, int n, int cols) {
+    private static void dot2x4(float[] lanes, float[] out, float[] x, float[] w, int K, int N, int m, int rows, int n, int cols) {
         int last = rows - 1;
         int lastCol = cols - 1;
         int r0 = m, r1 = m + Math.min(1, last);
@@ -765,19 +772,17 @@ public final class Matmul {
             a = FloatVector.fromArray(F, x, x0 + k); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
             a = FloatVector.fromArray(F, x, x1 + k); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
         }
-        if (k < K) {
-            VectorMask<Float> mask = F.indexInRange(k, K);
-            FloatVector b0 = FloatVector.fromArray(F, w, w0 + k, mask), b1 = FloatVector.fromArray(F, w, w1 + k, mask), b2 = FloatVector.fromArray(F, w, w2 + k, mask), b3 = FloatVector.fromArray(F, w, w3 + k, mask);
-            FloatVector a;
-            a = FloatVector.fromArray(F, x, x0 + k, mask); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
-            a = FloatVector.fromArray(F, x, x1 + k, mask); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
-        }
-        out[o0 + j0] = c00.reduceLanes(VectorOperators.ADD); out[o0 + j1] = c01.reduceLanes(VectorOperators.ADD); out[o0 + j2] = c02.reduceLanes(VectorOperators.ADD); out[o0 + j3] = c03.reduceLanes(VectorOperators.ADD);
-        out[o1 + j0] = c10.reduceLanes(VectorOperators.ADD); out[o1 + j1] = c11.reduceLanes(VectorOperators.ADD); out[o1 + j2] = c12.reduceLanes(VectorOperators.ADD); out[o1 + j3] = c13.reduceLanes(VectorOperators.ADD);
+        c00.intoArray(lanes, 0); c01.intoArray(lanes, L); c02.intoArray(lanes, 2 * L); c03.intoArray(lanes, 3 * L);
+        c10.intoArray(lanes, 4 * L); c11.intoArray(lanes, 5 * L); c12.intoArray(lanes, 6 * L); c13.intoArray(lanes, 7 * L);
+        ReproducibleMath.sums4(lanes, 0);
+        ReproducibleMath.sums4(lanes, 4 * L);
+        out[o0 + j0] = lanes[0]; out[o0 + j1] = lanes[1]; out[o0 + j2] = lanes[2]; out[o0 + j3] = lanes[3];
+        out[o1 + j0] = lanes[4 * L]; out[o1 + j1] = lanes[4 * L + 1]; out[o1 + j2] = lanes[4 * L + 2]; out[o1 + j3] = lanes[4 * L + 3];
+        if (k < K) dotTail(out, x, w, K, N, m, rows, n, cols, k);
     }
 
     /** out[i][j] = x row i · w row j for an 1×4 block: rows m .. m+rows-1 (rows &lt;= 1), w rows n .. n+cols-1 (cols &lt;= 4). */
-    private static void dot1x4(float[] out, float[] x, float[] w, int K, int N, int m, int rows, int n, int cols) {
+    private static void dot1x4(float[] lanes, float[] out, float[] x, float[] w, int K, int N, int m, int rows, int n, int cols) {
         int lastCol = cols - 1;
         int r0 = m;
         int x0 = r0 * K, o0 = r0 * N;
@@ -793,13 +798,25 @@ public final class Matmul {
             FloatVector a;
             a = FloatVector.fromArray(F, x, x0 + k); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
         }
-        if (k < K) {
-            VectorMask<Float> mask = F.indexInRange(k, K);
-            FloatVector b0 = FloatVector.fromArray(F, w, w0 + k, mask), b1 = FloatVector.fromArray(F, w, w1 + k, mask), b2 = FloatVector.fromArray(F, w, w2 + k, mask), b3 = FloatVector.fromArray(F, w, w3 + k, mask);
-            FloatVector a;
-            a = FloatVector.fromArray(F, x, x0 + k, mask); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
+        c00.intoArray(lanes, 0); c01.intoArray(lanes, L); c02.intoArray(lanes, 2 * L); c03.intoArray(lanes, 3 * L);
+        ReproducibleMath.sums4(lanes, 0);
+        out[o0 + j0] = lanes[0]; out[o0 + j1] = lanes[1]; out[o0 + j2] = lanes[2]; out[o0 + j3] = lanes[3];
+        if (k < K) dotTail(out, x, w, K, N, m, rows, n, cols, k);
+    }
+
+    /**
+     * Adds the products of k in [k0, K), fewer than a vector, to the block's outputs: after the lane
+     * sums, in order, one fma per k. Scalar rather than one masked vector more: with it C1 gave up
+     * on dot4x4 ("out of virtual registers") and the tile stayed in slow code for seconds.
+     */
+    private static void dotTail(float[] out, float[] x, float[] w, int K, int N, int m, int rows, int n, int cols, int k0) {
+        for (int r = m; r < m + rows; r++) {
+            for (int c = n; c < n + cols; c++) {
+                float acc = out[r * N + c];
+                for (int k = k0; k < K; k++) acc = Math.fma(x[r * K + k], w[c * K + k], acc);
+                out[r * N + c] = acc;
+            }
         }
-        out[o0 + j0] = c00.reduceLanes(VectorOperators.ADD); out[o0 + j1] = c01.reduceLanes(VectorOperators.ADD); out[o0 + j2] = c02.reduceLanes(VectorOperators.ADD); out[o0 + j3] = c03.reduceLanes(VectorOperators.ADD);
     }
 
     // ---------------------------------------------------------------- backward
@@ -838,14 +855,18 @@ public final class Matmul {
         if (dB != null) pool.parallelFor(N, L, (n0, n1) -> biasGradRange(dB, dY, M, N, n0, n1));
     }
 
-    /** Scalar twin of {@link #weightGrad}: the plain loops the tests compare against. */
+    /**
+     * Scalar twin of {@link #weightGrad}, bit for bit: each dW element adds one fma per row m in
+     * order onto its old value, each dB element sums its column and then adds the sum, as the
+     * vector tiles do.
+     */
     public static void weightGradScalar(float[] dW, float[] dB, float[] x, float[] dY, int M, int K, int N) {
         checkSizes(dW, dB, x, dY, M, K, N);
         for (int k = 0; k < K; k++) {
             for (int n = 0; n < N; n++) {
-                float acc = 0f;
-                for (int m = 0; m < M; m++) acc += x[m * K + k] * dY[m * N + n];
-                dW[k * N + n] += acc;
+                float acc = dW[k * N + n];
+                for (int m = 0; m < M; m++) acc = Math.fma(x[m * K + k], dY[m * N + n], acc);
+                dW[k * N + n] = acc;
             }
         }
         if (dB != null) {
@@ -892,7 +913,7 @@ public final class Matmul {
         for (int k = k0; k < k1; k++) {
             for (int c = nVec; c < N; c++) {
                 float acc = dW[k * N + c];
-                for (int m = 0; m < M; m++) acc += x[m * K + k] * dY[m * N + c];
+                for (int m = 0; m < M; m++) acc = Math.fma(x[m * K + k], dY[m * N + c], acc);
                 dW[k * N + c] = acc;
             }
         }

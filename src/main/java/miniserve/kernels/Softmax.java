@@ -4,7 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Numerically stable softmax of x[off .. off+n), in place. */
+/**
+ * Numerically stable softmax of x[off .. off+n), in place. The exponentials are
+ * {@link ReproducibleMath#exp}, the same bits in both forms; the vector form sums them with
+ * {@link ReproducibleMath#sum} (a partial sum per lane, the lanes added in a fixed order) and the
+ * scalar twin in sequence, so the two differ by rounding. The max is exact in any order.
+ */
 public final class Softmax {
     private Softmax() {}
 
@@ -21,21 +26,8 @@ public final class Softmax {
         }
         for (int i = end; i < n; i++) max = Math.max(max, x[off + i]);
 
-        FloatVector vmax = FloatVector.broadcast(F, max);
-        FloatVector vsum = FloatVector.zero(F);
-        for (int i = 0; i < end; i += L) {
-            FloatVector e = FloatVector.fromArray(F, x, off + i).sub(vmax).lanewise(VectorOperators.EXP);
-            e.intoArray(x, off + i);
-            vsum = vsum.add(e);
-        }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
-        for (int i = end; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
-            x[off + i] = e;
-            sum += e;
-        }
-
-        float inv = 1f / sum;
+        ReproducibleMath.exp(x, off, n, max);
+        float inv = 1f / ReproducibleMath.sum(x, off, n);
         for (int i = 0; i < end; i += L) FloatVector.fromArray(F, x, off + i).mul(inv).intoArray(x, off + i);
         for (int i = end; i < n; i++) x[off + i] *= inv;
     }
@@ -45,7 +37,7 @@ public final class Softmax {
         for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
         float sum = 0f;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
+            float e = ReproducibleMath.exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }

@@ -55,6 +55,8 @@ class MatmulBackwardTest {
         Matmul.weightGrad(POOL, dW, dB, x, dY, M, K, N);
         float[] dWs = dW0.clone(), dBs = dB0.clone();
         Matmul.weightGradScalar(dWs, dBs, x, dY, M, K, N);
+        assertThat(dW).as("vector dW against the scalar twin, bit for bit").containsExactly(dWs);
+        assertThat(dB).as("vector dB against the scalar twin, bit for bit").containsExactly(dBs);
 
         double tol = 1e-5 * Math.max(1, M);
         for (int i = 0; i < K * N; i++) {

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The vector matmuls against their scalar twins.
  *
- * <p>Error bound: both sides sum the same K products in different orders, so each is within
+ * <p>{@code matmul} on row-major or panel-packed weights computes every output as its twin does
+ * (the bias, then one fma per k in order), so the two must agree bit for bit. The dot-product
+ * tiles ({@code matmulTransposedB}, rows of wᵀ) sum lane-parallel partial sums where the twin sums
+ * in sequence; error bound: both sides sum the same K products in different orders, so each is within
  * γ_K·S of the exact value, where S = |b| + Σ_k |x[m,k]·w[k,n]| and γ_K = Kε/(1−Kε),
  * ε = 2⁻²⁴ (Higham, Accuracy and Stability of Numerical Algorithms, §3.1). The test allows
  * |vector − scalar| ≤ 2·γ_(K+1)·S per element: never exceeded by rounding, but any wrong
@@ -56,8 +59,17 @@ class MatmulTest {
         }
     }
 
-    /** Columns [n0, n1) of out (filled with NaN before) match the scalar twin, and no other column was written. */
-    static void assertColumnsClose(String what, float[] expected, float[] out, float[] scale, int M, int K, int N, int n0, int n1) {
+    /** The broadcast-form products compute each output as their scalar twin does (one fma per k in order): the same bits. */
+    static void assertSameBits(String what, float[] expected, float[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+                fail(what + ": element " + i + " is " + actual[i] + ", scalar twin gives " + expected[i] + " (the same bits expected)");
+            }
+        }
+    }
+
+    /** Columns [n0, n1) of out (filled with NaN before) have the scalar twin's bits, and no other column was written. */
+    static void assertColumnsEqual(String what, float[] expected, float[] out, int M, int N, int n0, int n1) {
         for (int m = 0; m < M; m++) {
             for (int n = 0; n < N; n++) {
                 int i = m * N + n;
@@ -67,7 +79,7 @@ class MatmulTest {
                 }
             }
         }
-        assertClose(what, expected, out, scale, K);
+        assertSameBits(what, expected, out);
     }
 
     /** S[m,n] = |b[n]| + Σ_k |x[m,k]·w[k,n]|, in double. */
@@ -94,12 +106,11 @@ class MatmulTest {
                 float[] bias = rep == 1 ? null : random(rnd, N);
                 float[] expected = new float[M * N];
                 Matmul.matmulScalar(expected, x, w, bias, M, K, N);
-                float[] scale = magnitudes(x, w, bias, M, K, N, false);
                 for (ComputePool pool : new ComputePool[] {ComputePool.serial(), two}) {
                     float[] out = new float[M * N];
                     Arrays.fill(out, Float.NaN);
                     Matmul.matmul(pool, out, x, w, bias, M, K, N);
-                    assertClose("matmul M=" + M + " K=" + K + " N=" + N + " threads=" + pool.threads(), expected, out, scale, K);
+                    assertSameBits("matmul M=" + M + " K=" + K + " N=" + N + " threads=" + pool.threads(), expected, out);
                 }
             }
         }
@@ -119,7 +130,7 @@ class MatmulTest {
             Matmul.matmulScalar(expected, x, w, bias, M, K, N);
             Arrays.fill(out, Float.NaN);
             Matmul.matmul(two, out, x, w, bias, M, K, N);
-            assertClose("matmul split " + Arrays.toString(shape), expected, out, magnitudes(x, w, bias, M, K, N, false), K);
+            assertSameBits("matmul split " + Arrays.toString(shape), expected, out);
             float[] wt = random(rnd, N * K), expectedT = new float[M * N], outT = new float[M * N];
             Matmul.matmulTransposedBScalar(expectedT, x, wt, M, K, N);
             Arrays.fill(outT, Float.NaN);
@@ -140,13 +151,12 @@ class MatmulTest {
             float[] x = random(rnd, M * K), w = random(rnd, K * N), bias = rnd.nextBoolean() ? null : random(rnd, N);
             float[] expected = new float[M * N];
             Matmul.matmulScalar(expected, x, w, bias, M, K, N);
-            float[] scale = magnitudes(x, w, bias, M, K, N, false);
             for (boolean wide : new boolean[] {true, false}) {
                 float[] out = new float[M * N];
                 Arrays.fill(out, Float.NaN);
                 Matmul.matmulColumns(wide, out, x, w, bias, M, K, N, n0, n1);
-                assertColumnsClose((wide ? "wide" : "narrow") + " tiles M=" + M + " K=" + K + " N=" + N + " columns " + n0 + ".." + n1,
-                        expected, out, scale, M, K, N, n0, n1);
+                assertColumnsEqual((wide ? "wide" : "narrow") + " tiles M=" + M + " K=" + K + " N=" + N + " columns " + n0 + ".." + n1,
+                        expected, out, M, N, n0, n1);
             }
         }
     }
@@ -163,7 +173,6 @@ class MatmulTest {
                 float[] bias = rep == 1 ? null : random(rnd, N);
                 float[] expected = new float[M * N];
                 Matmul.matmulScalar(expected, x, w, bias, M, K, N);
-                float[] scale = magnitudes(x, w, bias, M, K, N, false);
                 PackedMatrix packed = PackedMatrix.pack(w, K, N);
                 assertTrue(packed.rows() == K && packed.columns() == N);
                 float[] wt = new float[N * K]; // the same w stored transposed, as the LM head's token embedding
@@ -175,7 +184,7 @@ class MatmulTest {
                     float[] out = new float[M * N];
                     Arrays.fill(out, Float.NaN);
                     Matmul.matmul(pool, out, x, packed, bias, M);
-                    assertClose("packed matmul M=" + M + " K=" + K + " N=" + N + " threads=" + pool.threads(), expected, out, scale, K);
+                    assertSameBits("packed matmul M=" + M + " K=" + K + " N=" + N + " threads=" + pool.threads(), expected, out);
                 }
             }
         }
@@ -188,7 +197,7 @@ class MatmulTest {
             Matmul.matmulScalar(expected, x, w, bias, M, K, N);
             Arrays.fill(out, Float.NaN);
             Matmul.matmul(two, out, x, PackedMatrix.pack(w, K, N), bias, M);
-            assertClose("packed matmul " + Arrays.toString(shape), expected, out, magnitudes(x, w, bias, M, K, N, false), K);
+            assertSameBits("packed matmul " + Arrays.toString(shape), expected, out);
         }
     }
 
@@ -234,7 +243,6 @@ class MatmulTest {
             float[] x = random(rnd, M * K), w = random(rnd, K * N), bias = rnd.nextBoolean() ? null : random(rnd, N);
             float[] expected = new float[M * N];
             Matmul.matmulScalar(expected, x, w, bias, M, K, N);
-            float[] scale = magnitudes(x, w, bias, M, K, N, false);
             for (boolean wide : new boolean[] {true, false}) {
                 PackedMatrix packed = PackedMatrix.pack(w, K, N, wide);
                 // a range as the pool cuts it: starting on a panel, ending on one or at N
@@ -244,8 +252,8 @@ class MatmulTest {
                 float[] out = new float[M * N];
                 Arrays.fill(out, Float.NaN);
                 Matmul.packedColumns(wide, out, x, packed, bias, M, n0, n1);
-                assertColumnsClose((wide ? "wide" : "narrow") + " packed tiles M=" + M + " K=" + K + " N=" + N + " columns " + n0 + ".." + n1,
-                        expected, out, scale, M, K, N, n0, n1);
+                assertColumnsEqual((wide ? "wide" : "narrow") + " packed tiles M=" + M + " K=" + K + " N=" + N + " columns " + n0 + ".." + n1,
+                        expected, out, M, N, n0, n1);
             }
         }
     }
@@ -260,7 +268,7 @@ class MatmulTest {
             float[] expected = new float[M * N], out = new float[M * N];
             Matmul.matmulScalar(expected, x, w, bias, M, K, N);
             Matmul.matmul(two, out, x, w, bias, M, K, N);
-            assertClose("matmul M=" + M + " K=" + K + " N=" + N, expected, out, magnitudes(x, w, bias, M, K, N, false), K);
+            assertSameBits("matmul M=" + M + " K=" + K + " N=" + N, expected, out);
         }
     }
 

@@ -100,7 +100,7 @@ class SmallKernelsTest {
 
     /**
      * Inputs in [-8, 8] and at the extremes: the vector form and its twin agree bit for bit,
-     * th is tanh(u) within 3e-7, out is 0.5·x·(1 + tanh u) within 2e-6.
+     * th is tanh(u) within 3e-7, out is 0.5·x·(1 + tanh u) within 2e-6 (ReproducibleMathTest has tanh's ulps).
      */
     @Test
     void geluForwardMatchesScalarExactlyAndItsDefinition() {
@@ -153,25 +153,6 @@ class SmallKernelsTest {
 
     private static double geluDouble(double x) {
         return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-    }
-
-    @Test
-    void tanhIsAccurateAndTheVectorAndScalarFormsAgreeBitForBit() {
-        int L = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
-        float[] u = new float[L], out = new float[L];
-        double worst = 0;
-        for (int i = -200_000; i <= 200_000; i += L) {
-            for (int j = 0; j < L; j++) u[j] = (i + j) * 1e-4f; // -20 .. 20
-            Gelu.tanh(jdk.incubator.vector.FloatVector.fromArray(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, u, 0)).intoArray(out, 0);
-            for (int j = 0; j < L; j++) {
-                assertEquals(Gelu.tanh(u[j]), out[j], "tanh(" + u[j] + ")");
-                worst = Math.max(worst, Math.abs(out[j] - Math.tanh(u[j])));
-            }
-        }
-        assertTrue(worst < 3e-7, "worst error " + worst);
-        assertEquals(1f, Gelu.tanh(200f));
-        assertEquals(-1f, Gelu.tanh(-200f));
-        assertEquals(0f, Gelu.tanh(0f));
     }
 
     /** Negative positions (padding) give zero rows and no gradient; the rest is wte[token] + wpe[position]. */
