@@ -97,7 +97,6 @@ class TrainerTest {
         SequenceSource src = noisyCopies(5, 6, null); // batches of 2: 3 per epoch, the last one short
         TrainingOptions o = options(cfg, 2, 20, 5e-3f, 2, 0, 7);
         List<TrainingSequence> heldOut = noisyCopies(5, 6, null).sequences(42);
-        warmUp(cfg, 2, src, POOL);
 
         Trainer uninterrupted = Trainer.start(o, src, heldOut, POOL);
         for (int i = 0; i < 3; i++) uninterrupted.step();
@@ -119,25 +118,11 @@ class TrainerTest {
         assertThat(resumed.history().rows()).hasSize(5);
     }
 
-    /**
-     * Runs the kernels until the JIT has compiled them. A Vector API lane reduction or EXP/TANH
-     * may round differently in the interpreter than in compiled code, so a bit-for-bit comparison
-     * of two runs is only meaningful once both run the same compiled code.
-     */
-    static void warmUp(GptConfig cfg, int batch, SequenceSource src, ComputePool pool) {
-        Trainer t = Trainer.start(options(cfg, batch, 200, 5e-3f, 0, 0, 99), src, List.of(), pool);
-        for (int i = 0; i < 200; i++) t.step();
-    }
-
     @Test
     void twoThreadsComputeExactlyWhatOneDoes() {
         GptConfig cfg = new GptConfig(VOCAB, 16, 32, 2, 2);
         TrainingOptions o = options(cfg, 8, 10, 5e-3f, 0, 0, 3);
         SequenceSource src = noisyCopies(20, 6, null);
-        try (ComputePool two = ComputePool.create(2)) {
-            warmUp(cfg, 8, src, POOL);
-            warmUp(cfg, 8, src, two);
-        }
         Trainer serial = Trainer.start(o, src, List.of(), POOL);
         try (ComputePool two = ComputePool.create(2)) {
             Trainer pooled = Trainer.start(o, src, List.of(), two);
