@@ -24,9 +24,7 @@ class GptForwardTest {
     }
 
     private static int[] randomTokens(SplittableRandom rnd, int n) {
-        int[] t = new int[n];
-        for (int i = 0; i < n; i++) t[i] = rnd.nextInt(V);
-        return t;
+        return TestModels.randomTokens(rnd, n, V);
     }
 
     /** Rows left-padded to the longest one; pad slots hold junk ids, which the model must ignore. */

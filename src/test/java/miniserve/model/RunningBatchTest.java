@@ -31,7 +31,7 @@ class RunningBatchTest {
     }
 
     private static int[] randomTokens(SplittableRandom rnd, int n) {
-        return rnd.ints(n, 0, V).toArray();
+        return TestModels.randomTokens(rnd, n, V);
     }
 
     private static int[] concat(int[] a, int... b) {

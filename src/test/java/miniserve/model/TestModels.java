@@ -15,6 +15,13 @@ final class TestModels {
      * are larger than GPT-2's initialisation so that logits spread out and greedy choices are not
      * near-ties.
      */
+    /** n token ids drawn uniformly from the vocabulary of {@code vocabSize}. */
+    static int[] randomTokens(SplittableRandom rnd, int n, int vocabSize) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = rnd.nextInt(vocabSize);
+        return t;
+    }
+
     static GptWeights random(GptConfig config, long seed) {
         GptWeights w = new GptWeights(config);
         SplittableRandom rnd = new SplittableRandom(seed);
