@@ -175,6 +175,29 @@ public final class WordDiff {
         return sentence.substring(tokens.get(from).start(), tokens.get(to - 1).end());
     }
 
+    /** Character offsets {@code [start, end)} in a sentence; {@code start == end} is a point between two characters. */
+    public record Span(int start, int end) {}
+
+    /**
+     * Where tokens {@code [from, to)} of a sentence are in it, in characters (UTF-16 indices): from the
+     * first token's start to the last one's end, so {@code sentence.substring(start, end)} is what
+     * {@link #text} quotes. An empty span (an insertion of {@code replacement}) is the point where the
+     * replacement goes: right after the word before it when the replacement leans on that word (",", ".",
+     * "'s": no space between them, see {@link #spaceBetween}), else at the start of the word after it; at
+     * the sentence's end, after its last token.
+     *
+     * @param tokens the sentence's tokens, as {@link #tokenize} gives them
+     */
+    public static Span span(List<Token> tokens, int from, int to, String replacement) {
+        if (from < 0 || to < from || to > tokens.size())
+            throw new IllegalArgumentException("tokens [" + from + ", " + to + ") of a sentence of " + tokens.size());
+        if (from < to) return new Span(tokens.get(from).start(), tokens.get(to - 1).end());
+        if (tokens.isEmpty()) return new Span(0, 0);
+        boolean leansLeft = from > 0 && !spaceBetween(tokens.get(from - 1).text(), replacement);
+        int point = from == tokens.size() || leansLeft ? tokens.get(from - 1).end() : tokens.get(from).start();
+        return new Span(point, point);
+    }
+
     /** Joins tokens into text with ordinary English spacing (see {@link #spaceBetween}). */
     public static String join(List<String> tokens) {
         StringBuilder sb = new StringBuilder();

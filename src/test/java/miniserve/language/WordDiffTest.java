@@ -67,6 +67,32 @@ class WordDiffTest {
         assertThat(WordDiff.join(List.of("I", "do", "n't", "know", "."))).isEqualTo("I don't know.");
     }
 
+    @Test
+    void spansAreCharacterOffsetsOfTheWordsTheyCover() {
+        String s = "Caf\u00e9 \uD83D\uDE00 the the  cat , sat";
+        List<Token> t = WordDiff.tokenize(s); // Café, emoji, the, the, cat, ",", sat
+        assertThat(t).hasSize(7);
+        WordDiff.Span secondThe = WordDiff.span(t, 3, 4, "");
+        assertThat(secondThe).isEqualTo(new WordDiff.Span(12, 15)); // the emoji counts two units
+        assertThat(s.substring(secondThe.start(), secondThe.end())).isEqualTo("the");
+        WordDiff.Span several = WordDiff.span(t, 2, 5, "a dog");
+        assertThat(s.substring(several.start(), several.end())).isEqualTo("the the  cat"); // spacing inside kept
+        assertThat(WordDiff.span(t, 0, 1, "Coffee")).isEqualTo(new WordDiff.Span(0, 4));
+    }
+
+    @Test
+    void anInsertionIsAPointBeforeTheNextWordOrAfterTheWordItLeansOn() {
+        String s = "I have car  in garden";
+        List<Token> t = WordDiff.tokenize(s);
+        assertThat(WordDiff.span(t, 2, 2, "a")).isEqualTo(new WordDiff.Span(7, 7)); // before "car"
+        assertThat(WordDiff.span(t, 3, 3, ",")).isEqualTo(new WordDiff.Span(10, 10)); // right after "car"
+        assertThat(WordDiff.span(t, 5, 5, ".")).isEqualTo(new WordDiff.Span(s.length(), s.length())); // at the end
+        assertThat(WordDiff.span(t, 5, 5, "today")).isEqualTo(new WordDiff.Span(s.length(), s.length()));
+        assertThat(WordDiff.span(t, 0, 0, "Yes")).isEqualTo(new WordDiff.Span(0, 0));
+        assertThat(WordDiff.span(List.of(), 0, 0, "x")).isEqualTo(new WordDiff.Span(0, 0));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WordDiff.span(t, 4, 6, "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
     /** Applying the changes to the source gives the target, for any two token sequences. */
     @Property(tries = 300)
     void changesRebuildTheTarget(@ForAll @Size(max = 12) List<@IntRange(max = 5) Integer> a,
