@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The HTTP app: {@code POST /correct}, {@code GET /health}, {@code GET /metrics}, {@code GET /trace}.
+ * The HTTP app: the learner's page at {@code /}, {@code POST /correct}, {@code GET /health}, {@code GET /metrics}, {@code GET /trace}.
  *
  * <p>Handlers run on virtual threads and only parse, check, enqueue and wait; the model runs on
  * platform threads: a batching scheduler's ({@link StaticBatchScheduler}, {@link ContinuousBatchScheduler}),
@@ -88,6 +89,8 @@ public final class TutorServer implements AutoCloseable {
             javalin.useVirtualThreads = true;
             javalin.showJavalinBanner = false;
             javalin.startupWatcherEnabled = false;
+            // The learner's page (index.html, app.js, style.css), served from the jar at /.
+            javalin.staticFiles.add("/miniserve/web", Location.CLASSPATH);
             // The JDK's default listen backlog (50) resets connections when a burst of clients
             // (the lab's 50, a test's 200) connect at once; set it after Javalin adds its connector.
             javalin.jetty.modifyServer(jetty::set);
@@ -101,7 +104,7 @@ public final class TutorServer implements AutoCloseable {
         app.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.text()));
         app.get("/trace", this::trace);
         app.error(404, ctx -> writeError(ctx, new ApiError(404, "not_found",
-                ctx.method() + " " + ctx.path() + " does not exist; the routes are POST /correct, GET /health, GET /metrics, GET /trace")));
+                ctx.method() + " " + ctx.path() + " does not exist; the routes are GET / (the page), POST /correct, GET /health, GET /metrics, GET /trace")));
         app.exception(Exception.class, (e, ctx) -> {
             log.error("unexpected error in {} {}", ctx.method(), ctx.path(), e);
             writeError(ctx, new ApiError(500, "internal_error", "the server failed to answer: " + e));
