@@ -1,10 +1,10 @@
 package miniserve.server;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.AbstractEndPoint;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.HttpConnection;
-import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
@@ -17,13 +17,13 @@ import java.util.concurrent.TimeoutException;
  * Notices that a client closed its connection while its request waits for the model, so that the
  * request can be dropped instead of computed for nobody.
  *
- * <p>Jetty 11 reads nothing from a connection while its request is being handled, so a closed
+ * <p>Jetty 12 reads nothing from an HTTP/1.1 connection while its request is being handled, so a closed
  * connection goes unseen until the answer is written. The watch asks Jetty to tell it when the
  * connection becomes readable. An HTTP/1.1 client waiting for its answer sends nothing, so readable
  * means the end of the stream (the client closed it, or reset it); a client that pipelines its next
  * request instead gets that request's first byte handed back to the connection, which parses it
  * after this answer. {@link #stop} must be called before the answer is written: the connection
- * reads the next request itself then.
+ * reads the next request itself then, and aborts itself if it finds a read still pending.
  */
 final class ConnectionWatch implements Callback {
 
@@ -31,11 +31,11 @@ final class ConnectionWatch implements Callback {
     static final ConnectionWatch NONE = new ConnectionWatch(null, null, () -> {});
 
     private final EndPoint endPoint;
-    private final HttpConnection connection;
+    private final Connection.UpgradeTo connection;
     private final Runnable onClosed;
     private boolean done; // fired or stopped; guarded by this
 
-    private ConnectionWatch(EndPoint endPoint, HttpConnection connection, Runnable onClosed) {
+    private ConnectionWatch(EndPoint endPoint, Connection.UpgradeTo connection, Runnable onClosed) {
         this.endPoint = endPoint;
         this.connection = connection;
         this.onClosed = onClosed;
@@ -44,10 +44,13 @@ final class ConnectionWatch implements Callback {
 
     /** Starts watching the request's connection (its body must have been read); {@code onClosed} runs if the client goes. */
     static ConnectionWatch start(HttpServletRequest request, Runnable onClosed) {
-        Request base = Request.getBaseRequest(request);
-        if (base == null || base.getHttpChannel() == null) return NONE;
-        EndPoint endPoint = base.getHttpChannel().getEndPoint();
-        if (!(endPoint instanceof AbstractEndPoint) || !(endPoint.getConnection() instanceof HttpConnection connection)) return NONE;
+        ServletContextRequest base = ServletContextRequest.getServletContextRequest(request);
+        if (base == null || base.getConnectionMetaData() == null) return NONE;
+        Connection http = base.getConnectionMetaData().getConnection();
+        EndPoint endPoint = http == null ? null : http.getEndPoint();
+        // HTTP/1.1's connection takes back the bytes of a pipelined request (Connection.UpgradeTo); HTTP/2's does not
+        if (!(endPoint instanceof AbstractEndPoint) || endPoint.getConnection() != http
+                || !(http instanceof Connection.UpgradeTo connection)) return NONE;
         ConnectionWatch watch = new ConnectionWatch(endPoint, connection, onClosed);
         return endPoint.tryFillInterested(watch) ? watch : NONE;
     }
