@@ -46,6 +46,12 @@ abstract class BatchingQueue<P, R> implements RequestQueue<P, R> {
         return waiting.submit(payload);
     }
 
+    /** All or none, at once: a text either fits in the queue whole or is refused whole, and takes no room then. */
+    @Override
+    public final List<CompletableFuture<R>> submitAll(List<P> payloads) {
+        return waiting.submitAll(payloads);
+    }
+
     @Override
     public final int queueDepth() {
         return waiting.size();

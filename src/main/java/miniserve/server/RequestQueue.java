@@ -1,6 +1,8 @@
 package miniserve.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,6 +17,28 @@ public interface RequestQueue<P, R> extends AutoCloseable {
      * exception, or with a {@link SchedulerRejection} (queue full: at once).
      */
     CompletableFuture<R> submit(P payload);
+
+    /**
+     * Queues several payloads together (the sentences of one text), all or none: either every one is queued
+     * and its future returned, in order, or none is (those queued before the refusal are cancelled: dropped
+     * from the queue, or from their row, unrun) and the refusal is thrown. This default queues them one by
+     * one and withdraws them when one is refused.
+     *
+     * @throws SchedulerRejection the queue is full or shutting down
+     */
+    default List<CompletableFuture<R>> submitAll(List<P> payloads) {
+        List<CompletableFuture<R>> futures = new ArrayList<>(payloads.size());
+        for (P p : payloads) {
+            CompletableFuture<R> f = submit(p);
+            SchedulerRejection refused = SchedulerRejection.refusal(f);
+            if (refused != null) {
+                for (CompletableFuture<R> queued : futures) queued.cancel(false);
+                throw refused;
+            }
+            futures.add(f);
+        }
+        return futures;
+    }
 
     /** Requests waiting, not counting those being computed. */
     int queueDepth();

@@ -1,5 +1,7 @@
 package miniserve.server;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * A request the scheduler did not run. The HTTP layer answers every reason with 503 and a
  * {@code Retry-After} header: the request was fine, the server was too busy or going away.
@@ -35,6 +37,15 @@ public final class SchedulerRejection extends RuntimeException {
     /** The request was not answered within {@code timeoutMs}. */
     static SchedulerRejection timedOut(long timeoutMs) {
         return new SchedulerRejection(Reason.TIMED_OUT, "the request was not answered within its " + timeoutMs + " ms");
+    }
+
+    /**
+     * The refusal a future of {@link RequestQueue#submit} was failed with at once (queue full, shutting
+     * down), or null: not done, answered, failed otherwise, or timed out (which comes later, never at once).
+     */
+    static SchedulerRejection refusal(CompletableFuture<?> f) {
+        if (!f.isCompletedExceptionally() || f.isCancelled()) return null;
+        return f.exceptionNow() instanceof SchedulerRejection r && r.reason() != Reason.TIMED_OUT ? r : null;
     }
 
     public Reason reason() {

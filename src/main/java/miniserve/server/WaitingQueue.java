@@ -1,5 +1,7 @@
 package miniserve.server;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,32 @@ final class WaitingQueue<P, R> {
             admission.unlock();
         }
         return p.future;
+    }
+
+    /**
+     * Queues the payloads together, all or none: when the queue has no room for all of them (or is
+     * shutting down), nothing is queued and the refusal is thrown.
+     */
+    List<CompletableFuture<R>> submitAll(List<P> payloads) {
+        List<PendingRequest<P, R>> pending = new ArrayList<>(payloads.size());
+        for (P payload : payloads) pending.add(deadlines.start(payload, queue::remove));
+        SchedulerRejection refused = null;
+        admission.lock();
+        try {
+            // Only submissions add to the queue, and they hold this lock: the room seen here stays.
+            if (!accepting) refused = SchedulerRejection.shuttingDown();
+            else if (queue.remainingCapacity() < pending.size()) refused = SchedulerRejection.queueFull(maxQueue);
+            else for (PendingRequest<P, R> p : pending) queue.add(p);
+        } finally {
+            admission.unlock();
+        }
+        List<CompletableFuture<R>> futures = new ArrayList<>(pending.size());
+        for (PendingRequest<P, R> p : pending) {
+            if (refused != null) p.future.completeExceptionally(refused); // stops its deadline timer
+            futures.add(p.future);
+        }
+        if (refused != null) throw refused;
+        return futures;
     }
 
     /** The oldest request still wanted, waiting up to {@code timeoutNanos} for one; null if none came. */

@@ -223,6 +223,30 @@ class StaticBatchSchedulerTest {
         for (int i = 0; i < 3; i++) assertThat(get(queued.get(i))).isEqualTo("result of q" + (i + 1));
     }
 
+    /** A text's sentences go in together or not at all: a refused text leaves no row behind to take room or run. */
+    @Test
+    void severalPayloadsAreQueuedAllOrNone() throws Exception {
+        Recorder r = new Recorder();
+        r.gate = new CountDownLatch(1);
+        var s = scheduler(options(8, 0, 3, 0), r);
+        CompletableFuture<String> running = s.submit("running");
+        assertThat(r.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<String>> two = s.submitAll(List.of("t1", "t2"));
+        assertThat(s.queueDepth()).isEqualTo(2);
+        assertThatThrownBy(() -> s.submitAll(List.of("u1", "u2"))) // room for one only
+                .isInstanceOf(SchedulerRejection.class).extracting(e -> ((SchedulerRejection) e).reason()).isEqualTo(Reason.QUEUE_FULL);
+        assertThat(s.queueDepth()).as("nothing of the refused text was queued").isEqualTo(2);
+        List<CompletableFuture<String>> one = s.submitAll(List.of("v1")); // the room is still there
+        r.gate.countDown();
+        assertThat(get(running)).isEqualTo("result of running");
+        assertThat(List.of(get(two.get(0)), get(two.get(1)), get(one.get(0)))).containsExactly("result of t1", "result of t2", "result of v1");
+        assertThat(r.batches).as("the queued text ran in one batch, the refused one never").contains(List.of("t1", "t2", "v1"))
+                .noneMatch(b -> b.contains("u1") || b.contains("u2"));
+        s.shutdown();
+        assertThatThrownBy(() -> s.submitAll(List.of("late")))
+                .isInstanceOf(SchedulerRejection.class).extracting(e -> ((SchedulerRejection) e).reason()).isEqualTo(Reason.SHUTTING_DOWN);
+    }
+
     @Test
     void aRequestPastItsDeadlineWhileWaitingIsAnsweredThenAndNeverRun() throws Exception {
         Recorder r = new Recorder();

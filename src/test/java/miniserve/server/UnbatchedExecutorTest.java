@@ -95,6 +95,23 @@ class UnbatchedExecutorTest {
         assertThat(List.of(get(running), get(q1), get(q2))).containsExactly("result of running", "result of q1", "result of q2");
     }
 
+    /** Without a queue of its own to reserve room in, a refused text's queued sentences are withdrawn and never run. */
+    @Test
+    void severalPayloadsAreQueuedAllOrNoneByWithdrawingTheQueuedOnes() throws Exception {
+        Recorder w = new Recorder();
+        w.gate = new CountDownLatch(1);
+        var e = executor(2, 0, new ServerMetrics(), w);
+        CompletableFuture<String> running = e.submit("running");
+        assertThat(w.entered.await(HANG_GUARD_S, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> e.submitAll(List.of("t1", "t2", "t3"))) // room for two
+                .isInstanceOf(SchedulerRejection.class).extracting(x -> ((SchedulerRejection) x).reason()).isEqualTo(Reason.QUEUE_FULL);
+        assertThat(e.queueDepth()).as("the withdrawn ones left the queue").isZero();
+        List<CompletableFuture<String>> two = e.submitAll(List.of("v1", "v2"));
+        w.gate.countDown();
+        assertThat(List.of(get(running), get(two.get(0)), get(two.get(1)))).containsExactly("result of running", "result of v1", "result of v2");
+        assertThat(w.batches).noneMatch(b -> b.contains("t1") || b.contains("t2") || b.contains("t3"));
+    }
+
     @Test
     void aFailingRequestFailsAloneAndTheWorkerGoesOn() throws Exception {
         Recorder w = new Recorder();
