@@ -2,6 +2,8 @@ package miniserve.server;
 
 import miniserve.agent.Correction;
 import miniserve.agent.Correction.ErrorCount;
+import miniserve.agent.TextCorrection;
+import miniserve.language.Edit;
 import miniserve.language.ErrorType;
 import miniserve.history.HistoryDatabase;
 import miniserve.history.HistoryWriter;
@@ -13,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The learners' history as the server keeps it: a correction's errors are recorded on the
@@ -32,12 +35,23 @@ public final class LearnerHistory implements AutoCloseable {
         this.writer = writer;
     }
 
-    /** The reply for a model result: a {@link Correction} with a learner gets the learner's frequent errors. */
-    public Reply reply(CorrectionRequest request, Object result) {
-        if (request.learnerId() == null || !(result instanceof Correction c)) return Reply.of(result);
-        String learner = request.learnerId();
+    /**
+     * The reply for an answer to a learner (null: none): a sentence's {@link Correction} or a text's
+     * {@link TextCorrection} gets the learner's frequent errors, its edits recorded as one answer (a text's
+     * edits once, all of its sentences together). Anything else is sent as it is.
+     */
+    public Reply reply(String learnerId, Object result) {
+        if (learnerId == null) return Reply.of(result);
+        return switch (result) {
+            case Correction c -> record(learnerId, c.edits().stream().map(Edit::type).toList(), c::withFrequentErrors);
+            case TextCorrection t -> record(learnerId, t.errorTypes(), t::withFrequentErrors);
+            default -> Reply.of(result);
+        };
+    }
+
+    private Reply record(String learner, List<ErrorType> errorTypes, Function<List<ErrorCount>, Object> withFrequent) {
         String answerId = UUID.randomUUID().toString();
-        List<String> types = c.edits().stream().map(e -> e.type().name()).toList();
+        List<String> types = errorTypes.stream().map(ErrorType::name).toList();
         List<ErrorCount> frequent = List.of();
         try {
             frequent = errorCounts(writer.record(learner, answerId, types).get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS));
@@ -46,7 +60,7 @@ public final class LearnerHistory implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Reply(c.withFrequentErrors(frequent), () -> writer.retract(learner, answerId));
+        return new Reply(withFrequent.apply(frequent), () -> writer.retract(learner, answerId));
     }
 
     private static List<ErrorCount> errorCounts(List<HistoryDatabase.ErrorCount> stored) {

@@ -30,11 +30,11 @@ public interface ModelBackend extends AutoCloseable {
     List<RowEngine<CorrectionRequest, Object>> rowEngines() throws Exception;
 
     /**
-     * The reply to a request once the model's result is ready, on the request's (virtual) thread,
-     * before anything is sent: where a learner's history is recorded and read. Default: the result
-     * as it is.
+     * The reply to a request of {@code learnerId} (null: none) once its answer is ready (a sentence's model
+     * result, or a text's answer put together from its sentences'), on the request's (virtual) thread, before
+     * anything is sent: where a learner's history is recorded and read. Default: the answer as it is.
      */
-    default Reply reply(CorrectionRequest request, Object result) {
+    default Reply reply(String learnerId, Object result) {
         return Reply.of(result);
     }
 

@@ -140,8 +140,8 @@ public final class TutorBackend implements ModelBackend {
 
     /** The learner's history, when there is one, records the correction and fills in their frequent errors. */
     @Override
-    public Reply reply(CorrectionRequest request, Object result) {
-        return history == null ? Reply.of(result) : history.reply(request, result);
+    public Reply reply(String learnerId, Object result) {
+        return history == null ? Reply.of(result) : history.reply(learnerId, result);
     }
 
     /**

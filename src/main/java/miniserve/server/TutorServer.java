@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +47,8 @@ public final class TutorServer implements AutoCloseable {
 
     /** Largest accepted body of {@code POST /correct}. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Longest accepted {@code "text"}, in UTF-16 units (what JavaScript's {@code length} counts). */
+    public static final int MAX_TEXT_CHARS = 4000;
     /** What a client should wait before trying again after a 503. */
     static final String RETRY_AFTER_SECONDS = "1";
     // Bytes of an oversized body read (and dropped) before answering 413, so that the client,
@@ -99,11 +100,12 @@ public final class TutorServer implements AutoCloseable {
                     if (c instanceof ServerConnector sc) sc.setAcceptQueueSize(ACCEPT_QUEUE);
             });
             javalin.routes.post("/correct", this::correct);
+            javalin.routes.post("/correct/stream", this::correctStream);
             javalin.routes.get("/health", this::health);
             javalin.routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.text()));
             javalin.routes.get("/trace", this::trace);
             javalin.routes.error(404, ctx -> writeError(ctx, new ApiError(404, "not_found",
-                    ctx.method() + " " + ctx.path() + " does not exist; the routes are GET / (the page), POST /correct, GET /health, GET /metrics, GET /trace")));
+                    ctx.method() + " " + ctx.path() + " does not exist; the routes are GET / (the page), POST /correct, POST /correct/stream, GET /health, GET /metrics, GET /trace")));
             javalin.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("unexpected error in {} {}", ctx.method(), ctx.path(), e);
                 writeError(ctx, new ApiError(500, "internal_error", "the server failed to answer: " + e));
@@ -272,33 +274,112 @@ public final class TutorServer implements AutoCloseable {
     }
 
     private Reply answer(Context ctx) {
-        CorrectionRequest request = CorrectionRequest.parse(readBody(ctx), json);
-        RequestQueue<CorrectionRequest, Object> s = queue;
-        ModelBackend b = backend;
-        if (state == State.LOADING || s == null || b == null) throw notReady();
-        int tokens = b.sentenceTokens(request.sentence());
-        if (tokens > b.maxSentenceTokens())
-            throw new ApiError(413, "sentence_too_long", "the sentence is " + tokens + " tokens long; the model takes at most "
-                    + b.maxSentenceTokens() + " (split it into shorter sentences)");
-        CompletableFuture<Object> result = s.submit(request);
-        // a client that goes away cancels its request: the model threads drop it from the queue or its row
-        ConnectionWatch watch = ConnectionWatch.start(ctx.req(), () -> {
-            if (result.cancel(false)) metrics.requestCancelled();
-        });
-        Object value;
+        RequestBody body = RequestBody.parse(readBody(ctx), json, MAX_TEXT_CHARS);
+        TextRows rows = submit(body);
+        // a client that goes away cancels its request: the model threads drop its rows from the queue or the batch
+        ConnectionWatch watch = ConnectionWatch.start(ctx.req(), () -> cancelled(rows));
         try {
-            value = result.get(); // a virtual thread: waiting here costs no carrier thread
+            while (!rows.allHandedOut()) rows.next(); // a virtual thread: waiting here costs no carrier thread
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            rows.cancel();
             throw new ApiError(503, "shutting_down", "the server is shutting down");
         } catch (CancellationException e) {
             throw new ClientGone();
         } catch (ExecutionException e) {
+            rows.cancel(); // one row failed: the request fails, its other rows are not needed
             throw toApiError(e.getCause());
         } finally {
             watch.stop(); // before the answer is written
         }
-        return b.reply(request, value);
+        return backend.reply(body.learnerId(), rows.answer());
+    }
+
+    /** The request's rows, checked and queued: 413 for what is too long, 503 if the queue refuses them. */
+    private TextRows submit(RequestBody body) {
+        RequestQueue<CorrectionRequest, Object> s = queue;
+        ModelBackend b = backend;
+        if (state == State.LOADING || s == null || b == null) throw notReady();
+        TextRows rows = TextRows.plan(body, b, config.maxQueue());
+        try {
+            rows.submit(s);
+        } catch (SchedulerRejection e) {
+            throw toApiError(e);
+        }
+        return rows;
+    }
+
+    /** The client went away: its rows still queued or running are dropped, and counted. */
+    private void cancelled(TextRows rows) {
+        for (int n = rows.cancel(); n > 0; n--) metrics.requestCancelled();
+    }
+
+    /**
+     * {@code POST /correct/stream}: the same body, checks and answer as {@code POST /correct}, as server-sent
+     * events: a {@code sentence} event for each piece of the text as soon as its row finishes, then
+     * {@code done} with the whole answer; a failure after the first byte is an {@code error} event. Errors
+     * found before (bad body, too long, queue full, not ready) are ordinary JSON answers with their status.
+     */
+    private void correctStream(Context ctx) throws IOException {
+        inFlight.incrementAndGet();
+        try {
+            RequestBody body;
+            TextRows rows;
+            try {
+                body = RequestBody.parse(readBody(ctx), json, MAX_TEXT_CHARS);
+                rows = submit(body);
+            } catch (ApiError e) {
+                writeError(ctx, e);
+                metrics.requestAnswered(e.status());
+                sendNow(ctx);
+                return;
+            }
+            stream(ctx, body, rows);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void stream(Context ctx, RequestBody body, TextRows rows) {
+        ConnectionWatch watch = ConnectionWatch.start(ctx.req(), () -> cancelled(rows));
+        Reply reply = null;
+        boolean sent = false;
+        try {
+            EventStream events = EventStream.open(ctx.res());
+            try {
+                while (!rows.allHandedOut()) {
+                    int i = rows.next();
+                    events.send("sentence", json.writeValueAsBytes(rows.sentence(i)));
+                }
+            } catch (ExecutionException | RuntimeException e) {
+                if (e instanceof CancellationException c) throw c;
+                rows.cancel(); // one row failed: the request fails, its other rows are not needed
+                ApiError error;
+                if (e instanceof ExecutionException failed) error = toApiError(failed.getCause());
+                else {
+                    log.error("unexpected error in a stream", e);
+                    error = new ApiError(500, "internal_error", "the server failed to answer: " + e);
+                }
+                events.send("error", json.writeValueAsBytes(errorBody(error)));
+                metrics.requestAnswered(error.status());
+                return;
+            }
+            watch.stop(); // before the end of the answer: the connection reads the next request itself then
+            reply = backend.reply(body.learnerId(), rows.answer());
+            events.send("done", json.writeValueAsBytes(reply.body()));
+            metrics.requestAnswered(200);
+            sent = true;
+        } catch (CancellationException e) {
+            // the client went away while its rows ran: they are cancelled and counted, nobody to answer
+        } catch (IOException e) {
+            cancelled(rows); // the client went away while an event was written
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            rows.cancel();
+        } finally {
+            watch.stop();
+            if (reply != null && !sent) reply.notSent().run(); // no answer: the request counts for nothing
+        }
     }
 
     private static ApiError toApiError(Throwable cause) {
@@ -392,10 +473,14 @@ public final class TutorServer implements AutoCloseable {
 
     private void writeError(Context ctx, ApiError e) {
         if (e.status() == 503) ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+        writeJson(ctx, e.status(), errorBody(e));
+    }
+
+    private static Map<String, String> errorBody(ApiError e) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", e.error());
         body.put("detail", e.detail());
-        writeJson(ctx, e.status(), body);
+        return body;
     }
 
     private void writeJson(Context ctx, int status, Object body) {

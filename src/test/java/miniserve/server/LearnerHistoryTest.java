@@ -99,8 +99,8 @@ class LearnerHistoryTest {
         }
 
         @Override
-        public Reply reply(CorrectionRequest request, Object result) {
-            Reply reply = history.reply(request, result);
+        public Reply reply(String learnerId, Object result) {
+            Reply reply = history.reply(learnerId, result);
             CountDownLatch hold = recorded;
             if (hold != null) {
                 hold.countDown();

@@ -115,8 +115,8 @@ final class PacedTutorBackend implements ModelBackend {
     }
 
     @Override
-    public Reply reply(CorrectionRequest request, Object result) {
-        return history == null ? Reply.of(result) : history.reply(request, result);
+    public Reply reply(String learnerId, Object result) {
+        return history == null ? Reply.of(result) : history.reply(learnerId, result);
     }
 
     @Override

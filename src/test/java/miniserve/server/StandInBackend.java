@@ -1,5 +1,10 @@
 package miniserve.server;
 
+import miniserve.agent.Correction;
+import miniserve.agent.Correction.Status;
+import miniserve.language.Edit;
+import miniserve.language.ErrorType;
+import miniserve.language.WordDiff;
 import miniserve.model.Step;
 import miniserve.server.ContinuousBatchScheduler.RowEngine;
 import miniserve.server.StaticBatchScheduler.BatchFunction;
@@ -8,13 +13,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A model stand-in for HTTP-layer tests: a "correction" is the sentence in upper case; a
+ * A model stand-in for HTTP-layer tests: a "correction" is the sentence in upper case, one
+ * capitalization edit per word or mark that changes, and an insertion of "!" after every "wow"; a
  * sentence containing "boom" fails (its batch, or in continuous batching its own row); a gate can
- * hold every batch (every pass of a running batch). Tokens are words; at most {@link #MAX_WORDS}.
+ * hold every batch (every pass of a running batch), and {@link #hold} the rows whose sentence contains
+ * "hold" (their batch, or in continuous batching only their row: the others finish meanwhile). Tokens
+ * are words; at most {@link #MAX_WORDS}.
  */
 final class StandInBackend implements ModelBackend {
 
@@ -40,9 +48,38 @@ final class StandInBackend implements ModelBackend {
         return sentence.trim().split("\\s+").length;
     }
 
-    static Object answer(CorrectionRequest r) {
-        return Map.of("sentence", r.sentence(), "corrected", r.sentence().toUpperCase(Locale.ROOT),
-                "learner_id", String.valueOf(r.learnerId()));
+    /** Rows whose sentence contains "hold" do not finish before this opens. */
+    volatile CountDownLatch hold = new CountDownLatch(0);
+
+    static Correction answer(CorrectionRequest r) {
+        String sentence = r.sentence();
+        List<Edit> edits = new ArrayList<>();
+        StringBuilder corrected = new StringBuilder();
+        int at = 0;
+        List<WordDiff.Token> tokens = WordDiff.tokenize(sentence);
+        for (int i = 0; i < tokens.size(); i++) {
+            WordDiff.Token t = tokens.get(i);
+            String upper = t.text().toUpperCase(Locale.ROOT);
+            corrected.append(sentence, at, t.start()).append(upper);
+            at = t.end();
+            if (!upper.equals(t.text()))
+                edits.add(new Edit(i, i + 1, t.text(), upper, ErrorType.CAPITALIZATION, "'" + t.text() + "' in capitals"));
+            if (t.text().equals("wow")) {
+                corrected.append('!');
+                edits.add(new Edit(i + 1, i + 1, "", "!", ErrorType.PUNCTUATION, "an exclamation mark after 'wow'"));
+            }
+        }
+        corrected.append(sentence.substring(at).toUpperCase(Locale.ROOT));
+        return new Correction(sentence, corrected.toString(), edits.isEmpty() ? Status.NO_ERRORS : Status.CORRECTED, null, edits,
+                r.learnerId(), List.of());
+    }
+
+    private static boolean held(String sentence) {
+        return sentence.contains("hold");
+    }
+
+    private void awaitHold() throws InterruptedException {
+        if (!hold.await(Http.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)) throw new IllegalStateException("the stand-in's hold never opened");
     }
 
     @Override
@@ -54,6 +91,7 @@ final class StandInBackend implements ModelBackend {
                 batches.add(sentences);
                 entered.countDown();
                 gate.await();
+                if (sentences.stream().anyMatch(StandInBackend::held)) awaitHold();
                 if (sentences.stream().anyMatch(s -> s.contains("boom")))
                     throw new IllegalStateException("stand-in model failure");
                 return requests.stream().map(StandInBackend::answer).toList();
@@ -101,12 +139,14 @@ final class StandInBackend implements ModelBackend {
                     if (!prefills.isEmpty()) batches.add(prefills);
                     entered.countDown();
                     gate.await();
+                    if (hold.getCount() > 0) Thread.sleep(1); // a held row keeps the loop stepping: not at full speed
                     return step;
                 }
 
                 @Override
                 public boolean complete(int row) {
-                    return produced[row] >= sentenceTokens(rows[row].sentence());
+                    return produced[row] >= sentenceTokens(rows[row].sentence())
+                            && (!held(rows[row].sentence()) || hold.getCount() == 0);
                 }
 
                 @Override
