@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static miniserve.server.TutorServerTest.awaitMetric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,14 +51,6 @@ class TextRequestsTest {
     /** What the stand-in makes of a text: each piece in capitals, "!" after "wow". */
     private static String standInCorrection(String piece) {
         return piece.toUpperCase(Locale.ROOT).replace("WOW", "WOW!");
-    }
-
-    private static void awaitMetric(Http http, String line) throws Exception {
-        long guard = System.nanoTime() + Http.HANG_GUARD.toNanos();
-        while (!http.get("/metrics").body().contains(line)) {
-            assertThat(System.nanoTime()).as("waiting for " + line).isLessThan(guard);
-            Thread.sleep(5);
-        }
     }
 
     static final String TEXT = "she go home.   wow it was fun!\n\nThe the cat sat, caf\u00e9 \uD83D\uDE00 ok?\r\nyes";

@@ -379,7 +379,8 @@ class TutorServerTest {
         void run(Socket socket) throws Exception;
     }
 
-    private static void awaitMetric(Http http, String line) throws Exception {
+    /** Waits (at most {@link Http#HANG_GUARD}) until {@code GET /metrics} shows the line. */
+    static void awaitMetric(Http http, String line) throws Exception {
         long guard = System.nanoTime() + Http.HANG_GUARD.toNanos();
         while (!http.get("/metrics").body().contains(line)) {
             assertThat(System.nanoTime()).as("waiting for " + line).isLessThan(guard);
