@@ -148,6 +148,8 @@ function onEvent(attempt, event, data) {
   } else if (event === 'done') {
     const answer = JSON.parse(data);
     for (const s of answer.sentences) showSentence(attempt.text, s);
+    // What lies between the pieces (spaces, or the comma where a long sentence was cut) is the learner's own.
+    for (const gap of output.querySelectorAll('.pending')) gap.replaceWith(gap.textContent);
     showFrequent(answer.frequent_errors || []);
     finish(attempt, summary(answer.sentences), '');
     return true;
@@ -243,6 +245,7 @@ function editElement(edit) {
       : !edit.replacement ? 'remove “' + edit.original + '”'
       : '“' + edit.original + '” corrected to “' + edit.replacement + '”');
   if (edit.original) button.append(element('del', null, edit.original));
+  if (edit.original && edit.replacement) button.append(' ');
   if (edit.replacement) button.append(element('ins', null, edit.replacement));
   button.append(tip);
   return button;
@@ -263,8 +266,9 @@ form.addEventListener('submit', (e) => { e.preventDefault(); check(); });
 textArea.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
 });
-// A tap opens an explanation (a tap does not focus a button everywhere); Escape hides it.
-output.addEventListener('click', (e) => {
+// A tap opens an explanation (a tap does not focus a button everywhere), a tap elsewhere closes it;
+// Escape hides it.
+document.addEventListener('click', (e) => {
   const edit = e.target.closest('.edit');
   for (const open of output.querySelectorAll('.edit.open')) if (open !== edit) open.classList.remove('open');
   if (edit) edit.classList.toggle('open');
