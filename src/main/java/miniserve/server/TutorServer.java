@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.staticfiles.Location;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.server.Connector;
@@ -81,6 +82,7 @@ public final class TutorServer implements AutoCloseable {
     private final AtomicReference<Server> jetty = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile State state = State.LOADING;
+    private volatile boolean drained; // what the first stop() returned
     private volatile ModelBackend backend;
     private volatile RequestQueue<CorrectionRequest, Object> queue;
 
@@ -94,7 +96,10 @@ public final class TutorServer implements AutoCloseable {
             javalin.staticFiles.add("/miniserve/web", Location.CLASSPATH);
             // The JDK's default listen backlog (50) resets connections when a burst of clients
             // (the lab's 50, a test's 200) connect at once; set it after Javalin adds its connector.
-            javalin.jetty.modifyServer(jetty::set);
+            javalin.jetty.modifyServer(server -> {
+                jetty.set(server);
+                server.setErrorHandler(new JettyErrorHandler(json)); // Jetty's own errors as JSON too
+            });
             javalin.events.serverStarting(() -> {
                 for (Connector c : jetty.get().getConnectors())
                     if (c instanceof ServerConnector sc) sc.setAcceptQueueSize(ACCEPT_QUEUE);
@@ -106,9 +111,17 @@ public final class TutorServer implements AutoCloseable {
             javalin.routes.get("/trace", this::trace);
             javalin.routes.error(404, ctx -> writeError(ctx, new ApiError(404, "not_found",
                     ctx.method() + " " + ctx.path() + " does not exist; the routes are GET / (the page), POST /correct, POST /correct/stream, GET /health, GET /metrics, GET /trace")));
+            // A route's path with another method: 405 and the methods it takes, rather than 404.
+            javalin.http.prefer405over404 = true;
+            javalin.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> {
+                String allowed = String.join(", ", e.getDetails().values());
+                ctx.header("Allow", allowed);
+                writeError(ctx, new ApiError(405, "method_not_allowed", ctx.method() + " " + ctx.path() + " is not a route; "
+                        + ctx.path() + " takes " + allowed));
+            });
             javalin.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("unexpected error in {} {}", ctx.method(), ctx.path(), e);
-                writeError(ctx, new ApiError(500, "internal_error", "the server failed to answer: " + e));
+                writeError(ctx, internalError());
             });
         });
     }
@@ -180,29 +193,39 @@ public final class TutorServer implements AutoCloseable {
      * Drains and stops: refuses new requests (503), finishes every queued and running batch,
      * lets their handlers answer, then stops HTTP. Safe to call more than once and from a
      * shutdown hook; later calls wait for the first to finish.
+     *
+     * @return whether every accepted request was answered within {@code drainLimit}
      */
-    public void stop(Duration drainLimit) throws InterruptedException {
+    public boolean stop(Duration drainLimit) throws InterruptedException {
         synchronized (this) {
             if (state == State.DRAINING || state == State.STOPPED) {
                 stopped.await();
-                return;
+                return drained;
             }
             state = State.DRAINING;
         }
+        boolean answered = false;
         try {
             long deadline = System.nanoTime() + drainLimit.toNanos();
             if (config.listenWhenReady()) closeListeners();
             RequestQueue<CorrectionRequest, Object> s = queue;
+            answered = true;
             if (s != null) {
                 s.shutdown();
-                if (!s.awaitTermination(drainLimit)) log.warn("queued requests still running after {}", drainLimit);
+                if (!s.awaitTermination(drainLimit)) {
+                    log.warn("queued requests still running after {}", drainLimit);
+                    answered = false;
+                }
             }
             // The futures are complete; give their handlers the moment they need to send the answers.
             while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
+            answered &= inFlight.get() == 0;
             app.stop();
             ModelBackend b = backend;
             if (b != null) b.close();
+            return answered;
         } finally {
+            drained = answered;
             state = State.STOPPED;
             stopped.countDown();
         }
@@ -358,7 +381,7 @@ public final class TutorServer implements AutoCloseable {
                 if (e instanceof ExecutionException failed) error = toApiError(failed.getCause());
                 else {
                     log.error("unexpected error in a stream", e);
-                    error = new ApiError(500, "internal_error", "the server failed to answer: " + e);
+                    error = internalError();
                 }
                 events.send("error", json.writeValueAsBytes(errorBody(error)));
                 metrics.requestAnswered(error.status());
@@ -392,7 +415,7 @@ public final class TutorServer implements AutoCloseable {
             return new ApiError(503, code, r.getMessage() + (r.reason() == Reason.SHUTTING_DOWN ? "" : "; try again shortly"));
         }
         log.error("the model failed on a batch", cause);
-        return new ApiError(500, "model_error", "the model failed on this request's batch: " + cause);
+        return new ApiError(500, "model_error", "the model failed on this request's batch; the error is in the server's log");
     }
 
     private byte[] readBody(Context ctx) {
@@ -407,7 +430,8 @@ public final class TutorServer implements AutoCloseable {
             }
             throw new ApiError(413, "body_too_large", "the body is over the limit of " + MAX_BODY_BYTES + " bytes (64 KiB)");
         } catch (IOException e) {
-            throw new ApiError(400, "unreadable_body", "the body could not be read: " + e.getMessage());
+            throw new ApiError(400, "unreadable_body",
+                    "the body could not be read: it ended before its Content-Length, or its chunked encoding is broken");
         }
     }
 
@@ -467,6 +491,11 @@ public final class TutorServer implements AutoCloseable {
         return Math.round((nanos - epochNanos) / 1e3) / 1e3;
     }
 
+    /** The answer to an unexpected failure: logged with its stack trace, told to the client as a plain sentence. */
+    static ApiError internalError() {
+        return new ApiError(500, "internal_error", "the server failed to answer this request; the error is in its log");
+    }
+
     private static ApiError notReady() {
         return new ApiError(503, "not_ready", "the model is still loading; try again shortly");
     }
@@ -476,7 +505,8 @@ public final class TutorServer implements AutoCloseable {
         writeJson(ctx, e.status(), errorBody(e));
     }
 
-    private static Map<String, String> errorBody(ApiError e) {
+    /** The documented error body: {@code {"error": code, "detail": sentence}}. */
+    static Map<String, String> errorBody(ApiError e) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", e.error());
         body.put("detail", e.detail());

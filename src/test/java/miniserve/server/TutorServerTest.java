@@ -253,6 +253,8 @@ class TutorServerTest {
                 if (withBoom) {
                     assertThat(a.status()).as(sentence).isEqualTo(500);
                     assertThat(a.field("error")).isEqualTo("model_error");
+                    // logged on the server; the client gets a sentence, not the exception
+                    assertThat(a.field("detail")).doesNotContain("Exception").doesNotContain("stand-in model failure");
                 } else {
                     assertThat(a.status()).as(sentence).isEqualTo(200);
                     assertThat(a.field("corrected")).isEqualTo(sentence.toUpperCase(Locale.ROOT));
