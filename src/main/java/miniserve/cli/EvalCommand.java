@@ -26,16 +26,14 @@ import picocli.CommandLine.Option;
 
 /** {@code ./miniserve eval}: measure the correctors on held-out synthetic errors, clean sentences and JFLEG dev. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate grammar correctors on the same sentences; print a summary and write",
-                "eval.json and eval.md:",
-                "  synthetic     UD dev sentences noised with a fixed seed: exact match, and",
-                "                precision/recall of the edits per error type;",
-                "  preservation  clean UD test sentences: the share returned unchanged;",
-                "  JFLEG dev     GLEU against the four human references (evaluation only).",
-                "Systems: tutor (the served GrammarTutorAgent on --weights, output check included:",
-                "a refused answer counts as the sentence unchanged), copy (the sentence as it is),",
-                "rules (a capital at the start, 'I' for a lone 'i', a/an by the next word, a final",
-                "full stop). A sentence too long for the model's context is returned unchanged."})
+        description = {"Evaluates grammar correctors on the same sentences, prints a summary and writes eval.json and eval.md.",
+                "Sets: synthetic, UD dev sentences noised with a fixed seed (exact match, and precision and recall of "
+                        + "the edits per error type); preservation, clean UD test sentences (the share returned unchanged); "
+                        + "JFLEG dev, GLEU against the four human references (evaluation only).",
+                "Systems: tutor (the served GrammarTutorAgent on --weights, output check included: a refused answer "
+                        + "counts as the sentence unchanged), copy (the sentence as it is), rules (a capital at the start, "
+                        + "'I' for a lone 'i', a/an by the next word, a final full stop). A sentence too long for the "
+                        + "model's context is returned unchanged."})
 public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = "data",

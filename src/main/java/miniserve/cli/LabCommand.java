@@ -12,6 +12,7 @@ import miniserve.lab.WorkloadTokens;
 import miniserve.loadtest.Workload;
 import miniserve.serving.ServeFlags;
 import miniserve.serving.ServeFlags.StopRule;
+import miniserve.serving.ProjectRoot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,6 +32,8 @@ import java.util.concurrent.Callable;
 /** {@code ./miniserve lab}: lab 02's static-batching sweep, or lab 03's continuous batching against static batching. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = {
+                "Runs a lab on fresh server processes: 02, static batching against the unbatched baseline, or 03, "
+                        + "continuous against static batching.",
                 "--lab 02 (the default) runs lab 02's sweep: the unbatched baseline and static batching at (max_batch, max_wait_ms) = "
                         + "(1,0) (2,10) (4,10) (8,20) (16,20) (32,50), each measured --repetitions times with a closed loop of "
                         + "--concurrency clients x --total requests, every repetition on a freshly started, warmed-up server "
@@ -193,8 +196,8 @@ public final class LabCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--lab must be 02 or 03, got '" + lab + "'");
         };
         String name = LocalDate.now() + "-phase-33-lab-0" + labNumber;
-        Path dir = out != null ? out : quick ? Path.of("target", "lab-quick", name) : Path.of("experiments", name);
-        Path workloadFile = Workload.resolveFile(workload, msg -> {
+        Path dir = out != null ? out : ProjectRoot.resolve(quick ? Path.of("target", "lab-quick", name) : Path.of("experiments", name));
+        Path workloadFile = Workload.resolveFile(workload, ProjectRoot::resolve, msg -> {
             err.println("miniserve lab: " + msg);
             err.flush();
         });

@@ -5,6 +5,7 @@ import miniserve.loadtest.LoadGenerator;
 import miniserve.loadtest.LoadTestResult;
 import miniserve.loadtest.LoadTestSpec;
 import miniserve.loadtest.Workload;
+import miniserve.serving.ProjectRoot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -78,7 +79,7 @@ public final class LoadtestCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--out", defaultValue = "target/loadtest",
-            description = "Directory for summary.json, latency.hlog and requests.csv (default: ${DEFAULT-VALUE}).")
+            description = "Where the results go: summary.json, latency.hlog and requests.csv (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
@@ -92,7 +93,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                         .withMaxInFlight(maxInFlight);
         test = test.withWarmup(warmup).withRequestTimeout(Duration.ofMillis(positive(timeoutMs, "--timeout-ms")))
                 .withMaxRunTime(seconds(maxTimeSeconds, "--max-time")).withSeed(seed);
-        Workload work = Workload.load(Workload.resolveFile(workload, msg -> err.println("miniserve loadtest: " + msg)), maxWords);
+        Workload work = Workload.load(Workload.resolveFile(workload, ProjectRoot::resolve, msg -> err.println("miniserve loadtest: " + msg)), maxWords);
 
         outw.println("loadtest " + (rate == null ? "closed loop, " + concurrency + " clients, " + total + " requests"
                 : "open loop, " + rate + " req/s for " + durationSeconds + " s") + " -> " + target);

@@ -25,8 +25,9 @@ import java.util.concurrent.Callable;
 /** {@code ./miniserve model-info}: what a checkpoint holds, and a way to write a random one. */
 @Command(name = "model-info", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Loads a GPT-2 checkpoint directory (config.json + model.safetensors), checking every tensor, "
-                        + "and prints its configuration, parameter count and file size.",
+                "Loads a GPT-2 checkpoint directory, checking every tensor, and prints its configuration, "
+                        + "parameter count and file size.",
+                "The directory holds config.json and model.safetensors in Hugging Face's layout.",
                 "With --write-random DIR it first writes a checkpoint of random weights (GPT-2's initialisation) "
                         + "to DIR, for development before trained weights exist, and then describes that."})
 public final class ModelInfoCommand implements Callable<Integer> {

@@ -16,12 +16,18 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code ./miniserve serve}: the grammar tutor over HTTP. */
 @Command(name = ServeFlags.COMMAND, mixinStandardHelpOptions = true, sortOptions = false,
@@ -112,7 +118,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--history-db", paramLabel = "FILE",
             description = "SQLite file of the learners' error history, created if missing "
-                    + "(default: $XDG_DATA_HOME/miniserve/history.db, else ~/.local/share/miniserve/history.db).")
+                    + "(default: history.db in $XDG_DATA_HOME/miniserve, else in ~/.local/share/miniserve).")
     Path historyDb;
 
     @Option(names = "--history-url", paramLabel = "JDBC_URL",
@@ -142,7 +148,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (f.modelThread() == ModelThread.VIRTUAL)
             err.println("warning: --model-thread virtual runs the model on a virtual thread, a demonstration of the trap; "
                     + "expect slow handlers under load");
-        // Before the model loads, so that a database that cannot be opened is reported at once.
+        // Before the model loads, so that a busy port or a database that cannot be opened is reported at once.
+        checkPortFree(f.host(), f.port());
         HistoryDatabase db = f.historyUrl() != null ? HistoryDatabase.open(f.historyUrl())
                 : HistoryDatabase.openSqlite(f.historyDb() != null ? f.historyDb() : HistoryDatabase.defaultFile());
         err.println("learner history in " + db.where());
@@ -156,21 +163,62 @@ public final class ServeCommand implements Callable<Integer> {
             history.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("drain").unstarted(() -> {
+        AtomicBoolean drainedCleanly = new AtomicBoolean();
+        Thread drain = Thread.ofPlatform().name("drain").unstarted(() -> {
             err.println("draining: answering queued and running requests, refusing new ones ...");
             err.flush();
             try {
-                server.stop(DRAIN_LIMIT);
+                drainedCleanly.set(server.stop(DRAIN_LIMIT));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            err.println("stopped");
-            err.flush();
+        });
+        AtomicBoolean draining = new AtomicBoolean();
+        Runnable startDrain = () -> {
+            if (draining.compareAndSet(false, true)) drain.start();
+        };
+        // SIGTERM and Ctrl-C drain, then this returns and the process exits 0; any other way the JVM
+        // shuts down (SIGHUP, or a JVM run with -Xrs) still drains, in a shutdown hook.
+        Signals.onStop(startDrain);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            startDrain.run();
+            joinQuietly(drain);
         }));
         out.println("listening on http://" + f.host() + ":" + server.port());
         out.flush();
         server.awaitStopped();
-        return 0;
+        if (draining.get()) joinQuietly(drain);
+        boolean clean = !draining.get() || drainedCleanly.get();
+        err.println(clean ? "stopped" : "stopped before every request was answered (drain limit " + DRAIN_LIMIT.toSeconds() + " s)");
+        err.flush();
+        return clean ? 0 : 1;
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Fails at once when {@code host:port} cannot be listened on (taken by another server, or not an
+     * address of this machine), rather than after the model has loaded. Port 0 is always free.
+     */
+    static void checkPortFree(String host, int port) {
+        if (port == 0) return;
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as Jetty binds: a port left in TIME_WAIT by a previous server is free
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (BindException e) {
+            if (String.valueOf(e.getMessage()).contains("in use"))
+                throw new IllegalArgumentException("port " + port + " on " + host
+                        + " is already in use (another server?); stop that one or choose another with --port");
+            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        }
     }
 
     /** Jetty and Javalin announce themselves at INFO; the one line above says what matters. */
@@ -180,31 +228,40 @@ public final class ServeCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "warn"); // Flyway, too: "learner history in" says it
     }
 
+    /** picocli prints a TypeConversionException's message as it is, without the exception's class. */
+    private static <E extends Enum<E> & ServeFlags.Choice> E choice(Class<E> type, String value) {
+        try {
+            return ServeFlags.parse(type, value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
     static final class ModeConverter implements ITypeConverter<Mode> {
         @Override
         public Mode convert(String value) {
-            return ServeFlags.parse(Mode.class, value);
+            return choice(Mode.class, value);
         }
     }
 
     static final class SchedulerConverter implements ITypeConverter<Scheduler> {
         @Override
         public Scheduler convert(String value) {
-            return ServeFlags.parse(Scheduler.class, value);
+            return choice(Scheduler.class, value);
         }
     }
 
     static final class StopRuleConverter implements ITypeConverter<StopRule> {
         @Override
         public StopRule convert(String value) {
-            return ServeFlags.parse(StopRule.class, value);
+            return choice(StopRule.class, value);
         }
     }
 
     static final class ModelThreadConverter implements ITypeConverter<ModelThread> {
         @Override
         public ModelThread convert(String value) {
-            return ServeFlags.parse(ModelThread.class, value);
+            return choice(ModelThread.class, value);
         }
     }
 }

@@ -20,8 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code ./miniserve synth ...}: look at the synthetic learner sentences and write the load-test workload. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = {"Synthetic learner sentences: clean UD English with recorded errors injected.",
-                "pairs: print pairs to inspect; stats: error rates of the training text;",
-                "workload: write the load-test file."},
+                "pairs: print pairs to inspect; stats: error rates of the training text; workload: write the load-test file."},
         subcommands = {SynthCommand.Pairs.class, SynthCommand.Stats.class, SynthCommand.Workload.class})
 public final class SynthCommand implements Runnable {
 
@@ -107,9 +106,8 @@ public final class SynthCommand implements Runnable {
     }
 
     @Command(name = "workload", mixinStandardHelpOptions = true,
-            description = {"Write the load-test workload: held-out UD dev sentences with synthetic",
-                    "errors, one per line, in a fixed shuffled order (so lengths are mixed),",
-                    "noised with a fixed seed."})
+            description = {"Write the load-test workload: held-out UD dev sentences with synthetic errors.",
+                    "One sentence per line, in a fixed shuffled order (so lengths are mixed), noised with a fixed seed."})
     static final class Workload implements Callable<Integer> {
         @Option(names = "--source", defaultValue = "data/ud-ewt/dev.txt",
                 description = "Held-out clean sentences (default: ${DEFAULT-VALUE}); never the training text.")

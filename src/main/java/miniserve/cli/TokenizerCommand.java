@@ -37,8 +37,8 @@ public final class TokenizerCommand implements Runnable {
             description = {"Train a byte-level BPE vocabulary and write vocab.json and merges.txt.",
                     "With no options it reproduces the shipped vocabulary in weights/."})
     static final class Train implements Callable<Integer> {
-        @Option(names = "--input", description = "Training text, one sentence per line (default: ${DEFAULT-VALUE}).")
-        Path input = Path.of(TRAIN_TEXT);
+        @Option(names = "--input", defaultValue = TRAIN_TEXT, description = "Training text, one sentence per line (default: ${DEFAULT-VALUE}).")
+        Path input;
 
         @Option(names = "--vocab-size", description = "Tokens in the vocabulary, special tokens included (default: ${DEFAULT-VALUE}).")
         int vocabSize = BpeTrainer.SHIPPED_VOCAB_SIZE;
@@ -46,8 +46,8 @@ public final class TokenizerCommand implements Runnable {
         @Option(names = "--special", split = ",", description = "Special tokens appended after the merges (default: ${DEFAULT-VALUE}).")
         List<String> specials = new ArrayList<>(BpeTrainer.DEFAULT_SPECIAL_TOKENS);
 
-        @Option(names = "--out", description = "Directory to write vocab.json and merges.txt into (default: ${DEFAULT-VALUE}).")
-        Path out = Path.of("weights");
+        @Option(names = "--out", defaultValue = "weights", description = "Directory to write vocab.json and merges.txt into (default: ${DEFAULT-VALUE}).")
+        Path out;
 
         @Override
         public Integer call() throws IOException {
@@ -68,8 +68,8 @@ public final class TokenizerCommand implements Runnable {
     @Command(name = "encode", mixinStandardHelpOptions = true,
             description = "Print the token ids of each text (the arguments, or each line of standard input).")
     static final class Encode implements Callable<Integer> {
-        @Option(names = "--weights", description = "Directory holding vocab.json and merges.txt (default: ${DEFAULT-VALUE}).")
-        Path weights = Path.of("weights");
+        @Option(names = "--weights", defaultValue = "weights", description = "Directory holding vocab.json and merges.txt (default: ${DEFAULT-VALUE}).")
+        Path weights;
 
         @Option(names = "--tokens", description = "Print the tokens (vocabulary strings) beside the ids.")
         boolean tokens;
@@ -93,8 +93,8 @@ public final class TokenizerCommand implements Runnable {
     @Command(name = "decode", mixinStandardHelpOptions = true,
             description = "Print the text of token ids (the arguments, or each line of standard input as space-separated ids).")
     static final class Decode implements Callable<Integer> {
-        @Option(names = "--weights", description = "Directory holding vocab.json and merges.txt (default: ${DEFAULT-VALUE}).")
-        Path weights = Path.of("weights");
+        @Option(names = "--weights", defaultValue = "weights", description = "Directory holding vocab.json and merges.txt (default: ${DEFAULT-VALUE}).")
+        Path weights;
 
         @Parameters(arity = "0..*", paramLabel = "ID", description = "Token ids; none reads lines of ids from standard input.")
         List<String> ids = new ArrayList<>();
@@ -112,11 +112,11 @@ public final class TokenizerCommand implements Runnable {
             description = {"Compare vocabulary sizes: train one of each size and measure held-out sentences.",
                     "Prints a markdown table: sequence lengths, rare tokens, embedding size and decode work per sentence."})
     static final class Sizes implements Callable<Integer> {
-        @Option(names = "--input", description = "Training text (default: ${DEFAULT-VALUE}).")
-        Path input = Path.of(TRAIN_TEXT);
+        @Option(names = "--input", defaultValue = TRAIN_TEXT, description = "Training text (default: ${DEFAULT-VALUE}).")
+        Path input;
 
-        @Option(names = "--held-out", description = "Held-out sentences to encode (default: ${DEFAULT-VALUE}).")
-        Path heldOut = Path.of("data/ud-ewt/dev.txt");
+        @Option(names = "--held-out", defaultValue = "data/ud-ewt/dev.txt", description = "Held-out sentences to encode (default: ${DEFAULT-VALUE}).")
+        Path heldOut;
 
         @Option(names = "--sizes", split = ",", description = "Vocabulary sizes (default: ${DEFAULT-VALUE}).")
         int[] sizes = {1024, 2048, 4096, 8192};

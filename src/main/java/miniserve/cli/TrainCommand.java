@@ -43,9 +43,9 @@ import picocli.CommandLine.Spec;
                         + "sentences) is printed every --eval-every steps. A checkpoint (weights, AdamW moments, "
                         + "step, data position) is written to --checkpoint-dir every --checkpoint-every steps and on "
                         + "Ctrl-C; --resume continues from it with the settings it was started with.",
-                "At the end the model goes to --out as a Hugging Face GPT-2 checkpoint (config.json, "
-                        + "model.safetensors) with vocab.json, merges.txt and prompt_format.json, the loss curve "
-                        + "(training-loss.csv, training-loss.png) and training-run.json.",
+                "At the end the model goes to --out, a Hugging Face GPT-2 checkpoint directory: config.json, "
+                        + "model.safetensors, vocab.json, merges.txt and prompt_format.json; beside them the run's "
+                        + "record, training-run.json, and its loss curve, training-loss.csv and training-loss.png.",
                 "With no options it reproduces the shipped model in weights/."})
 public final class TrainCommand implements Callable<Integer> {
 

@@ -7,6 +7,7 @@ import miniserve.loadtest.LoadGenerator;
 import miniserve.loadtest.LoadTestResult;
 import miniserve.loadtest.LoadTestSpec;
 import miniserve.loadtest.Workload;
+import miniserve.serving.ProjectRoot;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public final class LabRunner {
         Path out = settings.out();
         Instant started = Instant.now();
         // captured before anything is written, so the experiment's own files do not count as changes
-        Manifest.Git git = Manifest.Git.of(Path.of("").toAbsolutePath());
+        Manifest.Git git = Manifest.Git.of(ProjectRoot.directory());
         Manifest.Environment environment = Manifest.Environment.capture();
         Manifest.Model model = Manifest.Model.of(settings.weights());
         Manifest.WorkloadInfo workloadInfo = Manifest.WorkloadInfo.of(workload, settings.seed(),

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A fixed pool of learner sentences read from a file (one per line) and the deterministic
@@ -82,17 +83,19 @@ public final class Workload {
     /**
      * The workload file to use: {@code requested} when given; else the learner workload; else, with a
      * warning, the held-out clean UD dev sentences (for checkouts that do not have the learner file yet).
+     * {@code inProject} places those two, relative to the project, where the project is.
      */
-    public static Path resolveFile(Path requested, Consumer<String> warn) {
+    public static Path resolveFile(Path requested, UnaryOperator<Path> inProject, Consumer<String> warn) {
         if (requested != null) return requested;
-        if (Files.isRegularFile(DEFAULT_FILE)) return DEFAULT_FILE;
-        if (Files.isRegularFile(FALLBACK_FILE)) {
-            warn.accept("workload " + DEFAULT_FILE + " not found; using " + FALLBACK_FILE
+        Path learner = inProject.apply(DEFAULT_FILE), clean = inProject.apply(FALLBACK_FILE);
+        if (Files.isRegularFile(learner)) return learner;
+        if (Files.isRegularFile(clean)) {
+            warn.accept("workload " + learner + " not found; using " + clean
                     + " (held-out clean sentences) instead; pass --workload FILE to choose");
-            return FALLBACK_FILE;
+            return clean;
         }
-        throw new IllegalArgumentException("no workload file: neither " + DEFAULT_FILE + " nor " + FALLBACK_FILE
-                + " exists here (run from the project root or pass --workload FILE)");
+        throw new IllegalArgumentException("no workload file: neither " + learner + " nor " + clean
+                + " exists (pass --workload FILE)");
     }
 
     /** A workload over given sentences (tests, or a caller that built its own list). */

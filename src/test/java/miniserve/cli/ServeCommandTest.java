@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,6 +62,24 @@ class ServeCommandTest {
         CorrectCommandTest.Run virtualBaseline = CorrectCommandTest.run("serve", "--mode", "unbatched", "--model-thread", "virtual");
         assertThat(virtualBaseline.exit()).isNotZero();
         assertThat(virtualBaseline.err()).contains("the unbatched baseline always computes on platform threads").doesNotContain("Exception");
+    }
+
+    @Test
+    void aBusyPortIsReportedBeforeTheHistoryOrTheModelIsOpened() throws Exception {
+        Path weights = TinyTutorCheckpoint.write(tmp, 5);
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            for (boolean listenWhenReady : new boolean[] {false, true}) {
+                List<String> args = new ArrayList<>(List.of("serve", "--port", String.valueOf(taken.getLocalPort()),
+                        "--weights", weights.toString(), "--history-db", tmp.resolve("h.db").toString()));
+                if (listenWhenReady) args.add("--listen-when-ready");
+                CorrectCommandTest.Run r = CorrectCommandTest.run(args.toArray(String[]::new));
+                assertThat(r.exit()).isEqualTo(1);
+                assertThat(r.err().strip()).isEqualTo("miniserve serve: port " + taken.getLocalPort()
+                        + " on 127.0.0.1 is already in use (another server?); stop that one or choose another with --port");
+                assertThat(r.out()).doesNotContain("listening");
+                assertThat(tmp.resolve("h.db")).doesNotExist();
+            }
+        }
     }
 
     @Test
@@ -117,7 +137,9 @@ class ServeCommandTest {
                 assertThat(a.body()).contains("Sentence number " + i + " goes here.");
             }
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(tmp.resolve("stderr.txt"))).contains("draining", "stopped");
+            String stderr = Files.readString(tmp.resolve("stderr.txt"));
+            assertThat(stderr).contains("draining", "stopped").doesNotContain("before every request was answered");
+            assertThat(p.exitValue()).as("a clean drain exits 0; stderr: " + stderr).isZero();
         } finally {
             p.destroyForcibly();
         }

@@ -3,6 +3,7 @@ package miniserve.loadtest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +69,21 @@ class WorkloadTest {
     void anExplicitFileIsUsedAsGiven() {
         Path given = dir.resolve("mine.txt");
         List<String> warnings = new ArrayList<>();
-        assertThat(Workload.resolveFile(given, warnings::add)).isEqualTo(given);
+        assertThat(Workload.resolveFile(given, p -> p, warnings::add)).isEqualTo(given);
         assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void theDefaultFilesAreLookedForInTheProjectNotTheWorkingDirectory() throws IOException {
+        List<String> warnings = new ArrayList<>();
+        assertThatThrownBy(() -> Workload.resolveFile(null, dir::resolve, warnings::add))
+                .hasMessageContaining(dir.resolve(Workload.DEFAULT_FILE).toString());
+        Path clean = Files.createDirectories(dir.resolve("data/ud-ewt")).resolve("dev.txt");
+        Files.writeString(clean, "A sentence.\n");
+        assertThat(Workload.resolveFile(null, dir::resolve, warnings::add)).isEqualTo(clean);
+        assertThat(warnings).singleElement().asString().contains("not found; using " + clean);
+        Path learner = Files.createDirectories(dir.resolve("data/workload")).resolve("learner-sentences.txt");
+        Files.writeString(learner, "A sentense.\n");
+        assertThat(Workload.resolveFile(null, dir::resolve, warnings::add)).isEqualTo(learner);
     }
 }
