@@ -172,26 +172,65 @@ class LearnerHistoryTest {
         // The model fails the batch: 500, nothing recorded.
         assertThat(http.correct("ARTICLE boom.", "ana").status()).isEqualTo(500);
 
-        // The client goes away (a reset) after its errors were recorded, before its answer is sent.
+        // The client goes away (a reset) after its errors were recorded, before its answer is sent: retracted.
+        resetOnceRecorded(s, "/correct", "{\"sentence\": \"PRONOUN PRONOUN.\", \"learner_id\": \"ana\"}", db, 3, 1);
+        assertThat(frequent(http.correct("Fine.", "ana"))).containsExactly(Map.entry("TENSE", 1));
+    }
+
+    /**
+     * Sends a request of learner "ana" on a raw connection and resets the connection once its errors are
+     * recorded ({@code recorded} rows of hers), before its answer leaves; the send fails and the errors are
+     * retracted ({@code retracted} rows left).
+     */
+    private void resetOnceRecorded(TutorServer s, String path, String body, Path db, long recorded, long retracted) throws Exception {
         backend.recorded = new CountDownLatch(1);
-        String body = "{\"sentence\": \"PRONOUN PRONOUN.\", \"learner_id\": \"ana\"}";
         try (Socket socket = new Socket("127.0.0.1", s.port())) {
             socket.setSoLinger(true, 0); // close() sends a reset, so the server's write fails
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /correct HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
                     + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
             out.flush();
             assertThat(backend.recorded.await(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(rows(db, "ana")).as("recorded before sending").isEqualTo(3);
+            assertThat(rows(db, "ana")).as("recorded before sending").isEqualTo(recorded);
         }
         Thread.sleep(100); // the reset arrives
         backend.recorded = null;
         backend.sendAfter.countDown();
-
-        // The send failed: the errors were retracted.
         long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (rows(db, "ana") != 1 && System.nanoTime() < guard) Thread.sleep(5);
-        assertThat(rows(db, "ana")).isEqualTo(1);
-        assertThat(frequent(http.correct("Fine.", "ana"))).containsExactly(Map.entry("TENSE", 1));
+        while (rows(db, "ana") != retracted && System.nanoTime() < guard) Thread.sleep(5);
+        assertThat(rows(db, "ana")).as("retracted").isEqualTo(retracted);
+    }
+
+    /**
+     * A text's edits count once, all its sentences' together, as one answer; a stream records them just
+     * before its done event and, when the client has gone by then, retracts them; a stream cut off before
+     * its end records nothing.
+     */
+    @Test
+    void aTextCountsOnceWhetherAnsweredOrStreamedAndOnlyWhenItsAnswerIsSent() throws Exception {
+        Path db = tmp.resolve("history.db");
+        TutorServer s = start(db);
+        Http http = new Http(s.port());
+        Http.Answer text = http.correctText("TENSE ARTICLE.  Fine here.\nPRONOUN there.", "ana");
+        assertThat(frequent(text)).containsOnly(Map.entry("ARTICLE", 1), Map.entry("PRONOUN", 1), Map.entry("TENSE", 1)); // ties: any order
+        assertThat(rows(db, "ana")).isEqualTo(3);
+
+        List<Http.Event> events = http.stream(Http.textBody("TENSE again. No error.", "ana")).rest();
+        assertThat(events).extracting(Http.Event::name).containsExactly("sentence", "sentence", "done");
+        JsonNode done = events.getLast().data();
+        assertThat(done.get("frequent_errors").get(0).get("type").asText()).isEqualTo("TENSE");
+        assertThat(done.get("frequent_errors").get(0).get("count").asInt()).isEqualTo(2);
+        assertThat(rows(db, "ana")).isEqualTo(4);
+
+        // a text that fails (one of its sentences' batch fails): nothing recorded
+        assertThat(http.correctText("ARTICLE fine. ARTICLE boom.", "ana").status()).isEqualTo(500);
+        assertThat(http.stream(Http.textBody("ARTICLE fine. ARTICLE boom.", "ana")).rest().getLast().name()).isEqualTo("error");
+        assertThat(rows(db, "ana")).isEqualTo(4);
+
+        // the client goes away (a reset) after the stream's errors were recorded, before its done event is sent
+        resetOnceRecorded(s, "/correct/stream", Http.textBody("PRONOUN here. SPELLING there.", "ana"), db, 6, 4);
+        Map<String, Integer> after = frequent(http.correct("Fine.", "ana"));
+        assertThat(after.keySet().iterator().next()).isEqualTo("TENSE");
+        assertThat(after).containsOnly(Map.entry("TENSE", 2), Map.entry("ARTICLE", 1), Map.entry("PRONOUN", 1));
     }
 }
