@@ -32,8 +32,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** {@code ./miniserve serve}: the grammar tutor over HTTP. */
 @Command(name = ServeFlags.COMMAND, mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Serves the grammar tutor over HTTP: POST /correct {\"sentence\": \"...\", \"learner_id\": \"...\"}, "
-                        + "GET /health, GET /metrics (Prometheus text), GET /trace (the recent forward passes).",
+                "Serves the grammar tutor over HTTP: POST /correct {\"sentence\": \"...\", \"learner_id\": \"...\"} "
+                        + "or {\"text\": \"...\", ...} (up to " + TutorServer.MAX_TEXT_CHARS + " characters, corrected sentence by sentence), POST /correct/stream "
+                        + "(the same, as server-sent events), GET / (the learner's page), GET /health, GET /metrics (Prometheus text), "
+                        + "GET /trace (the recent forward passes).",
                 "Prints 'listening on http://HOST:PORT' once the model is loaded and warmed up. "
                         + "SIGTERM (or Ctrl-C) drains: new requests get 503, queued and running ones are answered, then it exits."})
 public final class ServeCommand implements Callable<Integer> {
