@@ -33,9 +33,10 @@ public final class ServerMetrics {
     private volatile IntSupplier waiting = () -> 0;
 
     private final Counter requests = Counter.builder().name(MetricNames.REQUESTS)
-            .help("POST /correct requests answered, by HTTP status").labelNames(MetricNames.STATUS).register(registry);
+            .help("POST /correct and /correct/stream requests answered, by HTTP status (a stream: of its done or error event)").labelNames(MetricNames.STATUS).register(registry);
     private final Counter cancelled = Counter.builder().name(MetricNames.REQUESTS_CANCELLED)
-            .help("Requests whose client closed the connection before the answer; dropped from the queue or their row")
+            .help("Requests (a text: each of its sentences) whose client closed the connection before the answer; "
+                    + "dropped from the queue or their row")
             .register(registry);
     private final Counter timedOut = Counter.builder().name(MetricNames.REQUESTS_TIMED_OUT)
             .help("Requests not answered within the request timeout (answered 503 request_timeout)").register(registry);
