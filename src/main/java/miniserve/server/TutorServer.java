@@ -374,6 +374,11 @@ public final class TutorServer implements AutoCloseable {
                     int i = rows.next();
                     events.send("sentence", json.writeValueAsBytes(rows.sentence(i)));
                 }
+                watch.stop(); // before the end of the answer: the connection reads the next request itself then
+                reply = backend.reply(body.learnerId(), rows.answer());
+                events.send("done", json.writeValueAsBytes(reply.body()));
+                metrics.requestAnswered(200);
+                sent = true;
             } catch (ExecutionException | RuntimeException e) {
                 if (e instanceof CancellationException c) throw c;
                 rows.cancel(); // one row failed: the request fails, its other rows are not needed
@@ -385,13 +390,7 @@ public final class TutorServer implements AutoCloseable {
                 }
                 events.send("error", json.writeValueAsBytes(errorBody(error)));
                 metrics.requestAnswered(error.status());
-                return;
             }
-            watch.stop(); // before the end of the answer: the connection reads the next request itself then
-            reply = backend.reply(body.learnerId(), rows.answer());
-            events.send("done", json.writeValueAsBytes(reply.body()));
-            metrics.requestAnswered(200);
-            sent = true;
         } catch (CancellationException e) {
             // the client went away while its rows ran: they are cancelled and counted, nobody to answer
         } catch (IOException e) {
