@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
                 "At the end the model goes to --out, a Hugging Face GPT-2 checkpoint directory: config.json, "
                         + "model.safetensors, vocab.json, merges.txt and prompt_format.json; beside them the run's "
                         + "record, training-run.json, and its loss curve, training-loss.csv and training-loss.png.",
-                "With no options it reproduces the shipped model in weights/."})
+                "With no options it runs the first leg of the shipped model's training chain; --recipe weights/recipe.json re-runs the whole chain."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
