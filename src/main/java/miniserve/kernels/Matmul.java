@@ -340,16 +340,20 @@ public final class Matmul {
         return left;
     }
 
+    /**
+     * Runs the largest one-vector tile that fits the {@code left} remaining rows; returns the rows done.
+     * Four rows at most: C1 gives up on an 8-row masked tile (out of virtual registers), and a method
+     * that tiered compilation had first given to C1's level 2 then stayed there for the JVM's life,
+     * every vector operation boxed: about 1 in 2 freshly started servers ran 2 to 3x slower throughout.
+     */
     private static int columnTile(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
                                   int m, int left, int n, int nEnd, int k0, int k1) {
-        if (left >= 5) {
-            int rows = Math.min(8, left);
-            column8(out, x, w, wBase, wStride, K, N, m, rows, n, nEnd, k0, k1);
+        if (left >= 3) {
+            int rows = Math.min(4, left);
+            column4(out, x, w, wBase, wStride, K, N, m, rows, n, nEnd, k0, k1);
             return rows;
         }
-        if (left >= 3) {
-            column4(out, x, w, wBase, wStride, K, N, m, left, n, nEnd, k0, k1);
-        } else if (left == 2) {
+        if (left == 2) {
             column2(out, x, w, wBase, wStride, K, N, m, 2, n, nEnd, k0, k1);
         } else {
             column1(out, x, w, wBase, wStride, K, N, m, 1, n, nEnd, k0, k1);
@@ -605,50 +609,6 @@ public final class Matmul {
     }
 
     // ---- one-vector tiles for the columns left over after the last full panel
-
-    /** Adds an 8-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
-    private static void column8(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
-                                int m, int rows, int n, int nEnd, int k0, int k1) {
-        VectorMask<Float> mask = F.indexInRange(n, nEnd);
-        int last = rows - 1;
-        int r0 = m, r1 = m + Math.min(1, last), r2 = m + Math.min(2, last), r3 = m + Math.min(3, last);
-        int r4 = m + Math.min(4, last), r5 = m + Math.min(5, last), r6 = m + Math.min(6, last), r7 = m + Math.min(7, last);
-        int x0 = r0 * K, o0 = r0 * N + n;
-        int x1 = r1 * K, o1 = r1 * N + n;
-        int x2 = r2 * K, o2 = r2 * N + n;
-        int x3 = r3 * K, o3 = r3 * N + n;
-        int x4 = r4 * K, o4 = r4 * N + n;
-        int x5 = r5 * K, o5 = r5 * N + n;
-        int x6 = r6 * K, o6 = r6 * N + n;
-        int x7 = r7 * K, o7 = r7 * N + n;
-        FloatVector c0 = FloatVector.fromArray(F, out, o0, mask);
-        FloatVector c1 = FloatVector.fromArray(F, out, o1, mask);
-        FloatVector c2 = FloatVector.fromArray(F, out, o2, mask);
-        FloatVector c3 = FloatVector.fromArray(F, out, o3, mask);
-        FloatVector c4 = FloatVector.fromArray(F, out, o4, mask);
-        FloatVector c5 = FloatVector.fromArray(F, out, o5, mask);
-        FloatVector c6 = FloatVector.fromArray(F, out, o6, mask);
-        FloatVector c7 = FloatVector.fromArray(F, out, o7, mask);
-        for (int k = k0; k < k1; k++) {
-            FloatVector wv = FloatVector.fromArray(F, w, wBase + k * wStride, mask);
-            c0 = FloatVector.broadcast(F, x[x0 + k]).fma(wv, c0);
-            c1 = FloatVector.broadcast(F, x[x1 + k]).fma(wv, c1);
-            c2 = FloatVector.broadcast(F, x[x2 + k]).fma(wv, c2);
-            c3 = FloatVector.broadcast(F, x[x3 + k]).fma(wv, c3);
-            c4 = FloatVector.broadcast(F, x[x4 + k]).fma(wv, c4);
-            c5 = FloatVector.broadcast(F, x[x5 + k]).fma(wv, c5);
-            c6 = FloatVector.broadcast(F, x[x6 + k]).fma(wv, c6);
-            c7 = FloatVector.broadcast(F, x[x7 + k]).fma(wv, c7);
-        }
-        c0.intoArray(out, o0, mask);
-        c1.intoArray(out, o1, mask);
-        c2.intoArray(out, o2, mask);
-        c3.intoArray(out, o3, mask);
-        c4.intoArray(out, o4, mask);
-        c5.intoArray(out, o5, mask);
-        c6.intoArray(out, o6, mask);
-        c7.intoArray(out, o7, mask);
-    }
 
     /** Adds a 4-row by one-vector block at columns n .. min(n+L, nEnd)-1 (masked). */
     private static void column4(float[] out, float[] x, float[] w, int wBase, int wStride, int K, int N,
