@@ -262,7 +262,7 @@ public final class BenchMain implements Callable<Integer> {
             case "scalar" -> "matmul, scalar twin (one thread)";
             case "streamed" -> "matmul, vector kernel, w read from memory every call (copies cycled past the L3)";
             case "packed-streamed" -> "matmul with w packed in panels, read from memory every call";
-            case "lmhead" -> "LM head  out[M,N] = x[M,K]·w[N,K]ᵀ (matmulTransposedB, the trainer's)";
+            case "lmhead" -> "LM head  out[M,N] = x[M,K]·w[N,K]ᵀ (matmulTransposedB, dot-product tiles)";
             case "lmhead-packed" -> "LM head  out[M,N] = x[M,K]·w[N,K]ᵀ with w packed transposed (the model's)";
             case "pool" -> "ComputePool.parallelFor hand-off, near-empty task";
             case "forward" -> "GPT-2-small forward (random weights), logits at every position; GFLOP = 2·B·T·(12·L·C² + V·C)";

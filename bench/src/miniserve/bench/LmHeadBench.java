@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The tied LM head, out[M,V] = x[M,C]·wte[V,C]ᵀ: GPT-2's vocabulary (V=50257, C=768; wte is
- * 154 MB, read from memory every call) and the tutor's. {@link #vector} is the trainer's
- * {@link Matmul#matmulTransposedB} on wte as it is; {@link #packed} the model's, a packed product
+ * 154 MB, read from memory every call) and the tutor's. {@link #vector} is
+ * {@link Matmul#matmulTransposedB}, dot-product tiles on wte as it is; {@link #packed} the model's, a packed product
  * on wte packed transposed once ({@link PackedMatrix#packTransposed}).
  */
 @BenchmarkMode(Mode.AverageTime)

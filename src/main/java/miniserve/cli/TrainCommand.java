@@ -21,6 +21,7 @@ import miniserve.model.GptWeights;
 import miniserve.model.TrainingSequence;
 import miniserve.synth.SyntheticErrors;
 import miniserve.tokenizer.PromptFormat;
+import miniserve.train.FmaPeak;
 import miniserve.train.SequenceSource;
 import miniserve.train.Trainer;
 import miniserve.train.TrainingCheckpoint;
@@ -229,7 +230,7 @@ public final class TrainCommand implements Callable<Integer> {
             Trainer trainer = state != null ? Trainer.resume(state, source, heldOutSet, pool)
                     : initial != null ? Trainer.warmStart(options, initial, source, heldOutSet, pool)
                     : Trainer.start(options, source, heldOutSet, pool);
-            if (speedTest != null) return speedTest(stdout, trainer, data);
+            if (speedTest != null) return speedTest(stdout, trainer, data, pool);
             // A warm-started run remembers where it started, so that a resumed leg can say so in training-run.json.
             Path startedFrom = checkpointDir.resolve(STARTED_FROM_FILE);
             if (state == null) {
@@ -301,15 +302,20 @@ public final class TrainCommand implements Callable<Integer> {
         return extraText.stream().filter(p -> !p.toString().equals("none")).toList();
     }
 
-    private int speedTest(PrintWriter stdout, Trainer trainer, TrainingData data) {
+    private int speedTest(PrintWriter stdout, Trainer trainer, TrainingData data, ComputePool pool) {
         TrainingOptions o = trainer.options();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int i = 0; i < 3 && !trainer.finished(); i++) trainer.step();
         double load0 = os.getSystemLoadAverage();
         long tokens0 = trainer.tokensSeen(), cpu0 = os.getProcessCpuTime(), t0 = System.nanoTime();
         int done = 0;
-        for (; done < speedTest && !trainer.finished(); done++) trainer.step();
+        double flops = 0;
+        for (; done < speedTest && !trainer.finished(); done++) {
+            trainer.step();
+            flops += trainer.lastStepFlops();
+        }
         double wall = (System.nanoTime() - t0) / 1e9, cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        double peak = FmaPeak.gflops(pool, 64 * threads, 5);
         long tokens = trainer.tokensSeen() - tokens0;
         double perStep = wall / Math.max(1, done);
         stdout.printf(Locale.ROOT, "model: C=%d, %d layers, %d heads, %d positions, vocab %d: %,d parameters%n",
@@ -320,6 +326,9 @@ public final class TrainCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "%d steps on %d threads: %,d tokens in %.1f s = %,.0f tokens/s (%.2f s/step); "
                         + "process CPU %.1f s = %,.0f tokens per CPU-second%n",
                 done, threads, tokens, wall, tokens / wall, perStep, cpu, tokens / cpu);
+        stdout.printf(Locale.ROOT, "trainer: %.1f GFLOP/s (matrix products over every slot, padding included, and attention); "
+                        + "FMA loop on the same %d threads: %.1f GFLOP/s; the trainer reaches %.0f%% of it%n",
+                flops / wall / 1e9, threads, peak, 100 * flops / wall / 1e9 / peak);
         stdout.printf(Locale.ROOT, "load average %.1f before, %.1f after (%d cores): timings on a shared machine are noisy%n",
                 load0, os.getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
         stdout.printf(Locale.ROOT, "projected for %d steps: %s at this speed%n", o.steps(), ProgressBar.duration(perStep * o.steps()));

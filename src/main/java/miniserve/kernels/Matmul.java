@@ -98,22 +98,15 @@ public final class Matmul {
     }
 
     /**
-     * out[M,N] = x[M,K]·w[K,N] + bias (bias may be null) with w in a {@link PackedMatrix}
-     * layout, split over N across the pool. Panels: the same tiles as the row-major product,
-     * reading each panel as one contiguous run. Rows of wᵀ: the dot-product tiles of
-     * {@link #matmulTransposedB}, then the bias added. Its scalar twin is {@link #matmulScalar}
-     * on the unpacked w.
+     * out[M,N] = x[M,K]·w[K,N] + bias (bias may be null) with w in a {@link PackedMatrix},
+     * split over N across the pool: the same tiles as the row-major product, reading each panel
+     * as one contiguous run. Its scalar twin is {@link #matmulScalar} on the unpacked w.
      */
     public static void matmul(ComputePool pool, float[] out, float[] x, PackedMatrix w, float[] bias, int M) {
         int K = w.K, N = w.N;
         checkRows("matmul", out, x, M, K, N);
         if (bias != null && bias.length < N) throw new IllegalArgumentException("matmul: bias has " + bias.length + " floats, needs N=" + N);
         if (M == 0 || N == 0) return;
-        if (w.transposedRows != null) {
-            if (!split(pool, M, K, N)) transposedColumns(WIDE, out, x, w.transposedRows, bias, M, K, N, 0, N);
-            else ColumnsTask.run(pool, true, out, x, w.transposedRows, bias, M, K, N);
-            return;
-        }
         if (w.width != (WIDE ? 3 : 2) * L)
             throw new IllegalArgumentException("matmul: w was packed for the other tile family (panel width " + w.width + ")");
         if (!split(pool, M, K, N)) {
@@ -785,22 +778,31 @@ public final class Matmul {
      * The backward of {@code out[M,N] = x[M,K]·w[K,N] + b[N]} (w row-major, as the forward's
      * {@link PackedMatrix} was made from):
      * <pre>
-     * dx[M,K]  = dout[M,N] · w[K,N]ᵀ      {@link #matmulTransposedB}
+     * dx[M,K]  = dout[M,N] · w[K,N]ᵀ      {@link #matmul} with wT, w's transpose in panels
      * dw[K,N] += x[M,K]ᵀ · dout[M,N]      {@link #weightGrad}
      * db[N]   += Σ_m dout[m,:]             {@link #weightGrad} (when db is not null)
      * </pre>
-     * Parameter gradients accumulate (+=) so that a tensor used twice (the token embedding:
-     * input lookup and tied LM head) sums its contributions, as in llm.c; dx is written.
+     * wT is {@link PackedMatrix#panelsOfTransposed}(K, N) refreshed from w. Parameter gradients
+     * accumulate (+=) so that a tensor used twice (the token embedding: input lookup and tied LM
+     * head) sums its contributions, as in llm.c; dx is written.
      */
-    public static void backward(ComputePool pool, float[] dx, float[] dw, float[] db, float[] dout, float[] x, float[] w,
+    public static void backward(ComputePool pool, float[] dx, float[] dw, float[] db, float[] dout, float[] x, PackedMatrix wT,
                                 int M, int K, int N) {
-        matmulTransposedB(pool, dx, dout, w, M, N, K);
+        if (wT.K != N || wT.N != K)
+            throw new IllegalArgumentException("backward: wT is " + wT.K + "x" + wT.N + ", needs the transpose of " + K + "x" + N);
+        matmul(pool, dx, dout, wT, null, M);
         weightGrad(pool, dw, db, x, dout, M, K, N);
     }
 
-    /** Scalar twin of {@link #backward}. */
+    /** Scalar twin of {@link #backward}, bit for bit: dx sums one fma per n in order, as {@link #matmulScalar} on wᵀ does. */
     public static void backwardScalar(float[] dx, float[] dw, float[] db, float[] dout, float[] x, float[] w, int M, int K, int N) {
-        matmulTransposedBScalar(dx, dout, w, M, N, K);
+        for (int m = 0; m < M; m++) {
+            for (int k = 0; k < K; k++) {
+                float acc = 0f;
+                for (int n = 0; n < N; n++) acc = Math.fma(dout[m * N + n], w[k * N + n], acc);
+                dx[m * K + k] = acc;
+            }
+        }
         weightGradScalar(dw, db, x, dout, M, K, N);
     }
 

@@ -64,12 +64,15 @@ public final class GptTraining {
     private final GptWeights grads;
     private final float[][] gradArrays;
     /**
-     * The matrices in the training layout, rows of wᵀ ({@link PackedMatrix#transposedCopy}),
-     * rewritten from the parameters at every forward; the LM head reads wte itself.
+     * The matrices in panels ({@link PackedMatrix#panels}; the LM head wteᵀ), rewritten from the
+     * parameters at every forward.
      */
     private final GptWeights.Packed layouts;
-    /** wte [V, C] as the weight of d(head input) = d(logits)·wte, rewritten at every backward. */
-    private final PackedMatrix wteForHeadBackward;
+    /**
+     * Their transposes in panels, for the input gradients dx = dy·wᵀ (the head's: d(headLn) =
+     * d(logits)·wte), rewritten from the parameters at every backward.
+     */
+    private final GptWeights.Packed transposedLayouts;
     private final ComputePool pool;
     private final int maxB, maxT;
     private final int C, NH, V;
@@ -115,12 +118,15 @@ public final class GptTraining {
         NH = config.nHead();
         V = config.vocabSize();
         GptWeights.PackedLayer[] layers = new GptWeights.PackedLayer[config.nLayer()];
+        GptWeights.PackedLayer[] transposed = new GptWeights.PackedLayer[config.nLayer()];
         for (int l = 0; l < layers.length; l++) {
-            layers[l] = new GptWeights.PackedLayer(PackedMatrix.transposedCopy(C, 3 * C), PackedMatrix.transposedCopy(C, C),
-                    PackedMatrix.transposedCopy(C, 4 * C), PackedMatrix.transposedCopy(4 * C, C));
+            layers[l] = new GptWeights.PackedLayer(PackedMatrix.panels(C, 3 * C), PackedMatrix.panels(C, C),
+                    PackedMatrix.panels(C, 4 * C), PackedMatrix.panels(4 * C, C));
+            transposed[l] = new GptWeights.PackedLayer(PackedMatrix.panelsOfTransposed(C, 3 * C), PackedMatrix.panelsOfTransposed(C, C),
+                    PackedMatrix.panelsOfTransposed(C, 4 * C), PackedMatrix.panelsOfTransposed(4 * C, C));
         }
-        layouts = new GptWeights.Packed(layers, PackedMatrix.ofTransposed(params.wte, V, C));
-        wteForHeadBackward = PackedMatrix.transposedCopy(V, C);
+        layouts = new GptWeights.Packed(layers, PackedMatrix.panelsOfTransposed(V, C));
+        transposedLayouts = new GptWeights.Packed(transposed, PackedMatrix.panels(V, C));
         int R = maxB * maxT;
         tokenRow = new int[R];
         tokenPos = new int[R];
@@ -180,7 +186,7 @@ public final class GptTraining {
         }
         this.batch = batch;
         backwardReady = false;
-        refreshLayouts();
+        refresh(layouts);
 
         placeTokens(B, T);
         Embedding.forward(encoded, batch.inputs, tokenPos, params.wte, params.wpe, R, C);
@@ -266,11 +272,32 @@ public final class GptTraining {
         return (float) (sum / Rt);
     }
 
+    /**
+     * Floating-point operations of a training step (forward and backward) on the last forward's
+     * batch, as computed: the matrix products over all B·T slots, right padding included (2·R·12·C²
+     * a layer and 2·Rt·V·C for the head, three times over for the backward's two products per
+     * weight), and attention over each row's real tokens (q·kᵀ and att·v, 4·C·n(n+1)/2 a layer,
+     * three times over). Layernorm, GELU, softmax, cross-entropy and AdamW are not counted: they
+     * are a few percent of the work at C = 256 and run at memory speed.
+     */
+    public double stepFlops() {
+        if (batch == null) throw new IllegalStateException("stepFlops() needs a forward() first");
+        int R = batch.batchSize() * batch.seqLen();
+        double products = 2.0 * R * 12L * C * C * blocks.length + 2.0 * targetRows * V * C;
+        double attention = 0;
+        for (int b = 0; b < batch.batchSize(); b++) {
+            long n = batch.lengths[b];
+            attention += 4.0 * C * n * (n + 1) / 2 * blocks.length;
+        }
+        return 3 * (products + attention);
+    }
+
     /** Gradients of the last {@link #forward}'s loss into {@link #gradients()} (overwritten). */
     public void backward() {
         if (!backwardReady) throw new IllegalStateException("backward() needs a forward() first");
         backwardReady = false;
         int B = batch.batchSize(), T = batch.seqLen(), R = B * T;
+        refresh(transposedLayouts);
         zeroGradients();
         headBackward(R);
         for (int l = blocks.length - 1; l >= 0; l--) {
@@ -291,8 +318,7 @@ public final class GptTraining {
     private void headBackward(int R) {
         int Rt = targetRows;
         CrossEntropy.backward(pool, logits, headTargets, Rt, V);
-        wteForHeadBackward.refresh(pool, params.wte);
-        Matmul.matmul(pool, dHeadLn, logits, wteForHeadBackward, null, Rt);
+        Matmul.matmul(pool, dHeadLn, logits, transposedLayouts.lmHead(), null, Rt);
         Matmul.weightGrad(pool, grads.wte, null, logits, headLn, Rt, V, C);
         Arrays.fill(dHeadIn, 0, Rt * C, 0f);
         LayerNorm.backward(pool, dHeadIn, grads.lnFW, grads.lnFB, dHeadLn, headIn, params.lnFW, headMean, headRstd, Rt, C);
@@ -303,31 +329,37 @@ public final class GptTraining {
     /** mlp.c_proj, GELU, c_fc and ln_2 backwards; dResidual += the branch's input gradient. */
     private void mlpBackward(BlockActivations a, int l, int R) {
         GptWeights.Layer w = params.layers[l], g = grads.layers[l];
-        Matmul.backward(pool, dFch, g.fcProjW, g.fcProjB, dResidual, a.fchGelu, w.fcProjW, R, 4 * C, C);
+        GptWeights.PackedLayer t = transposedLayouts.layers()[l];
+        Matmul.backward(pool, dFch, g.fcProjW, g.fcProjB, dResidual, a.fchGelu, t.fcProjW(), R, 4 * C, C);
         Gelu.backward(pool, dFch, a.fch, a.fchTanh, R * 4 * C);
-        Matmul.backward(pool, dLn, g.fcW, g.fcB, dFch, a.ln2, w.fcW, R, C, 4 * C);
+        Matmul.backward(pool, dLn, g.fcW, g.fcB, dFch, a.ln2, t.fcW(), R, C, 4 * C);
         LayerNorm.backward(pool, dResidual, g.ln2W, g.ln2B, dLn, a.residual2, w.ln2W, a.ln2Mean, a.ln2Rstd, R, C);
     }
 
     /** c_proj, attention, c_attn and ln_1 backwards; dResidual += the branch's input gradient. */
     private void attentionBackward(BlockActivations a, int l, float[] residual, int B, int T, int R) {
         GptWeights.Layer w = params.layers[l], g = grads.layers[l];
-        Matmul.backward(pool, dAtty, g.attnProjW, g.attnProjB, dResidual, a.atty, w.attnProjW, R, C, C);
+        GptWeights.PackedLayer t = transposedLayouts.layers()[l];
+        Matmul.backward(pool, dAtty, g.attnProjW, g.attnProjB, dResidual, a.atty, t.attnProjW(), R, C, C);
         Attention.backward(pool, dQkv, attScratch, vT, dAtty, a.qkv, a.att, batch.lengths, B, T, C, NH);
-        Matmul.backward(pool, dLn, g.attnW, g.attnB, dQkv, a.ln1, w.attnW, R, C, 3 * C);
+        Matmul.backward(pool, dLn, g.attnW, g.attnB, dQkv, a.ln1, t.attnW(), R, C, 3 * C);
         LayerNorm.backward(pool, dResidual, g.ln1W, g.ln1B, dLn, residual, w.ln1W, a.ln1Mean, a.ln1Rstd, R, C);
     }
 
-    /** Rewrites the training layout of every block's matrices from the parameters, which change between steps. */
-    private void refreshLayouts() {
+    /**
+     * Rewrites a set of layouts (the forward's or their transposes) from the parameters, which
+     * change between steps.
+     */
+    private void refresh(GptWeights.Packed packed) {
         for (int l = 0; l < blocks.length; l++) {
             GptWeights.Layer w = params.layers[l];
-            GptWeights.PackedLayer m = layouts.layers()[l];
+            GptWeights.PackedLayer m = packed.layers()[l];
             m.attnW().refresh(pool, w.attnW);
             m.attnProjW().refresh(pool, w.attnProjW);
             m.fcW().refresh(pool, w.fcW);
             m.fcProjW().refresh(pool, w.fcProjW);
         }
+        packed.lmHead().refresh(pool, params.wte);
     }
 
     private void zeroGradients() {

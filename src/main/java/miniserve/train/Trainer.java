@@ -195,6 +195,11 @@ public final class Trainer {
         return row;
     }
 
+    /** Floating-point operations of the last step ({@link GptTraining#stepFlops()}). */
+    public double lastStepFlops() {
+        return model.stepFlops();
+    }
+
     /** Mean cross-entropy per target token over the held-out set (NaN if there is none). */
     public float heldOutLoss() {
         double sum = 0;

@@ -3,6 +3,7 @@ package miniserve.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -77,9 +78,12 @@ class MatmulBackwardTest {
         float[] x = random(M * K, rnd), w = random(K * N, rnd), dout = random(M * N, rnd);
         float[] dW0 = random(K * N, rnd), dB0 = random(N, rnd);
         float[] dx = new float[M * K], dW = dW0.clone(), dB = dB0.clone();
-        Matmul.backward(POOL, dx, dW, dB, dout, x, w, M, K, N);
+        PackedMatrix wT = PackedMatrix.panelsOfTransposed(K, N);
+        wT.refresh(POOL, w);
+        Matmul.backward(POOL, dx, dW, dB, dout, x, wT, M, K, N);
         float[] sdx = new float[M * K], sdW = dW0.clone(), sdB = dB0.clone();
         Matmul.backwardScalar(sdx, sdW, sdB, dout, x, w, M, K, N);
+        assertThat(Arrays.equals(dx, sdx)).as("dx bit for bit as the scalar twin").isTrue();
         double tol = 1e-5 * Math.max(1, Math.max(M, N));
         for (int i = 0; i < M * K; i++) {
             double ref = 0;

@@ -201,36 +201,32 @@ class MatmulTest {
         }
     }
 
-    /** The rows-of-wᵀ layout (training's): a refreshed copy and a view of wᵀ, with and without bias, serial and split. */
+    /**
+     * Training's refreshed panels: panels(K, N) from w and panelsOfTransposed(N, K) from wᵀ
+     * lay out exactly what pack(w) does, serial and split, and follow a change of w at the next refresh.
+     */
     @Test
-    void transposedRowsLayoutMatchesScalarOnRandomShapesWithTails() {
+    void refreshedPanelsMatchPackAndFollowChangesOfW() {
         SplittableRandom rnd = new SplittableRandom(18);
         for (int rep = 0; rep < 40; rep++) {
-            int M = rep < 30 ? 1 + rnd.nextInt(40) : 200 + rnd.nextInt(300);
             int K = 1 + rnd.nextInt(rep < 30 ? 120 : 400);
             int N = randomN(rnd);
-            float[] x = random(rnd, M * K), w = random(rnd, K * N);
-            float[] bias = rep % 3 == 0 ? null : random(rnd, N);
-            float[] expected = new float[M * N];
-            Matmul.matmulScalar(expected, x, w, bias, M, K, N);
-            float[] scale = magnitudes(x, w, bias, M, K, N, false);
-            PackedMatrix copy = PackedMatrix.transposedCopy(K, N);
-            copy.refresh(rep % 2 == 0 ? two : ComputePool.serial(), w);
-            float[] wt = new float[N * K];
-            for (int k = 0; k < K; k++) for (int n = 0; n < N; n++) wt[n * K + k] = w[k * N + n];
-            assertTrue(Arrays.equals(wt, copy.transposedRows), "refresh writes wᵀ, K=" + K + " N=" + N);
-            PackedMatrix view = PackedMatrix.ofTransposed(wt, N, K);
-            for (PackedMatrix layout : new PackedMatrix[] {copy, view}) {
-                for (ComputePool pool : new ComputePool[] {ComputePool.serial(), two}) {
-                    float[] out = new float[M * N];
-                    Arrays.fill(out, Float.NaN);
-                    Matmul.matmul(pool, out, x, layout, bias, M);
-                    assertClose("rows of wT M=" + M + " K=" + K + " N=" + N + " threads=" + pool.threads(), expected, out, scale, K);
+            ComputePool pool = rep % 2 == 0 ? two : ComputePool.serial();
+            PackedMatrix fromW = PackedMatrix.panels(K, N), fromWt = PackedMatrix.panelsOfTransposed(N, K);
+            for (int change = 0; change < 2; change++) {
+                float[] w = random(rnd, K * N);
+                float[] wt = new float[N * K];
+                for (int k = 0; k < K; k++) for (int n = 0; n < N; n++) wt[n * K + k] = w[k * N + n];
+                fromW.refresh(pool, w);
+                fromWt.refresh(pool, wt);
+                PackedMatrix expected = PackedMatrix.pack(w, K, N);
+                for (PackedMatrix p : new PackedMatrix[] {fromW, fromWt}) {
+                    assertTrue(Arrays.equals(expected.panels, p.panels) && Arrays.equals(expected.tail, p.tail),
+                            "refreshed panels equal pack(w), K=" + K + " N=" + N + " change " + change);
                 }
             }
         }
-        assertThrows(IllegalStateException.class, () -> PackedMatrix.ofTransposed(new float[6], 2, 3).refresh(two, new float[6]));
-        assertThrows(IllegalStateException.class, () -> PackedMatrix.pack(new float[6], 2, 3).refresh(two, new float[6]));
+        assertThrows(IllegalArgumentException.class, () -> PackedMatrix.panels(2, 3).refresh(two, new float[5]));
     }
 
     @Test

@@ -280,6 +280,20 @@ class GptTrainingGradientTest {
     }
 
     @Test
+    void stepFlopsCountsTheProductsOverEverySlotAndAttentionOverRealTokens() {
+        GptConfig cfg = new GptConfig(13, 8, 8, 2, 2);
+        GptTraining model = new GptTraining(GptWeights.random(cfg, 1), 2, 6, POOL);
+        assertThatThrownBy(model::stepFlops).isInstanceOf(IllegalStateException.class);
+        TrainingBatch b = new TrainingBatch(2, 6);
+        // Row 0: 4 inputs, targets at positions 1-3; row 1: 6 inputs, targets at 2-5. B·T = 12 slots, 7 target rows.
+        b.fill(List.of(new TrainingSequence(new int[] {1, 2, 3, 4, 5}, 2), new TrainingSequence(new int[] {1, 2, 3, 4, 5, 6, 7}, 3)));
+        model.forward(b);
+        // Layers: 2·12 slots·12·8²·2 layers = 36,864; head: 2·7·13·8 = 1,456;
+        // attention: 4·8·(4·5/2 + 6·7/2)·2 layers = 1,984; forward 40,304, three times over with the backward.
+        assertThat(model.stepFlops()).isEqualTo(120_912.0);
+    }
+
+    @Test
     void backwardNeedsAForward() {
         GptConfig cfg = new GptConfig(13, 8, 8, 1, 2);
         GptTraining model = new GptTraining(GptWeights.random(cfg, 1), 1, 4, POOL);
