@@ -20,7 +20,8 @@ import java.util.Set;
  * English word knowledge shared by the error generator and the edit classifier: which strings are
  * words, their parts of speech, verb and noun inflections (regular ones by rule, checked against the
  * word list; irregular ones from WordNet's exception lists and a hand-written table), adjective/adverb
- * pairs, prepositions, uncountable nouns and real-word confusion sets.
+ * pairs, prepositions (and the fixed ones some verbs take), uncountable nouns, real misspellings and
+ * real-word confusion sets.
  *
  * <p>The files live in {@code data/lexicon/} (sources and licences in its README) and are packed into
  * the jar under {@code miniserve/lexicon/}. All look-ups take lower-case words. Immutable after
@@ -54,6 +55,13 @@ public final class Lexicon {
      * "see"/"watch" are both right in many sentences, so they are only explained, never injected).
      */
     public record Confusion(List<String> words, String explanation, boolean injected) {
+    }
+
+    /**
+     * The preposition a word takes ("depend" on) and what learners write instead: another preposition
+     * ("of"), or the empty string when they leave it out ("listen music").
+     */
+    public record PrepositionSlip(String right, String wrong) {
     }
 
     // ---- closed word classes -----------------------------------------------------------------------
@@ -102,6 +110,8 @@ public final class Lexicon {
     private final List<String> prepositions;
     private final Map<String, List<String>> prepositionConfusions;
     private final Map<String, String> prepositionInsertions;
+    private final Map<String, List<PrepositionSlip>> prepositionSlips;   // verb base or adjective -> slips
+    private final Map<String, List<String>> misspellings;                // correction -> real misspellings
     private final Map<String, String> adverbOfAdjective;
     private final Map<String, String> adjectiveOfAdverb;
     private final Map<String, Confusion> confusionOf;
@@ -155,6 +165,17 @@ public final class Lexicon {
         for (String line : lines("preposition-insertions.tsv")) {
             String[] f = line.split("\t");
             prepositionInsertions.put(f[0], f[1]);
+        }
+        prepositionSlips = new HashMap<>();
+        for (String line : lines("verb-prepositions.tsv")) {
+            String[] f = line.split("\t");
+            prepositionSlips.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new PrepositionSlip(f[1], f[2].equals("-") ? "" : f[2]));
+        }
+        misspellings = new HashMap<>();
+        for (String line : lines("misspellings.tsv")) {
+            String[] f = line.split("\t");
+            // A misspelling that the lexicon reads as a word (an irregular form) would not show as an error.
+            if (!isWord(f[0])) misspellings.computeIfAbsent(f[1], k -> new ArrayList<>()).add(f[0]);
         }
         adverbOfAdjective = new HashMap<>();
         adjectiveOfAdverb = new HashMap<>();
@@ -454,6 +475,11 @@ public final class Lexicon {
         return prepositionInsertions.get(verbBase);
     }
 
+    /** What learners write instead of the preposition this verb (base form) or adjective takes ("depend on"). */
+    public List<PrepositionSlip> prepositionSlips(String word) {
+        return prepositionSlips.getOrDefault(word, List.of());
+    }
+
     // ---- adjectives and adverbs --------------------------------------------------------------------
 
     /** The -ly adverb of an adjective ("quick" → "quickly", "good" → "well"), or null. */
@@ -464,6 +490,13 @@ public final class Lexicon {
     /** The adjective an adverb is made from ("quickly" → "quick"), or null. */
     public String adjectiveOf(String adverb) {
         return adjectiveOfAdverb.get(adverb);
+    }
+
+    // ---- spelling ------------------------------------------------------------------------------------
+
+    /** Real misspellings of a word seen in written text ("received" → "recieved"), in file order; empty if none. */
+    public List<String> misspellingsOf(String word) {
+        return misspellings.getOrDefault(word, List.of());
     }
 
     // ---- real-word confusions ----------------------------------------------------------------------

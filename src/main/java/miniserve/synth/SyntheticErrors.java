@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,12 +80,21 @@ public final class SyntheticErrors {
                 Map.entry(ErrorType.WORD_ORDER, 2)), true);
 
         final Map<ErrorType, Integer> typeWeights;
-        /** Agreement errors after a noun subject ("my sister have"), besides those after a pronoun. */
-        final boolean nounSubjectAgreement;
+        /**
+         * The errors the first tutor's data lacked: agreement after a noun subject ("my sister have"),
+         * the {@link Rule}s marked learner-only, and no article inserted where the result may well be
+         * right ("the" before a plural, or after a preposition: "in the school").
+         */
+        final boolean learnerRules;
 
-        Profile(Map<ErrorType, Integer> typeWeights, boolean nounSubjectAgreement) {
+        Profile(Map<ErrorType, Integer> typeWeights, boolean learnerRules) {
             this.typeWeights = new EnumMap<>(typeWeights);
-            this.nounSubjectAgreement = nounSubjectAgreement;
+            this.learnerRules = learnerRules;
+        }
+
+        /** Whether this profile makes the errors of {@code rule}. */
+        boolean uses(Rule rule) {
+            return learnerRules || !rule.learnerOnly;
         }
 
         /** The profile named {@code name} (case-insensitive), or an error listing the names. */
@@ -324,14 +334,26 @@ public final class SyntheticErrors {
         PRONOUN_CASE(ErrorType.PRONOUN, 1),
         ADVERB_AS_ADJECTIVE(ErrorType.ADJ_ADV, 2), ADJECTIVE_AS_ADVERB(ErrorType.ADJ_ADV, 1),
         ADJACENT_SWAP(ErrorType.WORD_ORDER, 1),
-        CONFUSION(ErrorType.WORD_CHOICE, 1);
+        CONFUSION(ErrorType.WORD_CHOICE, 1),
+        // Only in the learner profile (so the original profile's pairs, and the evaluation set built
+        // from them, stay as they were).
+        SPELLING_REAL(ErrorType.SPELLING, 3, true), A_BEFORE_PLURAL(ErrorType.ARTICLE, 2, true),
+        VERB_PREPOSITION(ErrorType.PREPOSITION, 8, true), BE_BEFORE_VERB(ErrorType.VERB_FORM, 1, true),
+        PERFECT_WITH_PAST_TIME(ErrorType.TENSE, 2, true), SINCE_WITH_PRESENT(ErrorType.TENSE, 3, true),
+        DOUBLE_COMPARATIVE(ErrorType.ADJ_ADV, 3, true);
 
         final ErrorType type;
         final int weight;
+        final boolean learnerOnly;
 
         Rule(ErrorType type, int weight) {
+            this(type, weight, false);
+        }
+
+        Rule(ErrorType type, int weight, boolean learnerOnly) {
             this.type = type;
             this.weight = weight;
+            this.learnerOnly = learnerOnly;
         }
     }
 
@@ -392,7 +414,7 @@ public final class SyntheticErrors {
     }
 
     /** Builds the learner sentence: unchanged stretches keep their spacing, changed ones get ordinary spacing. */
-    private static TrainingPair render(String clean, Sentence s, List<Proposal> chosen) {
+    static TrainingPair render(String clean, Sentence s, List<Proposal> chosen) {
         List<String> out = new ArrayList<>();
         List<Integer> origin = new ArrayList<>();
         int[] spanStart = new int[chosen.size()];
@@ -465,6 +487,7 @@ public final class SyntheticErrors {
             case OTHER -> {
             }
         }
+        if (profile.learnerRules) learnerErrors(type, s, out);
         return out;
     }
 
@@ -511,9 +534,10 @@ public final class SyntheticErrors {
                     && lex.isNoun(w) && !lex.isAdverb(w) && !isFunctionWord(w)) {
                 boolean plural = !lex.singulars(w).isEmpty();
                 boolean mass = lex.isUncountable(w);
-                if (plural || mass) {
-                    out.add(new Proposal(Rule.ARTICLE_INSERT, i, i, List.of(mass ? indefiniteFor(w) : "the")));
-                } else if (lex.isPreposition(s.lower(i - 1)) && !lex.isVerb(w)) {
+                if (mass) {
+                    out.add(new Proposal(Rule.ARTICLE_INSERT, i, i, List.of(indefiniteFor(w))));          // "an information"
+                } else if (!profile.learnerRules && (plural || lex.isPreposition(s.lower(i - 1)) && !lex.isVerb(w))) {
+                    // Not in the learner profile: "the" before a plural or after a preposition is often right ("in the school").
                     out.add(new Proposal(Rule.ARTICLE_INSERT, i, i, List.of("the")));
                 }
             }
@@ -594,7 +618,7 @@ public final class SyntheticErrors {
                 out.add(replace(Rule.AGREEMENT_AUXILIARY, s, i, swap));                       // "they has"
             }
             if (i == 0 || isAuxiliary(w) || lex.isPreposition(w) || lex.isAdverb(w)) continue;
-            if (profile.nounSubjectAgreement && i >= 2 && s.isLower(i - 1)) {
+            if (profile.learnerRules && i >= 2 && s.isLower(i - 1)) {
                 // A determiner, a noun, a verb: "my sister works", "these shops sell". A verb that is also a
                 // noun counts only before an article or a preposition ("the car keys are" is a compound).
                 String det = s.lower(i - 2), next = i + 1 < s.n() ? s.lower(i + 1) : "";
@@ -878,6 +902,241 @@ public final class SyntheticErrors {
                 if (!alt.equals(s.lower(i))) out.add(replace(Rule.CONFUSION, s, i, alt));  // "their" → "there"
             }
         }
+    }
+
+    // ---- errors only the learner profile makes ------------------------------------------------------
+
+    private void learnerErrors(ErrorType type, Sentence s, List<Proposal> out) {
+        switch (type) {
+            case ARTICLE -> articleBeforePlural(s, out);
+            case PREPOSITION -> verbPrepositions(s, out);
+            case VERB_FORM -> beBeforeVerb(s, out);
+            case TENSE -> {
+                perfectWithPastTime(s, out);
+                sinceWithPresent(s, out);
+            }
+            case SPELLING -> realMisspellings(s, out);
+            case ADJ_ADV -> doubleComparative(s, out);
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * A misspelling seen in real writing ("recieved", "untill", "beleive"; data/lexicon/misspellings.tsv)
+     * rather than a slip of the keyboard; as with {@link #spelling}, each place gets one fixed misspelling
+     * per sentence draw.
+     */
+    private void realMisspellings(Sentence s, List<Proposal> out) {
+        for (int i = 0; i < s.n(); i++) {
+            if (!s.isWord(i) || !(s.isLower(i) || i == 0)) continue;
+            List<String> wrong = lex.misspellingsOf(s.lower(i));
+            if (wrong.isEmpty()) continue;
+            SplittableRandom local = new SplittableRandom(s.noiseSeed + 0xC2B2AE3D27D4EB4FL * i);
+            out.add(replace(Rule.SPELLING_REAL, s, i, wrong.get(local.nextInt(wrong.size()))));
+        }
+    }
+
+    /** Words that take "a" before a plural noun themselves ("a few friends", "a hundred years"). */
+    private static final Set<String> TAKE_A_BEFORE_PLURAL = Set.of("few", "lot", "couple", "dozen", "hundred", "thousand",
+            "million", "billion", "number", "great", "good", "little");
+
+    /**
+     * "a"/"an" before a plural noun, or before an adjective and a plural noun ("a new shoes"): wrong
+     * whatever the context. Only after a preposition or a verb (so the plural is not itself a verb:
+     * "she likes"), and not before another noun (so it is not a modifier: "a sports car").
+     */
+    private void articleBeforePlural(Sentence s, List<Proposal> out) {
+        for (int i = 1; i + 1 < s.n(); i++) {
+            String prev = s.lower(i - 1), w = s.lower(i);
+            if (!s.isWord(i) || !s.isLower(i) || !s.isWord(i - 1)) continue;
+            if (!(lex.isPreposition(prev) || isAuxiliary(prev) || readsAsVerb(s, i - 1))) continue;
+            int noun = lex.isAdjective(w) && !Lexicon.DETERMINER_LIKE.contains(w) && !Lexicon.PLURAL_DETERMINERS.contains(w)
+                    && !TAKE_A_BEFORE_PLURAL.contains(w) ? i + 1 : i;
+            if (!s.isLower(noun) || !isPluralNoun(s.lower(noun))) continue;
+            if (noun + 1 < s.n() && s.isWord(noun + 1)) {
+                String after = s.lower(noun + 1);
+                boolean nounAfter = lex.isNoun(after) || !lex.singulars(after).isEmpty();
+                if (nounAfter && !lex.isPreposition(after) && !isAuxiliary(after) && !isFunctionWord(after)) continue;
+            }
+            out.add(new Proposal(Rule.A_BEFORE_PLURAL, i, i, List.of(indefiniteFor(w))));
+        }
+    }
+
+    /** Nouns in -s that take "a" or are singular ("a means", "a series", "the news is"), and "a people" (a nation). */
+    private static final Set<String> SINGULAR_OR_COUNTABLE_IN_S = Set.of("news", "means", "series", "species", "physics",
+            "mathematics", "economics", "politics", "athletics", "gymnastics", "headquarters", "crossroads", "whereabouts",
+            "measles", "people", "works", "barracks", "lens");
+
+    /** A regular or irregular plural ("shoes", "children") that does not take "a" in its own right. */
+    private boolean isPluralNoun(String w) {
+        return !lex.singulars(w).isEmpty() && !SINGULAR_OR_COUNTABLE_IN_S.contains(w) && !lex.isUncountable(w) && !isFunctionWord(w);
+    }
+
+    /**
+     * The word at {@code k} is a verb here: a verb form after a subject, a modal or "to", or one that is
+     * no noun, plural ("sports") or adjective ("related", "long") and follows no determiner ("the fringed").
+     */
+    private boolean readsAsVerb(Sentence s, int k) {
+        String w = s.lower(k);
+        if (lex.verbReadings(w).isEmpty() || lex.isAdverb(w)) return false;   // "it even affects"
+        String before = k > 0 ? s.lower(k - 1) : "";
+        if (Lexicon.SUBJECT_PRONOUNS.contains(before) || Lexicon.MODALS.contains(before) || before.equals("to")) return true;
+        return !lex.isNoun(w) && lex.singulars(w).isEmpty() && !lex.isAdjective(w) && !Lexicon.DETERMINER_LIKE.contains(before);
+    }
+
+    /**
+     * The wrong preposition after a word that takes a fixed one ("arrive to", "depend of"), or none at
+     * all ("listen music"), from data/lexicon/verb-prepositions.tsv; only where the preposition has a
+     * word after it.
+     */
+    private void verbPrepositions(Sentence s, List<Proposal> out) {
+        for (int i = 0; i + 2 < s.n(); i++) {
+            if (!s.isWord(i) || !s.isWord(i + 1) || !s.isWord(i + 2)) continue;
+            Set<String> heads = new LinkedHashSet<>();
+            heads.add(s.lower(i));
+            for (VerbReading r : lex.verbReadings(s.lower(i))) heads.add(r.base());
+            for (String head : heads) {
+                for (Lexicon.PrepositionSlip slip : lex.prepositionSlips(head)) {
+                    if (!slip.right().equals(s.lower(i + 1))) continue;
+                    out.add(slip.wrong().isEmpty() ? new Proposal(Rule.VERB_PREPOSITION, i + 1, i + 2, List.of())
+                            : replace(Rule.VERB_PREPOSITION, s, i + 1, slip.wrong()));
+                }
+            }
+        }
+    }
+
+    private static final Map<String, String> BE_FOR_SUBJECT = Map.of("i", "am", "you", "are", "he", "is", "she", "is", "it", "is",
+            "we", "are", "they", "are");
+
+    /**
+     * A form of "be" before a present-tense verb ("I am agree", "she is works"): never right before a
+     * verb that is not also an adjective, a preposition or an -ing form, or a noun with no object after
+     * it ("they are fish" is English, "they are fish the lake" is not). Not after "you" and "it", which
+     * may be objects, nor in a question ("Should I go?").
+     */
+    private void beBeforeVerb(Sentence s, List<Proposal> out) {
+        for (int i = 1; i + 1 < s.n(); i++) {
+            String subject = s.lower(i - 1), w = s.lower(i), next = s.lower(i + 1);
+            String be = BE_FOR_SUBJECT.get(subject);
+            if (be == null || subject.equals("you") || subject.equals("it") || !s.isLower(i) || i >= 2 && isAuxiliary(s.lower(i - 2))) continue;
+            if (isAuxiliary(w) || lex.isPreposition(w) || lex.isAdjective(w) || lex.isAdverb(w) || isPastToo(w)) continue;
+            if (reading(w, be.equals("is") ? VerbForm.THIRD_PERSON : VerbForm.BASE) == null) continue;
+            boolean objectNext = Lexicon.DETERMINER_LIKE.contains(next) && !next.equals("of") || Lexicon.OBJECT_PRONOUNS.contains(next);
+            if (lex.isNoun(w) && !objectNext) continue;
+            out.add(new Proposal(Rule.BE_BEFORE_VERB, i, i, List.of(be)));
+        }
+    }
+
+    /** Words that start a new clause, so a time phrase after them belongs to another verb. */
+    private static final Set<String> CLAUSE_WORDS = Set.of("and", "but", "or", "so", "that", "which", "who", "whom", "whose",
+            "when", "where", "while", "because", "if", "since", "after", "before", "until", "although", "though", "as", "than",
+            "whether", "unless");
+    private static final Set<String> TIME_UNITS = Set.of("night", "week", "weekend", "month", "year", "summer", "winter",
+            "spring", "autumn", "term", "semester", "season", "christmas", "morning", "evening", "monday", "tuesday",
+            "wednesday", "thursday", "friday", "saturday", "sunday");
+    private static final Set<String> MONTHS = Set.of("january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december");
+
+    /** Whether a finished-time phrase starts at token {@code k}: "yesterday", "(two days) ago", "last year", "in 2010". */
+    private static boolean finishedTimeAt(Sentence s, int k) {
+        String w = s.lower(k), next = k + 1 < s.n() ? s.lower(k + 1) : "";
+        return w.equals("yesterday") || w.equals("ago")
+                || w.equals("last") && TIME_UNITS.contains(next) && (k == 0 || !s.lower(k - 1).equals("the"))
+                || w.equals("in") && next.matches("1[89][0-9][0-9]|20[01][0-9]|202[0-5]");
+    }
+
+    /**
+     * Whether the clause of the verb at {@code verb} (subject at {@code verb - 1}) holds a finished-time
+     * phrase: to the right up to punctuation, a clause word, a subject pronoun or another past verb; to
+     * the left back to the sentence start, across commas ("Last year, I ...").
+     */
+    private boolean finishedTimeInClause(Sentence s, int verb) {
+        for (int k = verb + 1; k < s.n() && s.isWord(k); k++) {
+            String w = s.lower(k);
+            if (CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w) || reading(w, VerbForm.PAST) != null && !lex.isNoun(w)) break;
+            if (finishedTimeAt(s, k)) return true;
+        }
+        for (int k = verb - 2; k >= 0 && (s.isWord(k) || s.text(k).equals(",")); k--) {
+            if (CLAUSE_WORDS.contains(s.lower(k)) || Lexicon.SUBJECT_PRONOUNS.contains(s.lower(k))) break;
+            if (s.isWord(k) && finishedTimeAt(s, k)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The present perfect with a finished time in the same clause ("I have visited London last year"):
+     * wrong in English whatever the rest of the sentence says. Only after a subject pronoun, so
+     * "have"/"has" agrees.
+     */
+    private void perfectWithPastTime(Sentence s, List<Proposal> out) {
+        for (int i = 1; i < s.n(); i++) {
+            String subject = s.lower(i - 1), w = s.lower(i);
+            if (!BE_FOR_SUBJECT.containsKey(subject) || !s.isLower(i) || isAuxiliary(w) || lex.isAdjective(w)) continue;
+            VerbReading past = reading(w, VerbForm.PAST);
+            if (past == null || !finishedTimeInClause(s, i)) continue;
+            String have = Lexicon.THIRD_PERSON_PRONOUNS.contains(subject) ? "has" : "have";
+            String participle = lex.verbForms(past.base()).pastParticiple();
+            out.add(participle.equals(w) ? new Proposal(Rule.PERFECT_WITH_PAST_TIME, i, i, List.of(have))     // "have visited"
+                    : new Proposal(Rule.PERFECT_WITH_PAST_TIME, i, i + 1, List.of(have, participle)));        // "has gone"
+        }
+    }
+
+    /** Whether "since" and a point in time ("since 2010", "since Monday", "since then") follow in the clause from {@code k}. */
+    private static boolean sinceAPointFrom(Sentence s, int k) {
+        for (; k + 1 < s.n() && s.isWord(k); k++) {
+            String w = s.lower(k);
+            if (w.equals("since")) {
+                String next = s.lower(k + 1);
+                return Character.isDigit(next.charAt(0)) || TIME_UNITS.contains(next) || MONTHS.contains(next)
+                        || Set.of("then", "yesterday", "last", "childhood").contains(next);
+            }
+            if (CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w)) return false;
+        }
+        return false;
+    }
+
+    /**
+     * The present where English needs the present perfect: "I live here since 2010" for "I have lived
+     * here since 2010". Only with "since" and a point in time in the same clause (a bare "since" may
+     * mean "because").
+     */
+    private void sinceWithPresent(Sentence s, List<Proposal> out) {
+        for (int h = 1; h + 1 < s.n(); h++) {
+            String subject = s.lower(h - 1), have = s.lower(h), w = s.lower(h + 1);
+            if (!BE_FOR_SUBJECT.containsKey(subject) || !(have.equals("have") || have.equals("has")) || !s.isLower(h + 1)) continue;
+            VerbReading participle = reading(w, VerbForm.PAST_PARTICIPLE);
+            if (participle == null || w.equals("got") || w.equals("gotten") || !sinceAPointFrom(s, h + 2)) continue;
+            VerbForms f = lex.verbForms(participle.base());
+            String present = f.base().equals("be") ? BE_FOR_SUBJECT.get(subject) : have.equals("has") ? f.thirdPerson() : f.base();
+            out.add(present.equals(w) ? new Proposal(Rule.SINCE_WITH_PRESENT, h, h + 1, List.of())             // "I come here since"
+                    : new Proposal(Rule.SINCE_WITH_PRESENT, h, h + 2, List.of(present)));                     // "I live here since"
+        }
+    }
+
+    /**
+     * "more" before a comparative that "than" follows ("more taller than", "more better than"): the
+     * comparative is an adjective's -er form, so the sentence shows that "more" is one too many.
+     */
+    private void doubleComparative(Sentence s, List<Proposal> out) {
+        for (int i = 1; i + 1 < s.n(); i++) {
+            String w = s.lower(i);
+            if (!s.lower(i + 1).equals("than") || !s.isLower(i) || !isComparative(w)) continue;
+            if (Set.of("more", "less", "most").contains(s.lower(i - 1))) continue;
+            out.add(new Proposal(Rule.DOUBLE_COMPARATIVE, i, i, List.of("more")));
+        }
+    }
+
+    /** Whether {@code w} is an adjective's -er comparative ("taller", "larger", "bigger", "happier", "better"). */
+    private boolean isComparative(String w) {
+        if (w.equals("better") || w.equals("worse")) return true;
+        if (w.length() < 5 || !w.endsWith("er") || w.equals("rather") || lex.isNoun(w)) return false;
+        String stem = w.substring(0, w.length() - 2);
+        List<String> adjectives = new ArrayList<>(List.of(stem, stem + "e"));
+        if (stem.endsWith("i")) adjectives.add(stem.substring(0, stem.length() - 1) + "y");
+        if (stem.length() > 2 && stem.charAt(stem.length() - 1) == stem.charAt(stem.length() - 2)) adjectives.add(stem.substring(0, stem.length() - 1));
+        for (String a : adjectives) if (lex.isAdjective(a)) return true;
+        return false;
     }
 
     /** A tokenized clean sentence with the views the rules need. */
