@@ -15,17 +15,26 @@ import org.junit.jupiter.api.Test;
 /** The classifier should find and name the error the generator injected, for most single-error pairs. */
 class EditClassifierAgreementTest {
 
-    static List<TrainingPair> singleErrorPairs;
+    static List<String> clean;
 
     @BeforeAll
-    static void generate() {
-        SyntheticErrors gen = new SyntheticErrors();
-        List<String> clean = gen.readClean(Path.of("data/ud-ewt/train.txt"));
-        singleErrorPairs = gen.pairs(clean, 11).stream().filter(p -> p.errors().size() == 1).toList();
+    static void read() {
+        clean = new SyntheticErrors().readClean(Path.of("data/ud-ewt/train.txt"));
     }
 
     @Test
     void recoversTheInjectedEditAndItsType() {
+        recoversTheInjectedEditAndItsType(SyntheticErrors.Profile.ORIGINAL);
+    }
+
+    @Test
+    void recoversTheLearnerProfilesEditsAndTheirTypes() {
+        recoversTheInjectedEditAndItsType(SyntheticErrors.Profile.LEARNER);
+    }
+
+    private static void recoversTheInjectedEditAndItsType(SyntheticErrors.Profile profile) {
+        SyntheticErrors gen = new SyntheticErrors(miniserve.language.Lexicon.standard(), profile);
+        List<TrainingPair> singleErrorPairs = gen.pairs(clean, 11).stream().filter(p -> p.errors().size() == 1).toList();
         EditClassifier classifier = new EditClassifier();
         Map<ErrorType, int[]> byType = new EnumMap<>(ErrorType.class);   // {pairs, span found, type agrees}
         int spans = 0, agree = 0;
@@ -51,7 +60,7 @@ class EditClassifierAgreementTest {
             }
         }
         int n = singleErrorPairs.size();
-        System.out.printf("classifier agreement on %d single-error pairs: span %.1f%%, type %.1f%%%n", n, 100.0 * spans / n, 100.0 * agree / n);
+        System.out.printf(profile + " profile: classifier agreement on %d single-error pairs: span %.1f%%, type %.1f%%%n", n, 100.0 * spans / n, 100.0 * agree / n);
         byType.forEach((t, c) -> System.out.printf("  %-14s n=%4d span %5.1f%% type %5.1f%%%n", t, c[0], 100.0 * c[1] / c[0], 100.0 * c[2] / c[0]));
         System.out.print(misses);
         assertThat(n).isGreaterThan(1500);

@@ -431,6 +431,15 @@ class SyntheticErrorsTest {
         double punctuationLearner = share(learner.pairs(some, 5), ErrorType.PUNCTUATION);
         assertThat(agreementLearner).isGreaterThan(agreementOriginal * 1.5);
         assertThat(punctuationLearner).isLessThan(punctuationOriginal);
+        List<TrainingPair> learnerPairs = learner.pairs(some, 5);
+        double main = 0;
+        for (ErrorType t : EnumSet.of(ErrorType.ARTICLE, ErrorType.PREPOSITION, ErrorType.SPELLING, ErrorType.VERB_FORM,
+                ErrorType.AGREEMENT, ErrorType.TENSE, ErrorType.NOUN_NUMBER)) {
+            double share = share(learnerPairs, t);
+            assertThat(share).as(t.toString()).isGreaterThan(0.07);
+            main += share;
+        }
+        assertThat(main).as("the seven commonest learner types together").isGreaterThan(0.8);
         assertThat(SyntheticErrors.Profile.named("Learner")).isEqualTo(SyntheticErrors.Profile.LEARNER);
     }
 
