@@ -69,7 +69,8 @@ public final class SyntheticErrors {
      * error types are word choice, prepositions, determiners, punctuation, verb tense/form, noun number
      * and agreement (Nicholls 2003, "The Cambridge Learner Corpus: error coding and analysis", Corpus
      * Linguistics 2003); word choice is left low here because only real-word confusions can be injected
-     * without a parser, and punctuation because the first tutor already fixes it.
+     * without a parser, and punctuation because the first tutor already fixes it. {@link #LEARNER_1} is
+     * the first learner mix, without the learner-only rules, as legs 1 and 2 of the tutor used it.
      */
     public enum Profile {
         ORIGINAL(Map.ofEntries(
@@ -77,25 +78,42 @@ public final class SyntheticErrors {
                 Map.entry(ErrorType.PUNCTUATION, 10), Map.entry(ErrorType.NOUN_NUMBER, 20), Map.entry(ErrorType.AGREEMENT, 8),
                 Map.entry(ErrorType.VERB_FORM, 14), Map.entry(ErrorType.WORD_CHOICE, 7), Map.entry(ErrorType.TENSE, 16),
                 Map.entry(ErrorType.CAPITALIZATION, 6), Map.entry(ErrorType.PRONOUN, 5), Map.entry(ErrorType.ADJ_ADV, 5),
-                Map.entry(ErrorType.WORD_ORDER, 3)), false),
+                Map.entry(ErrorType.WORD_ORDER, 3)), false, false),
+        /**
+         * The first learner mix, which legs 1 and 2 of the shipped tutor were trained on: kept as it was
+         * so that weights/recipe.json can re-run those legs on the same data.
+         */
+        LEARNER_1(Map.ofEntries(
+                Map.entry(ErrorType.ARTICLE, 18), Map.entry(ErrorType.PREPOSITION, 12), Map.entry(ErrorType.SPELLING, 10),
+                Map.entry(ErrorType.PUNCTUATION, 4), Map.entry(ErrorType.NOUN_NUMBER, 20), Map.entry(ErrorType.AGREEMENT, 22),
+                Map.entry(ErrorType.VERB_FORM, 16), Map.entry(ErrorType.WORD_CHOICE, 5), Map.entry(ErrorType.TENSE, 20),
+                Map.entry(ErrorType.CAPITALIZATION, 3), Map.entry(ErrorType.PRONOUN, 4), Map.entry(ErrorType.ADJ_ADV, 3),
+                Map.entry(ErrorType.WORD_ORDER, 2)), true, false),
         LEARNER(Map.ofEntries(
                 Map.entry(ErrorType.ARTICLE, 16), Map.entry(ErrorType.PREPOSITION, 14), Map.entry(ErrorType.SPELLING, 8),
                 Map.entry(ErrorType.PUNCTUATION, 3), Map.entry(ErrorType.NOUN_NUMBER, 90), Map.entry(ErrorType.AGREEMENT, 26),
                 Map.entry(ErrorType.VERB_FORM, 30), Map.entry(ErrorType.WORD_CHOICE, 4), Map.entry(ErrorType.TENSE, 150),
                 Map.entry(ErrorType.CAPITALIZATION, 2), Map.entry(ErrorType.PRONOUN, 3), Map.entry(ErrorType.ADJ_ADV, 5),
-                Map.entry(ErrorType.WORD_ORDER, 1)), true);
+                Map.entry(ErrorType.WORD_ORDER, 1)), true, true);
 
         final Map<ErrorType, Integer> typeWeights;
+        /** Agreement errors after a noun subject ("my sister have"), besides those after a pronoun. */
+        final boolean nounSubjectAgreement;
         /**
-         * The errors the first tutor's data lacked: agreement after a noun subject ("my sister have"),
-         * the {@link Rule}s marked learner-only, and no article inserted where the result may well be
+         * The {@link Rule}s marked learner-only, and no article inserted where the result may well be
          * right ("the" before a plural, or after a preposition: "in the school").
          */
         final boolean learnerRules;
 
-        Profile(Map<ErrorType, Integer> typeWeights, boolean learnerRules) {
+        Profile(Map<ErrorType, Integer> typeWeights, boolean nounSubjectAgreement, boolean learnerRules) {
             this.typeWeights = new EnumMap<>(typeWeights);
+            this.nounSubjectAgreement = nounSubjectAgreement;
             this.learnerRules = learnerRules;
+        }
+
+        /** The name on the command line: "original", "learner-1", "learner". */
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         /** Whether this profile makes the errors of {@code rule}. */
@@ -105,8 +123,12 @@ public final class SyntheticErrors {
 
         /** The profile named {@code name} (case-insensitive), or an error listing the names. */
         public static Profile named(String name) {
-            for (Profile p : values()) if (p.name().equalsIgnoreCase(name)) return p;
-            throw new IllegalArgumentException("unknown error profile '" + name + "' (known: original, learner)");
+            List<String> known = new ArrayList<>();
+            for (Profile p : values()) {
+                if (p.cliName().equalsIgnoreCase(name.replace('_', '-'))) return p;
+                known.add(p.cliName());
+            }
+            throw new IllegalArgumentException("unknown error profile '" + name + "' (known: " + String.join(", ", known) + ")");
         }
     }
 
@@ -624,7 +646,7 @@ public final class SyntheticErrors {
                 out.add(replace(Rule.AGREEMENT_AUXILIARY, s, i, swap));                       // "they has"
             }
             if (i == 0 || isAuxiliary(w) || lex.isPreposition(w) || lex.isAdverb(w)) continue;
-            if (profile.learnerRules && i >= 2 && s.isLower(i - 1)) {
+            if (profile.nounSubjectAgreement && i >= 2 && s.isLower(i - 1)) {
                 // A determiner, a noun, a verb: "my sister works", "these shops sell". A verb that is also a
                 // noun counts only before an article or a preposition ("the car keys are" is a compound).
                 String det = s.lower(i - 2), next = i + 1 < s.n() ? s.lower(i + 1) : "";

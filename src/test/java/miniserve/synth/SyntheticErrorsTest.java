@@ -198,6 +198,11 @@ class SyntheticErrorsTest {
         for (Rule r : Rule.values()) if (r.learnerOnly) learnerOnly.add(r);
         assertThat(learnerOnly).hasSizeGreaterThanOrEqualTo(7);
         assertThat(original).isEqualTo(EnumSet.complementOf((EnumSet<Rule>) learnerOnly));
+        for (Rule r : Rule.values()) {
+            assertThat(SyntheticErrors.Profile.ORIGINAL.uses(r)).isEqualTo(!r.learnerOnly);
+            assertThat(SyntheticErrors.Profile.LEARNER_1.uses(r)).isEqualTo(!r.learnerOnly);
+            assertThat(SyntheticErrors.Profile.LEARNER.uses(r)).isTrue();
+        }
         // "have lived ... since 2010" is too rare in the UD web text to show up; its own test below covers it.
         assertThat(learner).isEqualTo(EnumSet.complementOf(EnumSet.of(Rule.SINCE_WITH_PRESENT)));
     }
@@ -211,8 +216,30 @@ class SyntheticErrorsTest {
     @Test
     void theEvaluationSetIsUnchanged() throws Exception {
         List<TrainingPair> heldOut = SyntheticErrors.heldOutPairs(Path.of("data/ud-ewt/dev.txt"), 1000, 20240607);
+        assertThat(heldOut).hasSize(951);   // all the usable dev sentences
+        assertThat(sha256(heldOut)).isEqualTo(HELD_OUT_SHA256);
+    }
+
+    static final String HELD_OUT_SHA256 = "ebd228707eea28ef12dc67255b88eb0ce4718361e358f40873e599149a770b64";
+
+    /** Legs 1 and 2 of the shipped tutor were trained on the first learner mix: weights/recipe.json re-runs them with it. */
+    @Test
+    void theFirstLearnerMixIsUnchanged() throws Exception {
+        SyntheticErrors first = new SyntheticErrors(LEX, SyntheticErrors.Profile.LEARNER_1);
+        assertThat(sha256(first.pairs(train.subList(0, 2000), 2))).isEqualTo(LEARNER_1_SHA256);
+        assertThat(SyntheticErrors.Profile.named("learner-1")).isEqualTo(SyntheticErrors.Profile.LEARNER_1);
+        Sentence s = new Sentence(WordDiff.tokenize("My sister received a letter and works in a bank."), 1);
+        assertThat(first.propose(ErrorType.SPELLING, s)).isNotEmpty().noneMatch(p -> p.rule().learnerOnly);
+        assertThat(first.propose(ErrorType.AGREEMENT, new Sentence(WordDiff.tokenize("My sister works in a bank."), 1)))
+                .anyMatch(p -> p.tokens().equals(List.of("work")));   // after a noun subject, as in the learner mix
+    }
+
+    static final String LEARNER_1_SHA256 = "e2e48db4b6f6a78207577fd5d8cf93950df1a95b7acb5afa665b4a28a2f2b790";
+
+    /** A hash of every pair's source, target and error records. */
+    private static String sha256(List<TrainingPair> pairs) throws Exception {
         java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-        for (TrainingPair p : heldOut) {
+        for (TrainingPair p : pairs) {
             StringBuilder sb = new StringBuilder(p.source()).append('\n').append(p.target()).append('\n');
             for (InjectedError e : p.errors()) {
                 sb.append(e.type()).append(' ').append(e.start()).append(' ').append(e.end()).append(' ')
@@ -220,11 +247,8 @@ class SyntheticErrorsTest {
             }
             sha.update(sb.append('\n').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        assertThat(heldOut).hasSize(951);   // all the usable dev sentences
-        assertThat(java.util.HexFormat.of().formatHex(sha.digest())).isEqualTo(HELD_OUT_SHA256);
+        return java.util.HexFormat.of().formatHex(sha.digest());
     }
-
-    static final String HELD_OUT_SHA256 = "ebd228707eea28ef12dc67255b88eb0ce4718361e358f40873e599149a770b64";
 
     // ---- the learner profile's own rules ----
 
