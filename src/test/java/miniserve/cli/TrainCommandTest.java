@@ -225,6 +225,7 @@ class TrainCommandTest {
         Run r = run(tiny(data(), "--speed-test", "2"));
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("tokens/s").contains("projected for 3 steps");
+        assertThat(r.out()).containsPattern("trainer: [0-9.]+ GFLOP/s .*FMA loop on the same [0-9]+ threads: [0-9.]+ GFLOP/s; the trainer reaches [0-9]+% of it");
         assertThat(tmp.resolve("out")).doesNotExist();
         assertThat(tmp.resolve("ckpt")).doesNotExist();
     }
