@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@code matmul}: out[M,N] = x[M,K] · w[K,N] + bias[N], w row-major [in, out] as
  * Hugging Face's GPT-2 stores its Conv1D weights, or a {@link PackedMatrix} made from it: the
  * product both models compute every linear layer with. {@code matmulTransposedB}:
- * out[M,N] = x[M,K] · w[N,K]ᵀ, the tied LM head against the token embedding and the input
- * gradient of the backward. {@code backward}: the input, weight and bias gradients.
+ * out[M,N] = x[M,K] · w[N,K]ᵀ on w as it is, such as the tied LM head against the token
+ * embedding (the models pack wᵀ instead). {@code backward}: the input, weight and bias gradients.
  *
  * <h2>How {@code matmul} is computed</h2>
  * The output is cut into tiles of a few rows by a few vectors of columns. A tile's

@@ -37,8 +37,8 @@ public final class GptWeights {
 
     /**
      * The matrices in a {@link PackedMatrix} layout: every block's, and the LM head wteᵀ [C, V].
-     * Inference packs them in panels once ({@link #packed}); training keeps them as rows of wᵀ,
-     * refreshed after every update ({@link GptTraining}).
+     * Inference packs them in panels once ({@link #packed}); training keeps panel copies of them
+     * and of their transposes, refreshed after every update ({@link GptTraining}).
      */
     public record Packed(PackedLayer[] layers, PackedMatrix lmHead) {}
 
