@@ -48,6 +48,11 @@ public final class Matmul {
     /** 512-bit vectors: the x86 machines that have them (AVX-512) also have 32 vector registers. */
     static final boolean WIDE = F.vectorBitSize() >= 512;
 
+    /** Columns of the widest tile, and of a {@link PackedMatrix} panel: 3 vectors in the 512-bit family, else 2. */
+    static int panelWidth(boolean wide) {
+        return (wide ? 3 : 2) * L;
+    }
+
     /** Rows of x up to which the short k block is used (the decode regime). */
     static final int SMALL_M = 16;
     static final int KC_SMALL_M = 16;
@@ -107,7 +112,7 @@ public final class Matmul {
         checkRows("matmul", out, x, M, K, N);
         if (bias != null && bias.length < N) throw new IllegalArgumentException("matmul: bias has " + bias.length + " floats, needs N=" + N);
         if (M == 0 || N == 0) return;
-        if (w.width != (WIDE ? 3 : 2) * L)
+        if (w.width != panelWidth(WIDE))
             throw new IllegalArgumentException("matmul: w was packed for the other tile family (panel width " + w.width + ")");
         if (!split(pool, M, K, N)) {
             packedColumns(WIDE, out, x, w, bias, M, 0, N);
@@ -139,7 +144,7 @@ public final class Matmul {
         checkShapes("matmulTransposedB", out, x, w, M, K, N);
         if (M == 0 || N == 0) return;
         if (!split(pool, M, K, N)) {
-            transposedColumns(WIDE, out, x, w, null, M, K, N, 0, N);
+            transposedColumns(WIDE, out, x, w, M, K, N, 0, N);
         } else {
             ColumnsTask.run(pool, true, out, x, w, null, M, K, N);
         }
@@ -208,7 +213,7 @@ public final class Matmul {
 
         @Override
         public void run(int n0, int n1) {
-            if (transposed) transposedColumns(WIDE, out, x, w, bias, M, K, N, n0, n1);
+            if (transposed) transposedColumns(WIDE, out, x, w, M, K, N, n0, n1);
             else if (packed != null) packedColumns(WIDE, out, x, packed, bias, M, n0, n1);
             else matmulColumns(WIDE, out, x, w, bias, M, K, N, n0, n1);
         }
@@ -239,7 +244,7 @@ public final class Matmul {
             else System.arraycopy(bias, n0, out, m * N + n0, n1 - n0);
         }
         int kc = M <= SMALL_M ? KC_SMALL_M : KC;
-        int panel = (wide ? 3 : 2) * L;
+        int panel = panelWidth(wide);
         for (int k0 = 0; k0 < K; k0 += kc) {
             int k1 = Math.min(K, k0 + kc);
             for (int mb = 0; mb < M; mb += MC) {
@@ -354,11 +359,8 @@ public final class Matmul {
         return left;
     }
 
-    /**
-     * Columns [n0, n1) of out = x·wᵀ, then + bias unless it is null (a separate add: the tiles
-     * start from zero); {@code wide} picks the 4-row tiles, else 2-row ones (16 registers).
-     */
-    static void transposedColumns(boolean wide, float[] out, float[] x, float[] w, float[] bias, int M, int K, int N, int n0, int n1) {
+    /** Columns [n0, n1) of out = x·wᵀ; {@code wide} picks the 4-row tiles, else 2-row ones (16 registers). */
+    static void transposedColumns(boolean wide, float[] out, float[] x, float[] w, int M, int K, int N, int n0, int n1) {
         float[] lanes = Scratch.floats(16 * L); // a tile's accumulators, on their way to ReproducibleMath.sums16 or sums4
         for (int mb = 0; mb < M; mb += MC) {
             int me = Math.min(M, mb + MC);
@@ -379,11 +381,6 @@ public final class Matmul {
                     }
                 }
             }
-        }
-        if (bias == null) return;
-        for (int m = 0; m < M; m++) {
-            int o = m * N;
-            for (int n = n0; n < n1; n++) out[o + n] += bias[n];
         }
     }
 

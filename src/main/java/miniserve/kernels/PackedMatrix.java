@@ -37,11 +37,11 @@ public final class PackedMatrix {
     /** Whether the source array holds wᵀ [N, K] rather than w [K, N]. */
     private final boolean sourceTransposed;
 
-    private PackedMatrix(int K, int N, int width, boolean sourceTransposed) {
+    private PackedMatrix(int K, int N, boolean wide, boolean sourceTransposed) {
         if (K < 0 || N < 0) throw new IllegalArgumentException("pack: negative shape K=" + K + " N=" + N);
         this.K = K;
         this.N = N;
-        this.width = width;
+        this.width = Matmul.panelWidth(wide);
         this.panelColumns = N - N % width;
         this.panels = new float[K * panelColumns];
         this.tail = new float[K * (N - panelColumns)];
@@ -55,7 +55,7 @@ public final class PackedMatrix {
 
     /** Packs w[K,N] for the 512-bit tile family ({@code wide}) or the narrower one; tests run both. */
     static PackedMatrix pack(float[] w, int K, int N, boolean wide) {
-        PackedMatrix p = new PackedMatrix(K, N, (wide ? 3 : 2) * Matmul.L, false);
+        PackedMatrix p = new PackedMatrix(K, N, wide, false);
         p.refresh(ComputePool.serial(), w);
         return p;
     }
@@ -72,12 +72,12 @@ public final class PackedMatrix {
 
     /** Room for w[K,N] in panels, filled from w by {@link #refresh}. */
     public static PackedMatrix panels(int K, int N) {
-        return new PackedMatrix(K, N, (Matmul.WIDE ? 3 : 2) * Matmul.L, false);
+        return new PackedMatrix(K, N, Matmul.WIDE, false);
     }
 
     /** Room for w[K,N] = wtᵀ in panels, filled from wt [N, K] row-major by {@link #refresh}. */
     public static PackedMatrix panelsOfTransposed(int N, int K) {
-        return new PackedMatrix(K, N, (Matmul.WIDE ? 3 : 2) * Matmul.L, true);
+        return new PackedMatrix(K, N, Matmul.WIDE, true);
     }
 
     /**

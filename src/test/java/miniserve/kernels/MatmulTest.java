@@ -297,7 +297,7 @@ class MatmulTest {
                 }
                 for (boolean wide : new boolean[] {true, false}) {
                     float[] out = new float[M * N];
-                    Matmul.transposedColumns(wide, out, x, w, null, M, K, N, 0, N);
+                    Matmul.transposedColumns(wide, out, x, w, M, K, N, 0, N);
                     assertClose("transposed " + (wide ? "wide" : "narrow") + " M=" + M + " K=" + K + " N=" + N, expected, out, scale, K);
                 }
             }
