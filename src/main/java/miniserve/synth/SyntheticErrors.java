@@ -1110,6 +1110,9 @@ public final class SyntheticErrors {
         }
     }
 
+    /** Words after "since" that make it a point in time, besides numbers, months and {@link #TIME_UNITS}. */
+    private static final Set<String> SINCE_POINTS = Set.of("then", "yesterday", "last", "childhood");
+
     /** Whether "since" and a point in time ("since 2010", "since Monday", "since then") follow in the clause from {@code k}. */
     private static boolean sinceAPointFrom(Sentence s, int k) {
         for (; k + 1 < s.n() && s.isWord(k); k++) {
@@ -1117,7 +1120,7 @@ public final class SyntheticErrors {
             if (w.equals("since")) {
                 String next = s.lower(k + 1);
                 return Character.isDigit(next.charAt(0)) || TIME_UNITS.contains(next) || MONTHS.contains(next)
-                        || Set.of("then", "yesterday", "last", "childhood").contains(next);
+                        || SINCE_POINTS.contains(next);
             }
             if (CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w)) return false;
         }
@@ -1142,6 +1145,9 @@ public final class SyntheticErrors {
         }
     }
 
+    /** A comparative after one of these gets no "more" ("less more taller" would be two errors in one). */
+    private static final Set<String> DEGREE_WORDS = Set.of("more", "less", "most");
+
     /**
      * "more" before a comparative that "than" follows ("more taller than", "more better than"): the
      * comparative is an adjective's -er form, so the sentence shows that "more" is one too many.
@@ -1150,7 +1156,7 @@ public final class SyntheticErrors {
         for (int i = 1; i + 1 < s.n(); i++) {
             String w = s.lower(i);
             if (!s.lower(i + 1).equals("than") || !s.isLower(i) || !isComparative(w)) continue;
-            if (Set.of("more", "less", "most").contains(s.lower(i - 1))) continue;
+            if (DEGREE_WORDS.contains(s.lower(i - 1))) continue;
             out.add(new Proposal(Rule.DOUBLE_COMPARATIVE, i, i, List.of("more")));
         }
     }
