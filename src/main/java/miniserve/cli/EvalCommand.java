@@ -54,8 +54,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--synthetic", defaultValue = "1000", description = "Noised UD dev sentences (default: ${DEFAULT-VALUE}).")
     int syntheticCount;
     @Option(names = "--preservation", defaultValue = "0",
-            description = "Clean UD test sentences; 0 = every usable one (default: ${DEFAULT-VALUE}).")
+            description = "Clean UD sentences for the preservation figure; 0 = every usable one (default: ${DEFAULT-VALUE}).")
     int preservationCount;
+    @Option(names = "--preservation-from", paramLabel = "SPLIT", defaultValue = "test",
+            description = "Which UD split the preservation sentences come from: 'test' for the evaluation, 'dev' when choosing "
+                    + "the copy bias (the synthetic set's sentences without their errors, so UD test stays unseen) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String preservationFrom;
     @Option(names = "--seed", defaultValue = "20240607", description = "Seed of the synthetic noise (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--batch", defaultValue = "8", description = "Sentences per corrector call (default: ${DEFAULT-VALUE}).")
@@ -79,6 +84,11 @@ public final class EvalCommand implements Callable<Integer> {
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no such file: " + p + " (run from the project directory or pass --data)");
         }
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
+        Path clean = switch (preservationFrom) {
+            case "test" -> test;
+            case "dev" -> dev;
+            default -> throw new IllegalArgumentException("--preservation-from must be 'test' or 'dev', got '" + preservationFrom + "'");
+        };
         if (copyBias != null && !(copyBias >= 0)) throw new IllegalArgumentException("--copy-bias must be >= 0, got " + copyBias);
         Map<String, Function<List<String>, List<String>>> correctors = new LinkedHashMap<>();
         for (String s : systems) correctors.put(s, corrector(s.strip().toLowerCase(Locale.ROOT)));
@@ -89,7 +99,7 @@ public final class EvalCommand implements Callable<Integer> {
             jfleg = JflegSet.load(jflegDir, "dev");
         }
         var syntheticSet = SyntheticErrors.heldOutPairs(dev, syntheticCount, seed);
-        var preservationSet = Evaluation.preservationSet(test, preservationCount);
+        var preservationSet = Evaluation.preservationSet(clean, preservationCount);
         Evaluation eval = new Evaluation(syntheticSet, preservationSet, jfleg, batch);
         int total = eval.sentencesPerSystem();
         List<Report> reports = new ArrayList<>();
@@ -105,12 +115,12 @@ public final class EvalCommand implements Callable<Integer> {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("synthetic", "the first " + syntheticSet.size() + " usable sentences of " + dev + " (asked for " + syntheticCount
                 + "), noise seed " + seed);
-        settings.put("preservation", "the first " + preservationSet.size() + " usable sentences of " + test);
+        settings.put("preservation", "the first " + preservationSet.size() + " usable sentences of " + clean);
         settings.put("jfleg", noJfleg ? "skipped" : jflegDir + " (dev.src, dev.ref0-3)");
         settings.put("batch", String.valueOf(batch));
         if (tutor != null) settings.put("tutor", weights + " (" + tutor.describe() + ")");
         settings.put("command", "./miniserve eval --systems " + String.join(",", systems) + " --synthetic " + syntheticCount
-                + " --preservation " + preservationCount + " --seed " + seed + " --batch " + batch + (noJfleg ? " --no-jfleg" : "")
+                + " --preservation " + preservationCount + (clean == dev ? " --preservation-from dev" : "") + " --seed " + seed + " --batch " + batch + (noJfleg ? " --no-jfleg" : "")
                 + (copyBias != null ? " --copy-bias " + copyBias : ""));
         if (tutor != null) tutor.close();
         Evaluation.write(reports, settings, out);

@@ -30,7 +30,7 @@ import miniserve.synth.TrainingPair;
  * <ul>
  *   <li><b>synthetic</b>: held-out UD dev sentences noised by {@link SyntheticErrors} with a fixed seed;
  *       exact match with the clean sentence, and per error type precision and recall of the edits;</li>
- *   <li><b>preservation</b>: clean UD test sentences, the share returned unchanged;</li>
+ *   <li><b>preservation</b>: clean UD test sentences (dev ones when the copy bias is chosen), the share returned unchanged;</li>
  *   <li><b>JFLEG dev</b>: GLEU ({@link Gleu}) against the four human references.</li>
  * </ul>
  * The edit matching rule is in {@link #MATCHING_RULE} and is repeated in the markdown report.
@@ -256,7 +256,9 @@ public final class Evaluation {
         if (first != null) {
             sb.append("\nSynthetic held-out: ").append(first.synthetic().sentences()).append(" UD dev sentences (")
                     .append(first.synthetic().withErrors()).append(" with injected errors). Preservation: ")
-                    .append(first.preservation().sentences()).append(" clean UD test sentences. JFLEG dev: ")
+                    .append(first.preservation().sentences()).append(" clean UD ")
+                    .append(settings.getOrDefault("preservation", "").contains("dev.txt") ? "dev" : "test")
+                    .append(" sentences. JFLEG dev: ")
                     .append(first.jfleg().sentences()).append(" sentences.\n");
         }
         for (Report r : reports) {

@@ -37,6 +37,22 @@ class EvalCommandTest {
     }
 
     @Test
+    void theCopyBiasIsTunedOnCleanDevSentencesSoUdTestStaysUnseen() throws IOException {
+        Path out = tmp.resolve("tune");
+        CorrectCommandTest.Run r = run("eval", "--systems", "copy", "--synthetic", "12", "--preservation", "30",
+                "--preservation-from", "dev", "--no-jfleg", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("eval.json")));
+        assertThat(json.get("settings").get("preservation").asText()).contains("30 usable sentences of", "dev.txt");
+        assertThat(json.get("settings").get("command").asText()).contains("--preservation-from dev");
+        assertThat(Files.readString(out.resolve("eval.md"))).contains("Preservation: 30 clean UD dev sentences.");
+
+        CorrectCommandTest.Run bad = run("eval", "--systems", "copy", "--preservation-from", "train", "--no-jfleg", "--out", out.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err().strip()).doesNotContain("\n").contains("--preservation-from must be 'test' or 'dev', got 'train'");
+    }
+
+    @Test
     void anUnknownSystemIsOneLine() {
         CorrectCommandTest.Run r = run("eval", "--systems", "oracle", "--no-jfleg", "--out", tmp.toString());
         assertThat(r.exit()).isEqualTo(1);
