@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import miniserve.language.ErrorType;
+import miniserve.language.Lexicon;
 import miniserve.synth.InjectedError;
 import miniserve.synth.SyntheticErrors;
 import miniserve.synth.TrainingPair;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./miniserve synth ...}: look at the synthetic learner sentences and write the load-test workload. */
@@ -38,6 +40,17 @@ public final class SynthCommand implements Runnable {
         return clean;
     }
 
+    /** The error mix of the pairs, as {@code train --error-profile} names it. */
+    static final class ProfileOption {
+        @Option(names = "--error-profile", paramLabel = "NAME", defaultValue = "original",
+                description = "Which synthetic errors, as train --error-profile: original, learner-1 or learner (default: ${DEFAULT-VALUE}).")
+        String name;
+
+        SyntheticErrors errors() {
+            return new SyntheticErrors(Lexicon.standard(), SyntheticErrors.Profile.named(name));
+        }
+    }
+
     @Command(name = "pairs", mixinStandardHelpOptions = true,
             description = "Print (learner sentence, correction) pairs with the errors that were injected.")
     static final class Pairs implements Callable<Integer> {
@@ -50,13 +63,15 @@ public final class SynthCommand implements Runnable {
         Path source;
         @Option(names = "--offset", defaultValue = "0", description = "Index of the first usable sentence (default: ${DEFAULT-VALUE}).")
         int offset;
+        @Mixin
+        ProfileOption profile;
 
         @Override
         public Integer call() {
             if (n < 0 || offset < 0) throw new IllegalArgumentException("--n and --offset must be >= 0");
             List<String> clean = readClean(source);
             int to = Math.min(clean.size(), offset + n);
-            SyntheticErrors gen = new SyntheticErrors();
+            SyntheticErrors gen = profile.errors();
             PrintStream out = System.out;
             for (int i = offset; i < to; i++) {
                 TrainingPair p = gen.corrupt(clean.get(i), SyntheticErrors.randomFor(seed, i));
@@ -80,11 +95,13 @@ public final class SynthCommand implements Runnable {
         @Option(names = "--source", defaultValue = "data/ud-ewt/train.txt",
                 description = "Clean sentences, one per line (default: ${DEFAULT-VALUE}).")
         Path source;
+        @Mixin
+        ProfileOption profile;
 
         @Override
         public Integer call() {
             List<String> clean = readClean(source);
-            List<TrainingPair> pairs = new SyntheticErrors().pairs(clean, seed);
+            List<TrainingPair> pairs = profile.errors().pairs(clean, seed);
             long words = 0, errors = 0, unchanged = 0;
             Map<ErrorType, Integer> byType = new EnumMap<>(ErrorType.class);
             int[] perSentence = new int[6];

@@ -59,6 +59,37 @@ class SynthCommandTest {
     }
 
     @Test
+    void statsAndPairsShowTheErrorProfileAsked() {
+        double original = share(stdout("synth", "stats", "--source", "data/ud-ewt/dev.txt"), "TENSE");
+        double learner = share(stdout("synth", "stats", "--source", "data/ud-ewt/dev.txt", "--error-profile", "learner"), "TENSE");
+        // The learner mix weighs tense about ten times more (SyntheticErrors.Profile).
+        assertThat(learner).isGreaterThan(1.5 * original);
+        assertThat(stdout("synth", "pairs", "--n", "40", "--error-profile", "learner"))
+                .isNotEqualTo(stdout("synth", "pairs", "--n", "40"));
+
+        CorrectCommandTest.Run bad = CorrectCommandTest.run("synth", "stats", "--error-profile", "expert");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err().strip()).doesNotContain("\n").contains("unknown error profile 'expert'");
+    }
+
+    private static double share(String stats, String type) {
+        return stats.lines().map(String::strip).filter(l -> l.startsWith(type + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(type.length()).strip().replace("%", ""))).orElseThrow();
+    }
+
+    private static String stdout(String... args) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.commandLine().execute(args)).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void missingSourceIsAOneLineError() {
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();
