@@ -1,5 +1,6 @@
 package miniserve.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -8,8 +9,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +80,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "Continue the run saved in --checkpoint-dir, with the settings it was started with "
             + "(the model and optimisation options below are then ignored, except --steps when given: a leg can be "
-            + "lengthened or shortened, its cosine decay then ends at the new last step).")
+            + "lengthened or shortened, its cosine decay then ends at the new last step); it keeps the run's data "
+            + "(--data, --extra-text, --vocab, --error-profile, --max-words, --heldout, --heldout-seed): one given "
+            + "with another value is an error.")
     boolean resume;
 
     @Option(names = "--fresh", description = "Start a new run even if --checkpoint-dir holds one (it is overwritten at the first checkpoint).")
@@ -196,6 +202,8 @@ public final class TrainCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Beside the checkpoint: the --init-from a run started from (empty: random weights). */
     static final String STARTED_FROM_FILE = "started-from.txt";
+    /** Beside the checkpoint: the options that chose a run's data, which --resume keeps (the checkpoint holds the rest). */
+    static final String DATA_OPTIONS_FILE = "data-options.json";
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -204,10 +212,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
         if (resume && fresh) throw new IllegalArgumentException("--resume and --fresh exclude each other");
         if (resume && initFrom != null) throw new IllegalArgumentException("--resume continues a saved run; --init-from starts a new one");
-        SyntheticErrors.Profile profile = SyntheticErrors.Profile.named(errorProfile);
         if (speedTest != null && speedTest < 1) throw new IllegalArgumentException("--speed-test needs at least 1 step");
         boolean saved = TrainingCheckpoint.exists(checkpointDir);
         if (resume && !saved) throw new IllegalArgumentException("--resume: no checkpoint in " + checkpointDir);
+        if (resume) restoreDataOptions();
+        SyntheticErrors.Profile profile = SyntheticErrors.Profile.named(errorProfile);
         if (!resume && !fresh && saved && speedTest == null)
             throw new IllegalArgumentException(checkpointDir + " holds a run at step " + TrainingCheckpoint.load(checkpointDir).step()
                     + "; pass --resume to continue it or --fresh to start a new one");
@@ -238,6 +247,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (state == null) {
                 Files.createDirectories(checkpointDir);
                 Files.writeString(startedFrom, initFrom == null ? "" : initFrom.toString());
+                JSON.writerWithDefaultPrettyPrinter().writeValue(checkpointDir.resolve(DATA_OPTIONS_FILE).toFile(), dataOptions());
             } else if (Files.isRegularFile(startedFrom) && !Files.readString(startedFrom).isBlank()) {
                 initFrom = Path.of(Files.readString(startedFrom).strip());
             }
@@ -297,6 +307,46 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(o[0] + " " + o[1] + " differs from the model in " + initFrom + " (" + o[2] + ")");
         if (parsed.hasMatchedOption("--n-positions") && nPositions != c.nPositions()) w = w.withPositions(nPositions, seed);
         return w;
+    }
+
+    /** The options that choose the data, by name, with their values as they would be typed. */
+    private Map<String, String> dataOptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("--data", data.toString());
+        m.put("--extra-text", String.join(",", extraText.stream().map(Path::toString).toList()));
+        m.put("--vocab", vocab.toString());
+        m.put("--error-profile", SyntheticErrors.Profile.named(errorProfile).cliName());
+        m.put("--max-words", String.valueOf(maxWords));
+        m.put("--heldout", String.valueOf(heldOut));
+        m.put("--heldout-seed", String.valueOf(heldOutSeed));
+        return m;
+    }
+
+    /**
+     * --resume: the data options the saved run was started with replace the defaults, so that it goes on
+     * with the same data; one given on the command line with another value is an error. A checkpoint
+     * written before runs recorded them takes the command line's.
+     */
+    private void restoreDataOptions() throws IOException {
+        Path file = checkpointDir.resolve(DATA_OPTIONS_FILE);
+        if (!Files.isRegularFile(file)) return;
+        Map<String, String> saved = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, String>>() { });
+        Map<String, String> given = dataOptions();
+        var parsed = spec.commandLine().getParseResult();
+        for (var e : saved.entrySet()) {
+            String name = e.getKey(), value = e.getValue();
+            if (parsed.hasMatchedOption(name) && !value.equals(given.get(name)))
+                throw new IllegalArgumentException(name + " " + given.get(name) + ": the saved run was started with " + name + " "
+                        + value + ", and --resume continues it on the same data (leave the option out, or start anew with --fresh)");
+        }
+        data = Path.of(saved.getOrDefault("--data", data.toString()));
+        String extra = saved.getOrDefault("--extra-text", given.get("--extra-text"));
+        extraText = extra.isEmpty() ? List.of() : Arrays.stream(extra.split(",")).map(Path::of).toList();
+        vocab = Path.of(saved.getOrDefault("--vocab", vocab.toString()));
+        errorProfile = saved.getOrDefault("--error-profile", errorProfile);
+        maxWords = Integer.parseInt(saved.getOrDefault("--max-words", String.valueOf(maxWords)));
+        heldOut = Integer.parseInt(saved.getOrDefault("--heldout", String.valueOf(heldOut)));
+        heldOutSeed = Long.parseLong(saved.getOrDefault("--heldout-seed", String.valueOf(heldOutSeed)));
     }
 
     /** --extra-text, with "none" meaning no extra file. */

@@ -107,6 +107,35 @@ class TrainCommandTest {
     }
 
     @Test
+    void resumeKeepsTheRunsDataAndRefusesOtherData() throws IOException {
+        Path data = data();
+        Run first = run(tiny(data, "--error-profile", "learner", "--max-words", "30", "--extra-text", "none"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        String ckpt = tmp.resolve("ckpt").toString();
+        JsonNode firstRun = new ObjectMapper().readTree(tmp.resolve("out/training-run.json").toFile());
+
+        // Without the data options, --resume goes on with the run's own (not the defaults: UD, WordNet, 'original').
+        Run resumed = run(List.of("train", "--resume", "--checkpoint-dir", ckpt, "--out", tmp.resolve("out2").toString(),
+                "--steps", "5", "--threads", "1"));
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        JsonNode run = new ObjectMapper().readTree(tmp.resolve("out2/training-run.json").toFile());
+        assertThat(run.path("error_profile").asText()).isEqualTo("learner");
+        assertThat(run.path("max_words").asInt()).isEqualTo(30);
+        assertThat(run.path("extra_text").asText()).isEqualTo("[]");
+        assertThat(run.path("clean_training_sentences").asInt()).isEqualTo(firstRun.path("clean_training_sentences").asInt()).isLessThan(400);
+        assertThat(run.path("heldout_sentences").asInt()).isEqualTo(6);
+
+        // The same value again is fine; another one is a one-line error and nothing runs.
+        Run other = run(List.of("train", "--resume", "--checkpoint-dir", ckpt, "--out", tmp.resolve("out3").toString(),
+                "--steps", "6", "--max-words", "30", "--error-profile", "original", "--threads", "1"));
+        assertThat(other.exit()).isNotZero();
+        assertThat(other.err().strip()).doesNotContain("\n").doesNotContain("Exception")
+                .contains("--error-profile original: the saved run was started with --error-profile learner");
+        assertThat(tmp.resolve("out3")).doesNotExist();
+        assertThat(TrainingCheckpoint.load(tmp.resolve("ckpt")).step()).isEqualTo(5);
+    }
+
+    @Test
     void resumeWithStepsLengthensTheRun() throws IOException {
         Path data = data();
         Run first = run(tiny(data));
