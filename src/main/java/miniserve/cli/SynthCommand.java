@@ -1,7 +1,10 @@
 package miniserve.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +12,13 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.zip.GZIPOutputStream;
 import miniserve.language.ErrorType;
 import miniserve.language.Lexicon;
+import miniserve.synth.BeginnerSentences;
+import miniserve.synth.HeldOutSentences;
 import miniserve.synth.InjectedError;
 import miniserve.synth.SyntheticErrors;
 import miniserve.synth.TrainingPair;
@@ -22,8 +29,9 @@ import picocli.CommandLine.Option;
 /** {@code ./miniserve synth ...}: look at the synthetic learner sentences and write the load-test workload. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = {"Synthetic learner sentences: clean UD English with recorded errors injected.",
-                "pairs: print pairs to inspect; stats: error rates of the training text; workload: write the load-test file."},
-        subcommands = {SynthCommand.Pairs.class, SynthCommand.Stats.class, SynthCommand.Workload.class})
+                "pairs: print pairs to inspect; stats: error rates of the training text; workload: write the load-test file;",
+                "beginner: write clean sentences of the kinds beginners write, for train --extra-text."},
+        subcommands = {SynthCommand.Pairs.class, SynthCommand.Stats.class, SynthCommand.Workload.class, SynthCommand.Beginner.class})
 public final class SynthCommand implements Runnable {
 
     @Override
@@ -150,6 +158,41 @@ public final class SynthCommand implements Runnable {
             if (out.getParent() != null) Files.createDirectories(out.getParent());
             Files.write(out, lines, StandardCharsets.UTF_8);
             System.out.printf("wrote %d learner sentences to %s%n", lines.size(), out);
+            return 0;
+        }
+    }
+
+    @Command(name = "beginner", mixinStandardHelpOptions = true,
+            description = {"Write clean sentences of the kinds beginners write (a subject, an everyday activity, a time word",
+                    "that fits the tense), made by a small grammar, for train --extra-text; one per line, gzip if --out ends in .gz.",
+                    "Sentences held out for evaluation (UD dev and test, JFLEG) are left out."})
+    static final class Beginner implements Callable<Integer> {
+        @Option(names = "--n", defaultValue = "30000", description = "How many different sentences (default: ${DEFAULT-VALUE}).")
+        int n;
+        @Option(names = "--seed", defaultValue = "1", description = "Random seed; the same seed gives the same file (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--out", defaultValue = "data/beginner/sentences.txt.gz", description = "Output file (default: ${DEFAULT-VALUE}).")
+        Path out;
+        @Option(names = "--data", defaultValue = "data",
+                description = "Folder with the held-out sets to leave out: ud-ewt/dev.txt, ud-ewt/test.txt, jfleg-dev/ (default: ${DEFAULT-VALUE}).")
+        Path data;
+
+        @Override
+        public Integer call() throws IOException {
+            if (n <= 0) throw new IllegalArgumentException("--n must be positive");
+            if (!Files.isDirectory(data.resolve("jfleg-dev"))) {
+                throw new IllegalArgumentException("no held-out sets under " + data + " (run from the project directory or pass --data)");
+            }
+            Set<String> heldOut = HeldOutSentences.keys(data);
+            List<String> sentences = new BeginnerSentences(Lexicon.standard()).generate(n, seed, s -> heldOut.contains(HeldOutSentences.key(s)));
+            if (sentences.size() < n) throw new IllegalArgumentException("the grammar made only " + sentences.size() + " different sentences");
+            if (out.getParent() != null) Files.createDirectories(out.getParent());
+            try (OutputStream raw = Files.newOutputStream(out);
+                 OutputStream o = out.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw;
+                 Writer w = new OutputStreamWriter(o, StandardCharsets.UTF_8)) {
+                for (String s : sentences) w.write(s + "\n");
+            }
+            System.out.printf("wrote %d sentences to %s%n", sentences.size(), out);
             return 0;
         }
     }

@@ -98,4 +98,19 @@ class SynthCommandTest {
         assertThat(rc).isNotZero();
         assertThat(err.toString().strip()).contains("no such file: no/such/file.txt").doesNotContain("\tat ");
     }
+
+    @Test
+    void beginnerRebuildsTheCommittedFileAndRefusesBadInput(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("beginner.txt.gz");
+        stdout("synth", "beginner", "--n", "30000", "--seed", "1", "--out", out.toString());
+        // data/beginner/derive.sh's command: the file is rebuilt byte for byte.
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(Path.of("data/beginner/sentences.txt.gz")));
+
+        CorrectCommandTest.Run bad = CorrectCommandTest.run("synth", "beginner", "--n", "0", "--out", dir.resolve("x").toString());
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err().strip()).doesNotContain("\n").contains("--n must be positive");
+        CorrectCommandTest.Run noData = CorrectCommandTest.run("synth", "beginner", "--data", dir.toString(), "--out", dir.resolve("y").toString());
+        assertThat(noData.exit()).isNotZero();
+        assertThat(noData.err().strip()).doesNotContain("\n").contains("no held-out sets under");
+    }
 }

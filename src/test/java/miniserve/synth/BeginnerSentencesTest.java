@@ -1,0 +1,98 @@
+package miniserve.synth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import miniserve.language.ErrorType;
+import miniserve.language.Lexicon;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class BeginnerSentencesTest {
+
+    static List<String> sentences;
+
+    @BeforeAll
+    static void generate() {
+        sentences = new BeginnerSentences(Lexicon.standard()).generate(5000, 3, s -> false);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameSentencesAndAllDiffer() {
+        assertThat(new BeginnerSentences(Lexicon.standard()).generate(5000, 3, s -> false)).isEqualTo(sentences);
+        assertThat(Set.copyOf(sentences)).hasSize(5000);
+        assertThat(new BeginnerSentences(Lexicon.standard()).generate(200, 4, s -> false)).isNotEqualTo(sentences.subList(0, 200));
+    }
+
+    @Test
+    void excludedSentencesAreLeftOut() {
+        List<String> some = sentences.subList(0, 100);
+        List<String> again = new BeginnerSentences(Lexicon.standard()).generate(5000, 3, some::contains);
+        assertThat(again).hasSize(5000).doesNotContainAnyElementsOf(some);
+    }
+
+    @Test
+    void theTrainerKeepsThemAsCleanSentences() {
+        SyntheticErrors synth = new SyntheticErrors();
+        long kept = sentences.stream().filter(s -> synth.usable(s, 60)).count();
+        // Only the few three-word ones ("She likes apples.") fall under the trainer's four-word minimum.
+        assertThat(kept).isGreaterThan(sentences.size() * 99 / 100);
+        for (String s : sentences) {
+            assertThat(Character.isUpperCase(s.charAt(0))).as(s).isTrue();
+            assertThat(s).as(s).matches(".*[a-zA-Z0-9'][.?]").doesNotContain("  ");
+        }
+    }
+
+    /** Word pairs the grammar must never write: the very errors the tutor is taught to correct. */
+    @Test
+    void noAgreementArticleOrTenseSlip() {
+        List<Pattern> wrong = List.of(
+                Pattern.compile("(?<!and )\\b(he|she|Tom|Anna|Maria|friend|brother|sister|mother|father|teacher|neighbour|student) "
+                        + "(go|have|do|don't|play|like|want|eat|live|work|are|were|watch|study)\\b", Pattern.CASE_INSENSITIVE),
+                Pattern.compile("\\b(I|you|we|they|parents|friends|children|students|cousins|neighbours) "
+                        + "(goes|has|does|doesn't|plays|likes|wants|eats|lives|works|is|watches|studies)\\b"),
+                Pattern.compile("\\b(you|we|they|parents|friends|children|students|cousins|neighbours) was\\b"),
+                Pattern.compile("(?<!and )\\bI (is|are|were)\\b"),
+                Pattern.compile("\\ba [aeiouAEIOU]"), Pattern.compile("\\ban [^aeiouAEIOU]"),
+                Pattern.compile("\\b(two|three|four|five|six|ten|many|few) (book|apple|cat|child|man|woman|box|knife|mouse|tooth|foot)\\b"),
+                Pattern.compile("\\b(yesterday|ago|last \\w+)\\b(?:(?!\\b(and|but|so|because)\\b)[^,])*\\b(I|you|we|they|he|she) (go|eat|have|play|buy|is|are)\\b", Pattern.CASE_INSENSITIVE),
+                Pattern.compile("\\b(didn't|doesn't|don't|will|can|must|should|to) (goes|went|has|had|plays|played|wants|wanted|eats|ate|"
+                        + "lives|lived|works|worked|watches|watched|studies|studied|speaks|spoke|comes|came|buys|bought)\\b"),
+                Pattern.compile("\\b(didn't|doesn't|don't) \\w+ some\\b"),
+                Pattern.compile("\\b(childs|mans|womans|persons|sheeps|fishes|busses|mouses|tooths|foots|knifes|leafs)\\b"),
+                Pattern.compile("\\b(liking|loving|knowing|wanting|needing|believing|owning) "),
+                Pattern.compile("\\b(have|has) (go|eat|went|ate|write|wrote|speak|spoke|take|took)\\b"));
+        for (String s : sentences) {
+            // A question puts the plain verb after its subject ("Does she go ...?"): the agreement patterns are for statements.
+            for (Pattern p : s.endsWith("?") ? wrong.subList(3, wrong.size()) : wrong) {
+                assertThat(p.matcher(s).find()).as("'%s' matches %s", s, p).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void theyCoverTheTensesAndThePlacesLearnersGoWrong() {
+        String all = String.join("\n", sentences);
+        for (String form : List.of(" goes ", " doesn't ", " don't ", " didn't ", " will ", " is going to ", " has ", " have ",
+                "There are ", "There is an ", " since ", " every ", "Yesterday ", " ago", "?", " children ", " because ")) {
+            assertThat(all).as("a sentence with '%s'", form).contains(form);
+        }
+    }
+
+    /** The learner errors land on them as on any clean text: the tutor is trained on these kinds. */
+    @Test
+    void learnerErrorsOfTheMainKindsAreInjectedIntoThem() {
+        SyntheticErrors errors = new SyntheticErrors(Lexicon.standard(), SyntheticErrors.Profile.named("learner"));
+        Map<ErrorType, Integer> byType = new EnumMap<>(ErrorType.class);
+        for (TrainingPair p : errors.pairs(sentences.subList(0, 2000), 1)) {
+            for (InjectedError e : p.errors()) byType.merge(e.type(), 1, Integer::sum);
+        }
+        for (ErrorType t : List.of(ErrorType.AGREEMENT, ErrorType.VERB_FORM, ErrorType.TENSE, ErrorType.ARTICLE, ErrorType.NOUN_NUMBER)) {
+            assertThat(byType.getOrDefault(t, 0)).as("%s errors in 2000 sentences", t).isGreaterThan(50);
+        }
+    }
+}
