@@ -95,4 +95,34 @@ class BeginnerSentencesTest {
             assertThat(byType.getOrDefault(t, 0)).as("%s errors in 2000 sentences", t).isGreaterThan(50);
         }
     }
+
+    /**
+     * The README's "Ten beginner sentences" test the shipped tutor: the generated text shares no run of
+     * five words with them (nor, so, the sentences themselves), in the learners' version or corrected.
+     */
+    @Test
+    void noneOfTheReadmesBeginnerSentences() throws Exception {
+        List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("README.md"));
+        int from = lines.indexOf("### Ten beginner sentences");
+        assertThat(from).isNotNegative();
+        Set<String> readmeRuns = new java.util.HashSet<>();
+        for (String line : lines.subList(from + 1, lines.size())) {
+            if (line.startsWith("### ")) break;
+            if (!line.startsWith("| ") || line.startsWith("| learner's sentence")) continue;
+            String[] cells = line.split("\\|");
+            readmeRuns.addAll(runsOfFive(cells[1]));
+            readmeRuns.addAll(runsOfFive(cells[2]));
+        }
+        assertThat(readmeRuns).hasSizeGreaterThan(20);
+        for (String s : new BeginnerSentences(Lexicon.standard()).generate(30000, 1, x -> false)) {
+            for (String run : runsOfFive(s)) assertThat(readmeRuns).as("'%s' in the README's sentences", run).doesNotContain(run);
+        }
+    }
+
+    private static List<String> runsOfFive(String sentence) {
+        String[] w = sentence.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z' ]", " ").strip().split("\\s+");
+        List<String> runs = new java.util.ArrayList<>();
+        for (int i = 0; i + 5 <= w.length; i++) runs.add(String.join(" ", java.util.Arrays.copyOfRange(w, i, i + 5)));
+        return runs;
+    }
 }
