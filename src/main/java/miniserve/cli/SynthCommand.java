@@ -163,8 +163,8 @@ public final class SynthCommand implements Runnable {
     }
 
     @Command(name = "beginner", mixinStandardHelpOptions = true,
-            description = {"Write clean sentences of the kinds beginners write (a subject, an everyday activity, a time word",
-                    "that fits the tense), made by a small grammar, for train --extra-text; one per line, gzip if --out ends in .gz.",
+            description = {"Write clean sentences of the kinds beginners write, made by a small grammar, for train --extra-text.",
+                    "Each has a subject, an everyday activity and a time word that fits the tense; one per line, gzip if --out ends in .gz.",
                     "Sentences held out for evaluation (UD dev and test, JFLEG) are left out."})
     static final class Beginner implements Callable<Integer> {
         @Option(names = "--n", defaultValue = "30000", description = "How many different sentences (default: ${DEFAULT-VALUE}).")
