@@ -21,7 +21,8 @@ import miniserve.language.Lexicon.VerbForms;
  * only supplies clean English of that kind. Every sentence is grammatical by construction: verb forms
  * and plurals come from the {@link Lexicon}, "a"/"an" from the next word, stative verbs never take
  * the progressive, and "since"/"for" only go with verbs of lasting states. Its words are not those of
- * the README's beginner sentences, which test the tutor (BeginnerSentencesTest checks that).
+ * the README's beginner sentences, which test the tutor (BeginnerSentencesTest checks that, and names
+ * the one sentence of data/beginner/ that shares five words with one of their corrections).
  */
 public final class BeginnerSentences {
 
