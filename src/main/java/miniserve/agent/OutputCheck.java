@@ -1,11 +1,14 @@
 package miniserve.agent;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import miniserve.language.Lexicon;
 import miniserve.language.WordDiff;
 
@@ -13,8 +16,8 @@ import miniserve.language.WordDiff;
  * Decides whether the model's output can be shown to a learner as a correction of their
  * sentence. A grammar correction keeps most of the learner's words; an output that does not
  * (a model that drifted, looped, or was never trained) is refused, and so is one that brings in
- * a word that is neither English nor the learner's; the tutor then returns the
- * sentence unchanged with the reason.
+ * a word that is neither English nor the learner's, or one that changes a number or an address
+ * the learner wrote; the tutor then returns the sentence unchanged with the reason.
  */
 public final class OutputCheck {
 
@@ -30,6 +33,14 @@ public final class OutputCheck {
      * the overlap test applies only when more than this many words differ.
      */
     static final int SMALL_CHANGE_WORDS = 3;
+
+    /**
+     * A number, e-mail or web address: a word with a digit, an '@', "://", "www." or a common
+     * domain ending. A correction writes these exactly as the learner did; a model that copies
+     * them badly ("12,000" → "12,000,000") would otherwise pass as a correction.
+     */
+    private static final Pattern LITERAL = Pattern.compile(
+            "\\S*(\\d|@|://|www\\.|\\.(com|org|net|edu|gov)\\b)\\S*", Pattern.CASE_INSENSITIVE);
 
     /** The outcome: accepted, or refused with a reason a learner can read. */
     public record Verdict(boolean accepted, String reason) {
@@ -60,6 +71,10 @@ public final class OutputCheck {
         if (invented != null)
             return Verdict.refused("the model's answer contains \"" + invented
                     + "\", which is neither an English word nor in the sentence");
+        String changed = changedLiteral(source, output);
+        if (changed != null)
+            return Verdict.refused("the model's answer changes \"" + changed
+                    + "\", a number or address that a correction keeps as written");
         int common = commonCount(src, out);
         int longer = Math.max(src.size(), out.size());
         if (longer - common <= SMALL_CHANGE_WORDS) return Verdict.ACCEPTED;
@@ -85,6 +100,38 @@ public final class OutputCheck {
             if (!written.contains(lower) && !lexicon.isWord(lower)) return t.text();
         }
         return null;
+    }
+
+    /**
+     * The first number or address (see {@link #LITERAL}) that the source and the output do not
+     * both hold, as many times each: the source's when the output lost or altered one, else the
+     * output's; null when they hold the same ones.
+     */
+    private static String changedLiteral(String source, String output) {
+        List<String> src = literals(source), out = literals(output);
+        Map<String, Integer> counts = new HashMap<>();
+        for (String l : out) counts.merge(l, 1, Integer::sum);
+        for (String l : src) {
+            if (counts.merge(l, -1, Integer::sum) < 0) return l;
+        }
+        for (String l : out) {
+            if (counts.getOrDefault(l, 0) > 0) return l;
+        }
+        return null;
+    }
+
+    /** The text's numbers and addresses, without the punctuation around them ("(10:30)," → "10:30"). */
+    private static List<String> literals(String text) {
+        List<String> found = new ArrayList<>();
+        Matcher m = LITERAL.matcher(text);
+        while (m.find()) {
+            String word = m.group();
+            int from = 0, to = word.length();
+            while (from < to && !Character.isLetterOrDigit(word.charAt(from))) from++;
+            while (to > from && !Character.isLetterOrDigit(word.charAt(to - 1))) to--;
+            if (from < to) found.add(word.substring(from, to));
+        }
+        return found;
     }
 
     private static List<String> words(String s) {

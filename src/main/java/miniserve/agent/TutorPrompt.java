@@ -15,6 +15,7 @@ final class TutorPrompt {
 
     private final BpeTokenizer tokenizer;
     private final PromptFormat format;
+    private final int separatorId;
     private final int endId;
     private final int overhead;
 
@@ -22,7 +23,7 @@ final class TutorPrompt {
     TutorPrompt(BpeTokenizer tokenizer, PromptFormat format) {
         this.tokenizer = tokenizer;
         this.format = format;
-        format.separatorId(tokenizer); // fails now, not on the first request, if the token is missing
+        this.separatorId = format.separatorId(tokenizer); // fails now, not on the first request, if the token is missing
         this.endId = format.endId(tokenizer);
         this.overhead = format.promptIds(tokenizer, "").length;
     }
@@ -60,14 +61,15 @@ final class TutorPrompt {
     /**
      * The model's answer as text, without surrounding whitespace. An id beyond the tokenizer's
      * vocabulary (a model's embedding table may be padded past it) reads as U+FFFD, which the
-     * output check refuses.
+     * output check refuses; so does the separator, which belongs to the prompt and never to an
+     * answer (decoded as text it would show the learner "<|sep|>").
      */
     String decode(int[] output) {
         int known = tokenizer.vocabSize();
         StringBuilder text = new StringBuilder();
         int from = 0;
         for (int i = 0; i <= output.length; i++) {
-            if (i < output.length && output[i] < known) continue;
+            if (i < output.length && output[i] < known && output[i] != separatorId) continue;
             text.append(tokenizer.decode(output, from, i));
             if (i < output.length) text.append('\uFFFD');
             from = i + 1;

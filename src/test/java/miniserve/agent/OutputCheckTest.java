@@ -72,4 +72,29 @@ class OutputCheckTest {
         assertThat(check("The xqzt is brokn.", "The xqzt is broken.").accepted())
                 .as("an unknown word the learner wrote, and a spelling fixed").isTrue();
     }
+
+    @Test
+    void numbersAndAddressesMustBeKeptAsWritten() {
+        Verdict v = check("The two companies employ 12,000 and 8,000 people.", "The two companies employ 12,000,000,000 people.");
+        assertThat(v.accepted()).isFalse();
+        assertThat(v.reason()).contains("\"12,000\"", "number or address");
+        assertThat(check("Write to me at anna@example.org please.", "Write to me at anna@example.com please.").reason())
+                .contains("\"anna@example.org\"");
+        assertThat(check("Our web address is information.accenture.com.", "Our web address is accenture.com.").accepted())
+                .isFalse();
+        assertThat(check("The meeting is at 10:30 in room 4.", "The meeting is at 10:30 in room 14.").reason())
+                .as("a number the learner did not write").contains("\"4\"");
+        assertThat(check("I has 3 cat.", "I have 3 cats and 2 dogs.").reason())
+                .as("a number added").contains("\"2\"");
+    }
+
+    @Test
+    void numbersAndAddressesKeptAsWrittenMayStandInACorrection() {
+        assertThat(check("I has 3 cat.", "I have 3 cats.").accepted()).isTrue();
+        assertThat(check("The meeting are at 10:30 (room 4).", "The meeting is at 10:30 (room 4).").accepted())
+                .as("punctuation around a number is not part of it").isTrue();
+        assertThat(check("see www.example.com for more", "See www.example.com for more.").accepted())
+                .as("the address at a sentence's end, with the full stop added").isTrue();
+        assertThat(check("On 3 may we meets in 2 rooms.", "On 3 May we meet in 2 rooms.").accepted()).isTrue();
+    }
 }

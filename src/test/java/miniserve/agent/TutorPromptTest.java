@@ -51,4 +51,13 @@ class TutorPromptTest {
         System.arraycopy(answer, 4, withUnknown, 5, answer.length - 4);
         assertThat(prompt.decode(withUnknown)).isEqualTo("She\uFFFD went.");
     }
+
+    @Test
+    void theSeparatorInAnAnswerReadsAsAReplacementCharacter() {
+        int[] answer = tokenizer.encodeOrdinary("Our address is");
+        int[] withSeparator = java.util.Arrays.copyOf(answer, answer.length + 2);
+        withSeparator[answer.length] = tokenizer.tokenId(PromptFormat.DEFAULT.separator());
+        withSeparator[answer.length + 1] = tokenizer.encodeOrdinary("O")[0];
+        assertThat(prompt.decode(withSeparator)).isEqualTo("Our address is\uFFFDO");
+    }
 }
