@@ -3,6 +3,8 @@ package miniserve.agent;
 import miniserve.agent.Correction.Status;
 import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
+import miniserve.language.EditClassifier;
+import miniserve.language.WordDiff;
 
 import java.util.List;
 
@@ -78,9 +80,15 @@ final class SentenceCorrector {
         Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
         if (!verdict.accepted())
             return new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, List.of());
-        List<Edit> edits = output.equals(source) ? List.of() : model.classifier().edits(source, output);
-        if (edits.isEmpty()) // nothing but spacing differs
+        EditClassifier classifier = model.classifier();
+        List<Edit> edits = output.equals(source) ? List.of() : classifier.edits(source, output);
+        // Only the edits the tutor can name and explain are made: the rest of a small model's
+        // changes (a name, a number's words or a phrase rewritten into another) are drift, not
+        // corrections, and a learner must not be taught them.
+        List<Edit> named = edits.stream().filter(classifier::names).toList();
+        if (named.isEmpty()) // nothing but spacing, or nothing nameable, differs
             return new Correction(sentence, sentence, Status.NO_ERRORS, null, List.of(), learnerId, List.of());
-        return new Correction(sentence, output, Status.CORRECTED, null, edits, learnerId, List.of());
+        String corrected = named.size() == edits.size() ? output : WordDiff.apply(source, named);
+        return new Correction(sentence, corrected, Status.CORRECTED, null, named, learnerId, List.of());
     }
 }

@@ -43,12 +43,60 @@ public final class EditClassifier {
         List<Token> src = WordDiff.tokenize(source);
         List<Token> tgt = WordDiff.tokenize(corrected);
         List<Edit> out = new ArrayList<>();
-        for (Change c : WordDiff.changes(src, tgt)) {
-            List<Edit> parts = split(source, src, corrected, tgt, c);
-            if (parts != null) out.addAll(parts);
-            else out.add(classify(source, src, corrected, tgt, c));
+        for (Change whole : WordDiff.changes(src, tgt)) {
+            for (Change c : peelTrailingPunctuation(src, tgt, whole)) {
+                List<Edit> parts = split(source, src, corrected, tgt, c);
+                if (parts != null) out.addAll(parts);
+                else out.add(classify(source, src, corrected, tgt, c));
+            }
         }
         return out;
+    }
+
+    /**
+     * A word change that ends the sentence often brings its full stop along ("friend" →
+     * "friends."); the mark is an edit of its own, so that the word's can be named. The change is
+     * split in two when one side's span ends with punctuation and the other's with a word.
+     */
+    private static List<Change> peelTrailingPunctuation(List<Token> src, List<Token> tgt, Change c) {
+        int srcMarks = trailingMarks(src, c.srcStart(), c.srcEnd());
+        int tgtMarks = trailingMarks(tgt, c.tgtStart(), c.tgtEnd());
+        boolean srcWords = c.srcEnd() - c.srcStart() > srcMarks, tgtWords = c.tgtEnd() - c.tgtStart() > tgtMarks;
+        if (!srcWords || !tgtWords || (srcMarks > 0) == (tgtMarks > 0)) return List.of(c);
+        return List.of(new Change(c.srcStart(), c.srcEnd() - srcMarks, c.tgtStart(), c.tgtEnd() - tgtMarks),
+                new Change(c.srcEnd() - srcMarks, c.srcEnd(), c.tgtEnd() - tgtMarks, c.tgtEnd()));
+    }
+
+    /** How many of tokens {@code [from, to)} at the end of the span are punctuation. */
+    private static int trailingMarks(List<Token> tokens, int from, int to) {
+        int k = to;
+        while (k > from && !tokens.get(k - 1).isWord()) k--;
+        return to - k;
+    }
+
+    /**
+     * Whether the edit is one this classifier can name and explain as a learner's error: any type
+     * but {@link ErrorType#OTHER}, and {@link ErrorType#WORD_CHOICE} only between the words of one
+     * confusion set ("their" → "there"). The others ("Rewrite 'Mountain View' as 'Mountain
+     * Visions'", one word for an unrelated one) are where a small model drifts from the learner's
+     * text rather than corrects it.
+     */
+    public boolean names(Edit edit) {
+        return switch (edit.type()) {
+            case OTHER -> false;
+            case WORD_CHOICE -> {
+                Lexicon.Confusion confusion = lex.confusion(lower(wordOf(edit.original())));
+                yield confusion != null && confusion.words().contains(lower(wordOf(edit.replacement())));
+            }
+            default -> true;
+        };
+    }
+
+    /** The text without the punctuation that travels with a word in an edit ("there." → "there"). */
+    private static String wordOf(String text) {
+        List<Token> tokens = WordDiff.tokenize(text);
+        List<Token> words = tokens.stream().filter(Token::isWord).toList();
+        return words.size() == 1 ? words.get(0).text() : text;
     }
 
     /**

@@ -1,6 +1,7 @@
 package miniserve.language;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -196,6 +197,50 @@ public final class WordDiff {
         boolean leansLeft = from > 0 && !spaceBetween(tokens.get(from - 1).text(), replacement);
         int point = from == tokens.size() || leansLeft ? tokens.get(from - 1).end() : tokens.get(from).start();
         return new Span(point, point);
+    }
+
+    /**
+     * The sentence with some of its edits made and the rest of it as the learner wrote it. Each
+     * edit's replacement takes the place of its tokens ({@link Edit#start()} to {@link Edit#end()},
+     * as {@link #tokenize} splits the sentence); an insertion goes where {@link #span} puts it,
+     * spaced as ordinary English spaces it; a deletion takes one space with it (the one before
+     * it, or after it at the sentence's start). With all the edits that turn a sentence into its
+     * correction, this gives the correction back, up to spacing.
+     *
+     * @throws IllegalArgumentException if two edits overlap or one lies outside the sentence
+     */
+    public static String apply(String sentence, List<Edit> edits) {
+        List<Token> tokens = tokenize(sentence);
+        List<Edit> sorted = new ArrayList<>(edits);
+        sorted.sort(Comparator.comparingInt(Edit::start).thenComparingInt(Edit::end));
+        for (int k = 1; k < sorted.size(); k++) {
+            Edit a = sorted.get(k - 1), b = sorted.get(k);
+            if (b.start() < a.end() || (b.start() == a.start() && a.start() == a.end()))
+                throw new IllegalArgumentException("edits " + a + " and " + b + " overlap");
+        }
+        StringBuilder text = new StringBuilder(sentence);
+        // From the last edit to the first, so that each edit's offsets still hold when it is made.
+        for (int k = sorted.size() - 1; k >= 0; k--) {
+            Edit e = sorted.get(k);
+            String replacement = e.replacement();
+            Span at = span(tokens, e.start(), e.end(), replacement);
+            if (e.start() < e.end() && !replacement.isEmpty()) {
+                text.replace(at.start(), at.end(), replacement);
+            } else if (e.start() < e.end()) {
+                int from = at.start(), to = at.end();
+                if (from > 0 && Character.isWhitespace(text.charAt(from - 1))) from--;
+                else if (from == 0 && to < text.length() && Character.isWhitespace(text.charAt(to))) to++;
+                text.delete(from, to);
+            } else if (!replacement.isEmpty()) {
+                int point = at.start();
+                Token before = e.start() > 0 ? tokens.get(e.start() - 1) : null;
+                Token after = e.start() < tokens.size() ? tokens.get(e.start()) : null;
+                boolean spaceBefore = before != null && before.end() == point && spaceBetween(before.text(), replacement);
+                boolean spaceAfter = after != null && after.start() == point && spaceBetween(replacement, after.text());
+                text.insert(point, (spaceBefore ? " " : "") + replacement + (spaceAfter ? " " : ""));
+            }
+        }
+        return text.toString();
     }
 
     /** Joins tokens into text with ordinary English spacing (see {@link #spaceBetween}). */

@@ -115,4 +115,23 @@ class EditClassifierTest {
         assertThat(e.type()).isEqualTo(ErrorType.OTHER);
         assertThat(e.explanation()).isEqualTo("Rewrite 'very like' as 'really enjoy'.");
     }
+
+    @Test
+    void namesEveryKindButRewritesAndWordsOutsideTheConfusionSets() {
+        assertThat(CLASSIFIER.names(only("I ate a apple.", "I ate an apple."))).isTrue();
+        assertThat(CLASSIFIER.names(only("He go to school.", "He goes to school."))).isTrue();
+        assertThat(CLASSIFIER.names(only("i like it.", "I like it."))).isTrue();
+        Edit confused = only("I like there house.", "I like their house.");
+        assertThat(confused.type()).isEqualTo(ErrorType.WORD_CHOICE);
+        assertThat(CLASSIFIER.names(confused)).as("a confusion set's word for another").isTrue();
+        Edit unrelated = only("I like the red house.", "I like the green house.");
+        assertThat(unrelated.type()).isEqualTo(ErrorType.WORD_CHOICE);
+        assertThat(CLASSIFIER.names(unrelated)).as("one word for an unrelated one").isFalse();
+        Edit rewrite = only("We drove to Mountain View.", "We drove to Mountain Visions Park.");
+        assertThat(rewrite.type()).isEqualTo(ErrorType.OTHER);
+        assertThat(CLASSIFIER.names(rewrite)).isFalse();
+        List<Edit> withFullStop = CLASSIFIER.edits("She has two friend", "She has two friends.");
+        assertThat(withFullStop).extracting(Edit::type).containsExactly(ErrorType.NOUN_NUMBER, ErrorType.PUNCTUATION);
+        assertThat(withFullStop).allMatch(CLASSIFIER::names);
+    }
 }

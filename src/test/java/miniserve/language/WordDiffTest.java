@@ -1,6 +1,7 @@
 package miniserve.language;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class WordDiffTest {
 
@@ -117,5 +120,41 @@ class WordDiffTest {
         List<Token> out = new ArrayList<>();
         for (int id : ids) out.add(new Token("w" + id, 0, 2));
         return out;
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            I ate a apple.                          | I ate an apple.
+            i go to school yesterday                | I went to school yesterday.
+            I listen music every day.               | I listen to music every day.
+            We discussed about the plan.            | We discussed the plan.
+            Yesterday I went home                   | Yesterday, I went home.
+            The the dog barks.                      | The dog barks.
+            He don't like , the rain.               | He doesn't like the rain.
+            She like it.                            | She likes it very much.
+            """)
+    void theEditsMadeToTheLearnersSentenceGiveTheCorrection(String learner, String corrected) {
+        List<Edit> edits = new EditClassifier().edits(learner, corrected);
+        assertThat(edits).isNotEmpty();
+        assertThat(WordDiff.apply(learner, edits)).isEqualTo(corrected);
+    }
+
+    @Test
+    void someOfTheEditsMadeLeaveTheRestAsTheLearnerWroteIt() {
+        String learner = "yesterday she go to Mountain View with 2 friend";
+        List<Edit> edits = new EditClassifier().edits(learner, "Yesterday she went to Mountain Visions with 2 friends.");
+        assertThat(edits).extracting(Edit::original).contains("go", "View", "friend");
+        List<Edit> some = edits.stream().filter(e -> !e.original().equals("View")).toList();
+        assertThat(WordDiff.apply(learner, some)).isEqualTo("Yesterday she went to Mountain View with 2 friends.");
+        assertThat(WordDiff.apply(learner, List.of())).isEqualTo(learner);
+    }
+
+    @Test
+    void overlappingEditsAreRefused() {
+        List<Edit> edits = List.of(
+                new Edit(1, 3, "go to", "went to", ErrorType.TENSE, "x"),
+                new Edit(2, 3, "to", "into", ErrorType.PREPOSITION, "y"));
+        assertThatThrownBy(() -> WordDiff.apply("I go to school.", edits))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
     }
 }

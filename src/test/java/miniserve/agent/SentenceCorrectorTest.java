@@ -1,0 +1,51 @@
+package miniserve.agent;
+
+import miniserve.agent.Correction.Status;
+import miniserve.language.Edit;
+import miniserve.language.ErrorType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a model's answer becomes: only the edits the tutor can name are made. */
+class SentenceCorrectorTest {
+
+    @TempDir
+    static Path dir;
+    static SentenceCorrector corrector;
+
+    @BeforeAll
+    static void load() throws IOException {
+        TinyTutorCheckpoint.write(dir, 3);
+        corrector = new SentenceCorrector(TutorModel.load(dir), 32);
+    }
+
+    @Test
+    void aCorrectionKeepsTheNamedEditsAndLeavesTheDriftOut() {
+        String learner = "yesterday she go to Mountain View with 2 friend";
+        Correction c = corrector.correction(learner, learner, "Yesterday she went to Mountain Visions with 2 friends.", true, "anna");
+        assertThat(c.status()).isEqualTo(Status.CORRECTED);
+        assertThat(c.corrected()).isEqualTo("Yesterday she went to Mountain View with 2 friends.");
+        assertThat(c.edits()).extracting(Edit::type)
+                .doesNotContain(ErrorType.OTHER)
+                .contains(ErrorType.CAPITALIZATION, ErrorType.NOUN_NUMBER);
+        assertThat(c.edits()).extracting(Edit::original).doesNotContain("View");
+    }
+
+    @Test
+    void anAnswerWithNothingNamedLeavesTheSentenceAsItIs() {
+        String learner = "We drove to Mountain View.";
+        Correction c = corrector.correction(learner, learner, "We drove to Mountain Visions.", true, "anna");
+        assertThat(c.status()).isEqualTo(Status.NO_ERRORS);
+        assertThat(c.corrected()).isEqualTo(learner);
+        assertThat(c.edits()).isEmpty();
+        Correction whole = corrector.correction(learner, learner, "We drove to Mountain View!", true, "anna");
+        assertThat(whole.status()).as("a named edit alone is made as the model wrote it").isEqualTo(Status.CORRECTED);
+        assertThat(whole.corrected()).isEqualTo("We drove to Mountain View!");
+    }
+}
