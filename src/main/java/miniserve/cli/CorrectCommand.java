@@ -6,7 +6,6 @@ import miniserve.agent.TutorModel;
 import miniserve.kernels.ComputePool;
 import miniserve.language.Edit;
 import miniserve.model.Generator.StopRule;
-import miniserve.serving.ServeFlags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,9 +32,11 @@ public final class CorrectCommand implements Callable<Integer> {
             description = "Tutor weights directory (default: ${DEFAULT-VALUE}).")
     Path weights;
 
-    @Option(names = "--max-tokens", defaultValue = "" + ServeFlags.DEFAULT_MAX_TOKENS,
-            description = "Most tokens generated per sentence (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    // Not serve's fixed 64: every row here stops once all have ended, so a larger budget costs
+    // nothing for short sentences, and a 60-word sentence's answer needs about 80 tokens.
+    @Option(names = "--max-tokens",
+            description = "Most tokens generated per sentence (default: all that the model's context leaves after the longest sentence).")
+    Integer maxTokens;
 
     @Option(names = "--threads", description = "Compute threads (default: the number of cores, here ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -43,19 +44,25 @@ public final class CorrectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        if (maxTokens != null && maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be >= 1, got " + maxTokens);
         TutorModel model = TutorModel.load(weights);
-        int limit = model.maxSentenceTokens(maxTokens);
+        int longest = 0;
         for (String s : sentences) {
             if (s.isBlank()) throw new IllegalArgumentException("a sentence is blank");
+            longest = Math.max(longest, model.sentenceTokens(s));
+        }
+        int budget = maxTokens != null ? maxTokens : Math.max(1, model.maxSentenceTokens(0) - longest);
+        int limit = model.maxSentenceTokens(budget);
+        for (String s : sentences) {
             int tokens = model.sentenceTokens(s);
             if (tokens > limit)
                 throw new IllegalArgumentException("\"" + abbreviate(s) + "\" is " + tokens + " tokens long; the model takes at most "
-                        + limit + " with --max-tokens " + maxTokens);
+                        + limit + " with --max-tokens " + budget);
         }
         List<Correction> corrections;
         try (ComputePool pool = ComputePool.create(threads)) {
             // One batch for all the sentences; every row stops once all have ended (nothing is measured here).
-            GrammarTutorAgent agent = model.newAgent(pool, sentences.size(), maxTokens, StopRule.ALL_ENDED);
+            GrammarTutorAgent agent = model.newAgent(pool, sentences.size(), budget, StopRule.ALL_ENDED);
             corrections = agent.correctBatch(sentences, null);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -50,7 +50,7 @@ public record ServeFlags(String host, int port, Path weights, Mode mode, Schedul
     public static final int DEFAULT_MAX_QUEUE = 256;
     /** Long enough for any answer at the lab's loads, short enough that a stuck request does not hold its client for minutes. */
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-    /** Tokens generated per sentence unless told otherwise (in serve and in correct). */
+    /** Tokens generated per sentence unless told otherwise (in serve; correct gives an answer all the context the sentence leaves). */
     public static final int DEFAULT_MAX_TOKENS = 64;
 
     /** A value of a flag that takes one of a few words. */

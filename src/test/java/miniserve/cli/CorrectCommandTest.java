@@ -53,4 +53,17 @@ class CorrectCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).doesNotContain("\n").contains("500 tokens", "at most");
     }
+
+    @Test
+    void byDefaultAnAnswerMayTakeAllTheContextTheLongestSentenceLeaves() throws IOException {
+        Path weights = TinyTutorCheckpoint.write(tmp, 3);
+        String sentence = "She go to school yesterday."; // one token a byte: 27 tokens
+        Run r = run("correct", "--weights", weights.toString(), sentence, "Hi.");
+        assertThat(r.exit()).as(r.err()).isZero();
+        int budget = TinyTutorCheckpoint.N_POSITIONS - 1 - sentence.length();
+        assertThat(r.out()).contains("did not finish its answer within " + budget + " tokens");
+        Run tooLong = run("correct", "--weights", weights.toString(), "x".repeat(TinyTutorCheckpoint.N_POSITIONS));
+        assertThat(tooLong.exit()).isEqualTo(1);
+        assertThat(tooLong.err().strip()).doesNotContain("\n").contains("128 tokens", "at most 126");
+    }
 }
