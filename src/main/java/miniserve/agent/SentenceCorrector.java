@@ -76,6 +76,16 @@ final class SentenceCorrector {
         return correction(p.sentence(), p.source(), model.prompt().decode(output), ended, p.learnerId());
     }
 
+    /**
+     * Whether the edit puts a full stop (or "!", "?") right after the learner's comma, semicolon or colon:
+     * never English, and what the model, taught on whole sentences, adds to a clause cut from a long
+     * sentence of a text ("... for three years," → "... for three years,.").
+     */
+    private static boolean stopAfterClauseMark(Edit e, List<WordDiff.Token> tokens) {
+        if (e.start() != e.end() || e.start() == 0 || !List.of(".", "!", "?").contains(e.replacement())) return false;
+        return List.of(",", ";", ":").contains(tokens.get(e.start() - 1).text());
+    }
+
     Correction correction(String sentence, String source, String output, boolean ended, String learnerId) {
         Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
         if (!verdict.accepted())
@@ -85,7 +95,8 @@ final class SentenceCorrector {
         // Only the edits the tutor can name and explain are made: the rest of a small model's
         // changes (a name, a number's words or a phrase rewritten into another) are drift, not
         // corrections, and a learner must not be taught them.
-        List<Edit> named = edits.stream().filter(classifier::names).toList();
+        List<WordDiff.Token> tokens = WordDiff.tokenize(source);
+        List<Edit> named = edits.stream().filter(e -> classifier.names(e) && !stopAfterClauseMark(e, tokens)).toList();
         if (named.isEmpty()) // nothing but spacing, or nothing nameable, differs
             return new Correction(sentence, sentence, Status.NO_ERRORS, null, List.of(), learnerId, List.of());
         String corrected = named.size() == edits.size() ? output : WordDiff.apply(source, named);

@@ -141,6 +141,18 @@ public final class TutorModel {
     }
 
     /**
+     * The longest sentence, in tokens, whose answer can end within {@code maxTokens}: the answer is the
+     * corrected sentence, about as long as the sentence, then the end token; a few tokens are left for
+     * the words a correction adds ("a" → "an", a missing "the").
+     */
+    public int maxAnsweredTokens(int maxTokens) {
+        return Math.max(1, maxTokens - 1 - ANSWER_GROWTH_TOKENS);
+    }
+
+    /** Tokens a correction may add to a sentence, for {@link #maxAnsweredTokens}. */
+    static final int ANSWER_GROWTH_TOKENS = 4;
+
+    /**
      * An agent for one model thread, with its own generator (KV cache and activations for
      * {@code maxBatch} rows) computing on {@code pool}.
      */

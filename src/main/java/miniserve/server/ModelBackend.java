@@ -18,6 +18,14 @@ public interface ModelBackend extends AutoCloseable {
     int maxSentenceTokens();
 
     /**
+     * The longest piece of a text, in tokens, sent to the model as one row; a sentence of a text that is
+     * longer is cut at its clauses ({@link TextRows}). Default: {@link #maxSentenceTokens}.
+     */
+    default int maxPieceTokens() {
+        return maxSentenceTokens();
+    }
+
+    /**
      * The sentence's length in tokens. Runs on the request's (virtual) thread before the request
      * is queued, so it must be cheap (tokenizing a sentence of at most 64 KiB is).
      */

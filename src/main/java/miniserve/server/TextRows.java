@@ -58,7 +58,8 @@ final class TextRows {
                 yield new TextRows(r, r.sentence(), List.of(new Piece(0, r.sentence().length(), r.sentence(), null)));
             }
             case TextRequest t -> {
-                List<Piece> pieces = SentenceSplitter.pieces(t.text(), backend::sentenceTokens, limit);
+                // A text's sentence is cut to what the model can answer, not only to what its context takes.
+                List<Piece> pieces = SentenceSplitter.pieces(t.text(), backend::sentenceTokens, backend.maxPieceTokens());
                 if (pieces.isEmpty()) throw new ApiError(400, "blank_text", "\"text\" must contain some text");
                 long sent = pieces.stream().filter(Piece::fits).count();
                 if (sent > maxRows)

@@ -65,6 +65,12 @@ public final class TutorBackend implements ModelBackend {
         return model.maxSentenceTokens(config.maxTokens());
     }
 
+    /** Only as long as an answer can be within the server's max tokens: a text's longer sentences are cut. */
+    @Override
+    public int maxPieceTokens() {
+        return Math.min(maxSentenceTokens(), model.maxAnsweredTokens(config.maxTokens()));
+    }
+
     @Override
     public int sentenceTokens(String sentence) {
         return model.sentenceTokens(sentence);

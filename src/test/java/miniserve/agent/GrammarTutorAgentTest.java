@@ -191,6 +191,12 @@ class GrammarTutorAgentTest {
     }
 
     @Test
+    void aSentenceIsAnsweredWithinMaxTokensOnlyIfItLeavesRoomForTheEndTokenAndAFewAddedWords() {
+        assertThat(model.maxAnsweredTokens(64)).isEqualTo(64 - 1 - TutorModel.ANSWER_GROWTH_TOKENS);
+        assertThat(model.maxAnsweredTokens(3)).as("never below one token").isEqualTo(1);
+    }
+
+    @Test
     void missingWeightsFailWithAMessageThatSaysWhatToDo(@TempDir Path empty) throws IOException {
         assertThatThrownBy(() -> TutorModel.load(empty.resolve("nowhere"))).isInstanceOf(IOException.class)
                 .hasMessageContaining("not found").hasMessageContaining("--weights");

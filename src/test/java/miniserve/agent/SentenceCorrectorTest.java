@@ -48,4 +48,15 @@ class SentenceCorrectorTest {
         assertThat(whole.status()).as("a named edit alone is made as the model wrote it").isEqualTo(Status.CORRECTED);
         assertThat(whole.corrected()).isEqualTo("We drove to Mountain View!");
     }
+
+    @Test
+    void aFullStopAfterTheLearnersCommaIsNotMade() {
+        String clause = "and we was very happy because we had not seen them for three years,";
+        Correction c = corrector.correction(clause, clause, "and we were very happy because we had not seen them for three years,.", true, null);
+        assertThat(c.status()).isEqualTo(Status.CORRECTED);
+        assertThat(c.corrected()).isEqualTo("and we were very happy because we had not seen them for three years,");
+        assertThat(c.edits()).extracting(Edit::type).containsExactly(ErrorType.AGREEMENT);
+        Correction whole = corrector.correction("We was happy", "We was happy", "We were happy.", true, null);
+        assertThat(whole.corrected()).as("a full stop at a sentence's end is made").isEqualTo("We were happy.");
+    }
 }

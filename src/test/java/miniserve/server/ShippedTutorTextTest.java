@@ -86,6 +86,19 @@ class ShippedTutorTextTest {
             assertThat(answer.get(field)).as(field).isEqualTo(done.get(field));
     }
 
+    @Test
+    void aSentenceTooLongToAnswerWithinMaxTokensIsCutAtItsClausesAndEveryPieceAnswered() throws Exception {
+        // 60 words, 86 tokens: within the context, but its answer cannot end within 64 tokens.
+        String sixty = "Last summer my brother and I decide to visit our grandparents, who live in a small village near the "
+                + "mountains, and we was very happy because we had not seen them for three years, so we packed our bags, bought "
+                + "some presents for the whole family and took the early train that leaves the city at six o'clock every morning.";
+        JsonNode answer = new Http(server.port()).correctText(sixty, null).json();
+        List<JsonNode> pieces = toList(answer.get("sentences"));
+        assertThat(pieces).hasSizeGreaterThan(1);
+        for (JsonNode p : pieces) assertThat(p.get("status").asText()).as(p.toString()).isNotEqualTo("unchanged");
+        assertThat(answer.get("corrected").asText()).contains("we were very happy").doesNotContain(",.");
+    }
+
     private static List<JsonNode> toList(JsonNode array) {
         List<JsonNode> out = new ArrayList<>();
         array.forEach(out::add);
