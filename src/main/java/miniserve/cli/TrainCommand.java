@@ -98,9 +98,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--error-profile", paramLabel = "NAME", defaultValue = "original",
             description = "Which synthetic errors, how often: 'original' (the first tutor's mix), 'learner-1' (more "
                     + "agreement, verb form, tense, articles, noun number and prepositions; agreement after noun "
-                    + "subjects too; legs 1-3 of the shipped tutor) or 'learner' (learner-1 with real misspellings, "
+                    + "subjects too; legs 1-3 of the shipped tutor), 'learner' (learner-1 with real misspellings, "
                     + "'a' before plurals, verb + wrong preposition, 'I am agree', present perfect or present with "
-                    + "a finished time or 'since', 'more taller') (default: ${DEFAULT-VALUE}).")
+                    + "a finished time or 'since', 'more taller') or 'learner-2' (learner with more articles, "
+                    + "'a'/'an' above all, and more agreement) (default: ${DEFAULT-VALUE}).")
     String errorProfile;
 
     @Option(names = "--max-words", paramLabel = "N", defaultValue = "" + SyntheticErrors.MAX_WORDS,

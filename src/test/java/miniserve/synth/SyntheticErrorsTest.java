@@ -32,6 +32,21 @@ class SyntheticErrorsTest {
     }
 
     @Test
+    void theSecondLearnerMixConfusesAAndAnMoreOften() {
+        List<String> some = train.subList(0, 3000);
+        SyntheticErrors learner = new SyntheticErrors(LEX, SyntheticErrors.Profile.LEARNER);
+        SyntheticErrors learner2 = new SyntheticErrors(LEX, SyntheticErrors.Profile.named("learner-2"));
+        long aAn = countAAn(learner.pairs(some, 5)), aAn2 = countAAn(learner2.pairs(some, 5));
+        assertThat(aAn2).as("a/an errors: learner %d, learner-2 %d", aAn, aAn2).isGreaterThan(2 * aAn);
+    }
+
+    private static long countAAn(List<TrainingPair> pairs) {
+        return pairs.stream().flatMap(p -> p.errors().stream())
+                .filter(e -> Set.of("a", "an").contains(e.original().toLowerCase()) && Set.of("a", "an").contains(e.replacement().toLowerCase()))
+                .count();
+    }
+
+    @Test
     void sameSeedSamePairsOtherSeedOtherPairs() {
         List<String> some = train.subList(0, 500);
         assertThat(GEN.pairs(some, 7)).isEqualTo(GEN.pairs(some, 7));
