@@ -220,6 +220,7 @@ public final class TutorServer implements AutoCloseable {
             // The futures are complete; give their handlers the moment they need to send the answers.
             while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
             answered &= inFlight.get() == 0;
+            awaitQuiet(deadline);
             app.stop();
             ModelBackend b = backend;
             if (b != null) b.close();
@@ -230,6 +231,24 @@ public final class TutorServer implements AutoCloseable {
             stopped.countDown();
         }
     }
+
+    /**
+     * Waits until no handler has run for {@link #QUIET_MS} (at most {@link #QUIET_LIMIT_MS}, and not past
+     * {@code deadline}). A request Jetty has read but not yet handed to its route is not in
+     * {@link #inFlight}; stopping Jetty under it would answer it 500, where a moment later the route
+     * answers it 503 {@code shutting_down}.
+     */
+    private void awaitQuiet(long deadline) throws InterruptedException {
+        long start = System.nanoTime(), lastBusy = start;
+        while (true) {
+            long now = System.nanoTime();
+            if (inFlight.get() > 0) lastBusy = now;
+            if (now - lastBusy >= QUIET_MS * 1_000_000L || now - start >= QUIET_LIMIT_MS * 1_000_000L || now >= deadline) return;
+            Thread.sleep(2);
+        }
+    }
+
+    private static final long QUIET_MS = 50, QUIET_LIMIT_MS = 2_000;
 
     /** Stops accepting connections; those already open are still answered. */
     private void closeListeners() {
