@@ -95,7 +95,7 @@ final class SentenceCorrector {
         // Only the edits the tutor can name and explain are made: the rest of a small model's
         // changes (a name, a number's words or a phrase rewritten into another) are drift, not
         // corrections, and a learner must not be taught them.
-        List<WordDiff.Token> tokens = WordDiff.tokenize(source);
+        List<WordDiff.Token> tokens = edits.isEmpty() ? List.of() : WordDiff.tokenize(source);
         List<Edit> named = edits.stream().filter(e -> classifier.names(e) && !stopAfterClauseMark(e, tokens)).toList();
         if (named.isEmpty()) // nothing but spacing, or nothing nameable, differs
             return new Correction(sentence, sentence, Status.NO_ERRORS, null, List.of(), learnerId, List.of());

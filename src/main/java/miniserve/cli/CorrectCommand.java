@@ -46,15 +46,18 @@ public final class CorrectCommand implements Callable<Integer> {
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         if (maxTokens != null && maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be >= 1, got " + maxTokens);
         TutorModel model = TutorModel.load(weights);
+        int[] lengths = new int[sentences.size()];
         int longest = 0;
-        for (String s : sentences) {
-            if (s.isBlank()) throw new IllegalArgumentException("a sentence is blank");
-            longest = Math.max(longest, model.sentenceTokens(s));
+        for (int i = 0; i < lengths.length; i++) {
+            if (sentences.get(i).isBlank()) throw new IllegalArgumentException("a sentence is blank");
+            lengths[i] = model.sentenceTokens(sentences.get(i));
+            longest = Math.max(longest, lengths[i]);
         }
         int budget = maxTokens != null ? maxTokens : Math.max(1, model.maxSentenceTokens(0) - longest);
         int limit = model.maxSentenceTokens(budget);
-        for (String s : sentences) {
-            int tokens = model.sentenceTokens(s);
+        for (int i = 0; i < lengths.length; i++) {
+            String s = sentences.get(i);
+            int tokens = lengths[i];
             if (tokens > limit)
                 throw new IllegalArgumentException("\"" + abbreviate(s) + "\" is " + tokens + " tokens long; the model takes at most "
                         + limit + " with --max-tokens " + budget);

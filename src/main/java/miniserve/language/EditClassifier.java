@@ -85,18 +85,12 @@ public final class EditClassifier {
         return switch (edit.type()) {
             case OTHER -> false;
             case WORD_CHOICE -> {
-                Lexicon.Confusion confusion = lex.confusion(lower(wordOf(edit.original())));
-                yield confusion != null && confusion.words().contains(lower(wordOf(edit.replacement())));
+                // a word-choice edit is always one word for one word (singleWord)
+                Lexicon.Confusion confusion = lex.confusion(lower(edit.original()));
+                yield confusion != null && confusion.words().contains(lower(edit.replacement()));
             }
             default -> true;
         };
-    }
-
-    /** The text without the punctuation that travels with a word in an edit ("there." → "there"). */
-    private static String wordOf(String text) {
-        List<Token> tokens = WordDiff.tokenize(text);
-        List<Token> words = tokens.stream().filter(Token::isWord).toList();
-        return words.size() == 1 ? words.get(0).text() : text;
     }
 
     /**

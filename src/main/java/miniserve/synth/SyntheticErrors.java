@@ -89,24 +89,15 @@ public final class SyntheticErrors {
                 Map.entry(ErrorType.VERB_FORM, 16), Map.entry(ErrorType.WORD_CHOICE, 5), Map.entry(ErrorType.TENSE, 20),
                 Map.entry(ErrorType.CAPITALIZATION, 3), Map.entry(ErrorType.PRONOUN, 4), Map.entry(ErrorType.ADJ_ADV, 3),
                 Map.entry(ErrorType.WORD_ORDER, 2)), true, false),
-        LEARNER(Map.ofEntries(
-                Map.entry(ErrorType.ARTICLE, 16), Map.entry(ErrorType.PREPOSITION, 14), Map.entry(ErrorType.SPELLING, 8),
-                Map.entry(ErrorType.PUNCTUATION, 3), Map.entry(ErrorType.NOUN_NUMBER, 90), Map.entry(ErrorType.AGREEMENT, 26),
-                Map.entry(ErrorType.VERB_FORM, 30), Map.entry(ErrorType.WORD_CHOICE, 4), Map.entry(ErrorType.TENSE, 150),
-                Map.entry(ErrorType.CAPITALIZATION, 2), Map.entry(ErrorType.PRONOUN, 3), Map.entry(ErrorType.ADJ_ADV, 5),
-                Map.entry(ErrorType.WORD_ORDER, 1)), true, true),
+        LEARNER(learnerMix(), true, true),
         /**
          * The learner mix with twice the articles, "a"/"an" confused four times as often among them, and
          * half as much agreement again: the kinds the tutor after leg 7 still misses most on beginner
          * sentences ("a idea", "my uncle work"). A name of its own, so that the legs trained on
          * {@link #LEARNER} re-run on the same data.
          */
-        LEARNER_2(Map.ofEntries(
-                Map.entry(ErrorType.ARTICLE, 32), Map.entry(ErrorType.PREPOSITION, 14), Map.entry(ErrorType.SPELLING, 8),
-                Map.entry(ErrorType.PUNCTUATION, 3), Map.entry(ErrorType.NOUN_NUMBER, 90), Map.entry(ErrorType.AGREEMENT, 39),
-                Map.entry(ErrorType.VERB_FORM, 30), Map.entry(ErrorType.WORD_CHOICE, 4), Map.entry(ErrorType.TENSE, 150),
-                Map.entry(ErrorType.CAPITALIZATION, 2), Map.entry(ErrorType.PRONOUN, 3), Map.entry(ErrorType.ADJ_ADV, 5),
-                Map.entry(ErrorType.WORD_ORDER, 1)), true, true, Map.of(Rule.A_AN, 8));
+        LEARNER_2(reweighted(learnerMix(), Map.of(ErrorType.ARTICLE, 32, ErrorType.AGREEMENT, 39)), true, true,
+                Map.of(Rule.A_AN, 8));
 
         final Map<ErrorType, Integer> typeWeights;
         /** Agreement errors after a noun subject ("my sister have"), besides those after a pronoun. */
@@ -116,6 +107,23 @@ public final class SyntheticErrors {
          * right ("the" before a plural, or after a preposition: "in the school").
          */
         final boolean learnerRules;
+
+        /** The type weights of {@link #LEARNER}, which {@link #LEARNER_2} changes in part. */
+        private static Map<ErrorType, Integer> learnerMix() {
+            return Map.ofEntries(
+                Map.entry(ErrorType.ARTICLE, 16), Map.entry(ErrorType.PREPOSITION, 14), Map.entry(ErrorType.SPELLING, 8),
+                Map.entry(ErrorType.PUNCTUATION, 3), Map.entry(ErrorType.NOUN_NUMBER, 90), Map.entry(ErrorType.AGREEMENT, 26),
+                Map.entry(ErrorType.VERB_FORM, 30), Map.entry(ErrorType.WORD_CHOICE, 4), Map.entry(ErrorType.TENSE, 150),
+                Map.entry(ErrorType.CAPITALIZATION, 2), Map.entry(ErrorType.PRONOUN, 3), Map.entry(ErrorType.ADJ_ADV, 5),
+                Map.entry(ErrorType.WORD_ORDER, 1));
+        }
+
+        /** {@code base} with the weights of {@code changed} in place of its own. */
+        private static Map<ErrorType, Integer> reweighted(Map<ErrorType, Integer> base, Map<ErrorType, Integer> changed) {
+            Map<ErrorType, Integer> out = new EnumMap<>(base);
+            out.putAll(changed);
+            return out;
+        }
 
         /** Rules weighted otherwise than {@link Rule#weight}. */
         final Map<Rule, Integer> ruleWeights;
