@@ -14,6 +14,7 @@ import miniserve.agent.Correction;
 import miniserve.agent.GrammarTutorAgent;
 import miniserve.agent.TutorModel;
 import miniserve.eval.Baselines;
+import miniserve.eval.BeginnerSet;
 import miniserve.eval.Evaluation;
 import miniserve.eval.Evaluation.Report;
 import miniserve.eval.JflegSet;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Option;
         description = {"Evaluates grammar correctors on the same sentences, prints a summary and writes eval.json and eval.md.",
                 "Sets: synthetic, UD dev sentences noised with a fixed seed (exact match, and precision and recall of "
                         + "the edits per error type); preservation, clean UD test sentences (the share returned unchanged); "
-                        + "JFLEG dev, GLEU against the four human references (evaluation only).",
+                        + "beginner, hand-written beginner sentences (the share fully corrected, and of the correct ones the share "
+                        + "left alone); JFLEG dev, GLEU against the four human references (evaluation only).",
                 "Systems: tutor (the served GrammarTutorAgent on --weights, output check included: a refused answer "
                         + "counts as the sentence unchanged), copy (the sentence as it is), rules (a capital at the start, "
                         + "'I' for a lone 'i', a/an by the next word, a final full stop). A sentence too long for the "
@@ -67,6 +69,9 @@ public final class EvalCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--no-jfleg", description = "Skip JFLEG dev.")
     boolean noJfleg;
+    @Option(names = "--no-beginner", description = "Skip the beginner sentences (data/beginner-test/; leave them out when tuning, "
+            + "so that they stay unseen).")
+    boolean noBeginner;
     @Option(names = "--copy-bias", paramLabel = "NATS",
             description = "Decode the tutor with this copy bias instead of the one in the weights' generation_config.json: "
                     + "a first edit must be e^NATS times likelier than leaving the sentence as it is; 0 = plain greedy.")
@@ -98,9 +103,15 @@ public final class EvalCommand implements Callable<Integer> {
             if (!Files.isRegularFile(jflegDir.resolve("dev.src"))) throw new IllegalArgumentException("no JFLEG dev set in " + jflegDir + " (or pass --no-jfleg)");
             jfleg = JflegSet.load(jflegDir, "dev");
         }
+        Path beginnerFile = data.resolve("beginner-test/sentences.tsv");
+        BeginnerSet beginner = null;
+        if (!noBeginner) {
+            if (!Files.isRegularFile(beginnerFile)) throw new IllegalArgumentException("no beginner sentences at " + beginnerFile + " (or pass --no-beginner)");
+            beginner = BeginnerSet.load(beginnerFile);
+        }
         var syntheticSet = SyntheticErrors.heldOutPairs(dev, syntheticCount, seed);
         var preservationSet = Evaluation.preservationSet(clean, preservationCount);
-        Evaluation eval = new Evaluation(syntheticSet, preservationSet, jfleg, batch);
+        Evaluation eval = new Evaluation(syntheticSet, preservationSet, beginner, jfleg, batch);
         int total = eval.sentencesPerSystem();
         List<Report> reports = new ArrayList<>();
         for (var e : correctors.entrySet()) {
@@ -116,11 +127,12 @@ public final class EvalCommand implements Callable<Integer> {
         settings.put("synthetic", "the first " + syntheticSet.size() + " usable sentences of " + dev + " (asked for " + syntheticCount
                 + "), noise seed " + seed);
         settings.put("preservation", "the first " + preservationSet.size() + " usable sentences of " + clean);
+        settings.put("beginner", noBeginner ? "skipped" : beginnerFile + " (" + beginner.items().size() + " sentences)");
         settings.put("jfleg", noJfleg ? "skipped" : jflegDir + " (dev.src, dev.ref0-3)");
         settings.put("batch", String.valueOf(batch));
         if (tutor != null) settings.put("tutor", weights + " (" + tutor.describe() + ")");
         settings.put("command", "./miniserve eval --systems " + String.join(",", systems) + " --synthetic " + syntheticCount
-                + " --preservation " + preservationCount + (clean == dev ? " --preservation-from dev" : "") + " --seed " + seed + " --batch " + batch + (noJfleg ? " --no-jfleg" : "")
+                + " --preservation " + preservationCount + (clean == dev ? " --preservation-from dev" : "") + " --seed " + seed + " --batch " + batch + (noJfleg ? " --no-jfleg" : "") + (noBeginner ? " --no-beginner" : "")
                 + (copyBias != null ? " --copy-bias " + copyBias : ""));
         if (tutor != null) tutor.close();
         Evaluation.write(reports, settings, out);

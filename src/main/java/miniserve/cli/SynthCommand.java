@@ -174,7 +174,7 @@ public final class SynthCommand implements Runnable {
         @Option(names = "--out", defaultValue = "data/beginner/sentences.txt.gz", description = "Output file (default: ${DEFAULT-VALUE}).")
         Path out;
         @Option(names = "--data", defaultValue = "data",
-                description = "Folder with the held-out sets to leave out: ud-ewt/dev.txt, ud-ewt/test.txt, jfleg-dev/ (default: ${DEFAULT-VALUE}).")
+                description = "Folder with the held-out sets to leave out: ud-ewt/dev.txt, ud-ewt/test.txt, jfleg-dev/, beginner-test/ (default: ${DEFAULT-VALUE}).")
         Path data;
 
         @Override

@@ -31,6 +31,8 @@ import miniserve.synth.TrainingPair;
  *   <li><b>synthetic</b>: held-out UD dev sentences noised by {@link SyntheticErrors} with a fixed seed;
  *       exact match with the clean sentence, and per error type precision and recall of the edits;</li>
  *   <li><b>preservation</b>: clean UD test sentences (dev ones when the copy bias is chosen), the share returned unchanged;</li>
+ *   <li><b>beginner</b>: hand-written beginner sentences ({@link BeginnerSet}); the share of those with errors
+ *       fully corrected, per error type too, and of the correct ones left unchanged;</li>
  *   <li><b>JFLEG dev</b>: GLEU ({@link Gleu}) against the four human references.</li>
  * </ul>
  * The edit matching rule is in {@link #MATCHING_RULE} and is repeated in the markdown report.
@@ -48,6 +50,13 @@ public final class Evaluation {
             it; an unmatched reference edit is a false negative of its injected type. Precision = TP/(TP+FP), \
             recall = TP/(TP+FN), F0.5 weighs precision twice as much as recall (the usual GEC measure). \
             Exact match compares whole sentences after collapsing runs of whitespace.""";
+
+    /** How the beginner set is scored; printed in the report. */
+    public static final String BEGINNER_RULE = """
+            Beginner sentences (data/beginner-test/sentences.tsv, written by hand for evaluation only and sharing \
+            no run of five words with the generated beginner sentences the trainer reads): a sentence with errors \
+            counts as fixed when the answer equals one of its corrections (whitespace-normalised, case-sensitive); \
+            a sentence with two kinds of error counts under both types; a correct sentence must come back unchanged.""";
 
     /** Counts for one error type (or all of them). */
     public record TypeScore(String type, int truePositives, int falsePositives, int falseNegatives) {
@@ -83,11 +92,34 @@ public final class Evaluation {
     public record Jfleg(int sentences, Double gleuMean, Double gleuStd, String skipped) {
     }
 
-    public record Report(String system, Synthetic synthetic, Preservation preservation, Jfleg jfleg) {
+    /** A sentence of the beginner set of one error type: {@code fixed} of {@code sentences} fully corrected. */
+    public record TypeFixed(String type, int sentences, int fixed) {
+    }
+
+    /**
+     * The beginner set: of {@code withErrors} sentences {@code fixed} fully corrected (a sentence with two
+     * kinds of error counts under both types), of {@code clean} ones {@code leftAlone} returned unchanged;
+     * {@code answers} are the system's, in the set's order.
+     */
+    public record Beginner(int sentences, int withErrors, int fixed, int clean, int leftAlone, List<TypeFixed> perType,
+                           List<String> answers) {
+        @JsonProperty("fixed_share")
+        public double fixedShare() {
+            return withErrors == 0 ? Double.NaN : (double) fixed / withErrors;
+        }
+
+        @JsonProperty("left_alone_share")
+        public double leftAloneShare() {
+            return clean == 0 ? Double.NaN : (double) leftAlone / clean;
+        }
+    }
+
+    public record Report(String system, Synthetic synthetic, Preservation preservation, Beginner beginner, Jfleg jfleg) {
     }
 
     private final List<TrainingPair> synthetic;
     private final List<String> preservation;
+    private final BeginnerSet beginner;
     private final JflegSet jfleg;
     private final int batchSize;
     private final EditClassifier classifier;
@@ -96,13 +128,15 @@ public final class Evaluation {
     /**
      * @param synthetic    noised held-out pairs (see {@link SyntheticErrors#heldOutPairs})
      * @param preservation clean sentences that should come back unchanged
+     * @param beginner     the beginner set ({@link BeginnerSet#load}), or null to skip it
      * @param jfleg        JFLEG dev ({@link JflegSet#dev()}), or null to skip it
      * @param batchSize    how many sentences go to the corrector in one call
      */
-    public Evaluation(List<TrainingPair> synthetic, List<String> preservation, JflegSet jfleg, int batchSize) {
+    public Evaluation(List<TrainingPair> synthetic, List<String> preservation, BeginnerSet beginner, JflegSet jfleg, int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
         this.synthetic = List.copyOf(synthetic);
         this.preservation = List.copyOf(preservation);
+        this.beginner = beginner;
         this.jfleg = jfleg;
         this.batchSize = batchSize;
         this.classifier = new EditClassifier();
@@ -122,7 +156,8 @@ public final class Evaluation {
 
     /** Total sentences one {@link #evaluate} call sends to the corrector. */
     public int sentencesPerSystem() {
-        return synthetic.size() + preservation.size() + (jfleg != null ? jfleg.sources().size() : 0);
+        return synthetic.size() + preservation.size() + (beginner != null ? beginner.items().size() : 0)
+                + (jfleg != null ? jfleg.sources().size() : 0);
     }
 
     /** Runs the corrector on every set and scores it. */
@@ -136,6 +171,7 @@ public final class Evaluation {
         for (int i = 0; i < preservation.size(); i++) if (normalize(kept.get(i)).equals(normalize(preservation.get(i)))) unchanged++;
         Preservation pres = new Preservation(preservation.size(), unchanged,
                 preservation.isEmpty() ? Double.NaN : (double) unchanged / preservation.size());
+        Beginner beg = beginner == null ? null : scoreBeginner(batched.apply(beginner.sentences()));
         Jfleg jf;
         if (jfleg == null) {
             jf = new Jfleg(0, null, null, "skipped");
@@ -146,7 +182,7 @@ public final class Evaluation {
             Gleu.Score g = jfleg.gleu().score(hyps);
             jf = new Jfleg(jfleg.sources().size(), g.mean(), g.std(), null);
         }
-        return new Report(system, syn, pres, jf);
+        return new Report(system, syn, pres, beg, jf);
     }
 
     private List<String> correctAll(List<String> sentences, Function<List<String>, List<String>> corrector, int[] done) {
@@ -222,6 +258,29 @@ public final class Evaluation {
                 new TypeScore("ALL", tp, fp, fn), perType);
     }
 
+    private Beginner scoreBeginner(List<String> answers) {
+        Map<ErrorType, int[]> perType = new EnumMap<>(ErrorType.class);   // {sentences, fixed}
+        int withErrors = 0, fixed = 0, clean = 0, leftAlone = 0;
+        for (int i = 0; i < answers.size(); i++) {
+            BeginnerSet.Item item = beginner.items().get(i);
+            boolean right = item.fixedBy(answers.get(i));
+            if (item.clean()) {
+                clean++;
+                if (right) leftAlone++;
+                continue;
+            }
+            withErrors++;
+            if (right) fixed++;
+            for (ErrorType t : item.types()) {
+                int[] c = perType.computeIfAbsent(t, k -> new int[2]);
+                c[0]++;
+                if (right) c[1]++;
+            }
+        }
+        List<TypeFixed> types = perType.entrySet().stream().map(e -> new TypeFixed(e.getKey().name(), e.getValue()[0], e.getValue()[1])).toList();
+        return new Beginner(answers.size(), withErrors, fixed, clean, leftAlone, types, List.copyOf(answers));
+    }
+
     // ---- reports ----------------------------------------------------------------------------------
 
     /** Writes {@code eval.json} and {@code eval.md} into {@code dir} (created if needed). */
@@ -238,8 +297,9 @@ public final class Evaluation {
     /** The reports as a markdown page: a summary table, the per-type tables, the settings and the matching rule. */
     public static String markdown(List<Report> reports, Map<String, String> settings) {
         StringBuilder sb = new StringBuilder("# Evaluation\n\n");
-        sb.append("| system | synthetic exact match | with errors | without errors | edit P | edit R | edit F0.5 | preservation | JFLEG dev GLEU |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| system | synthetic exact match | with errors | without errors | edit P | edit R | edit F0.5 | preservation "
+                + "| beginner fixed | beginner clean kept | JFLEG dev GLEU |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Report r : reports) {
             Synthetic s = r.synthetic();
             sb.append("| ").append(r.system())
@@ -250,6 +310,8 @@ public final class Evaluation {
                     .append(" | ").append(pct(s.overall().recall()))
                     .append(" | ").append(pct(s.overall().f05()))
                     .append(" | ").append(pct(r.preservation().share()))
+                    .append(" | ").append(r.beginner() == null ? "skipped" : pct(r.beginner().fixedShare()))
+                    .append(" | ").append(r.beginner() == null ? "skipped" : pct(r.beginner().leftAloneShare()))
                     .append(" | ").append(gleu(r.jfleg())).append(" |\n");
         }
         Report first = reports.isEmpty() ? null : reports.get(0);
@@ -258,7 +320,10 @@ public final class Evaluation {
                     .append(first.synthetic().withErrors()).append(" with injected errors). Preservation: ")
                     .append(first.preservation().sentences()).append(" clean UD ")
                     .append(settings.getOrDefault("preservation", "").contains("dev.txt") ? "dev" : "test")
-                    .append(" sentences. JFLEG dev: ")
+                    .append(" sentences. Beginner: ")
+                    .append(first.beginner() == null ? "skipped" : first.beginner().withErrors() + " hand-written sentences with errors, "
+                            + first.beginner().clean() + " correct ones")
+                    .append(". JFLEG dev: ")
                     .append(first.jfleg().sentences()).append(" sentences.\n");
         }
         for (Report r : reports) {
@@ -270,7 +335,22 @@ public final class Evaluation {
                         .append(" | ").append(pct(t.recall())).append(" |\n");
             }
         }
+        for (Report r : reports) {
+            Beginner b = r.beginner();
+            if (b == null) continue;
+            sb.append("\n## ").append(r.system()).append(": beginner sentences fully corrected, by error type\n\n");
+            sb.append("| type | sentences | fixed | share |\n|---|---|---|---|\n");
+            for (TypeFixed t : b.perType()) {
+                sb.append("| ").append(t.type()).append(" | ").append(t.sentences()).append(" | ").append(t.fixed())
+                        .append(" | ").append(pct(t.sentences() == 0 ? Double.NaN : (double) t.fixed() / t.sentences())).append(" |\n");
+            }
+            sb.append("| all with errors | ").append(b.withErrors()).append(" | ").append(b.fixed()).append(" | ")
+                    .append(pct(b.fixedShare())).append(" |\n");
+            sb.append("| clean, left alone | ").append(b.clean()).append(" | ").append(b.leftAlone()).append(" | ")
+                    .append(pct(b.leftAloneShare())).append(" |\n");
+        }
         sb.append("\n## How it is measured\n\n").append(MATCHING_RULE).append("\n\n");
+        sb.append(BEGINNER_RULE).append("\n\n");
         sb.append("JFLEG sentences are pre-tokenized; they are detokenized before the system sees them and its output is ")
                 .append("tokenized the same way before GLEU (Napoles et al. 2015/2017: n = 1..4, 500 draws of one reference per sentence). ")
                 .append("JFLEG is used for evaluation only.\n\n");

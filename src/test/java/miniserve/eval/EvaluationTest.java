@@ -32,7 +32,7 @@ class EvaluationTest {
     }
 
     private static Evaluation evaluation() {
-        return new Evaluation(synthetic, preservation, null, 16);
+        return new Evaluation(synthetic, preservation, null, null, 16);
     }
 
     @Test
@@ -100,7 +100,7 @@ class EvaluationTest {
         JflegSet set = new JflegSet(List.of("I do n't know .", "He go home ."),
                 List.of(List.of("I do n't know .", "He goes home .")));
         List<String> seenByCorrector = new ArrayList<>();
-        Evaluation eval = new Evaluation(List.of(), List.of(), set, 4);
+        Evaluation eval = new Evaluation(List.of(), List.of(), null, set, 4);
         Report fixed = eval.evaluate("fix", batch -> {
             seenByCorrector.addAll(batch);
             return batch.stream().map(s -> s.replace("go ", "goes ")).toList();
@@ -116,7 +116,7 @@ class EvaluationTest {
     /** Through the whole pipeline (detokenize, copy, tokenize), copying the source scores the published 0.3820. */
     @Test
     void copyingTheSourceScoresThePublishedGleuOnJflegDev() {
-        Evaluation eval = new Evaluation(List.of(), List.of(), JflegSet.dev(), 64);
+        Evaluation eval = new Evaluation(List.of(), List.of(), null, JflegSet.dev(), 64);
         assertThat(eval.evaluate("copy", Baselines.copySource()).jfleg().gleuMean()).isCloseTo(0.3820, org.assertj.core.data.Offset.offset(0.0001));
     }
 

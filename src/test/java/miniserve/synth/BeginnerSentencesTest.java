@@ -131,8 +131,44 @@ class BeginnerSentencesTest {
         }
     }
 
+    /**
+     * The hand-written beginner sentences of the evaluation (data/beginner-test/) are held out from what the
+     * trainer reads: no run of five words in common with the shipped generated sentences, the learner's version
+     * or corrected, and none of them in UD train, WordNet's examples or Brown (the prepared files are checked
+     * by ExtraTextFilesTest through HeldOutSentences).
+     */
+    @Test
+    void noneOfTheEvaluationsBeginnerSentences() throws Exception {
+        Set<String> testRuns = new java.util.HashSet<>();
+        Set<String> testKeys = new java.util.HashSet<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("data/beginner-test/sentences.tsv"))) {
+            if (line.startsWith("#")) continue;
+            String[] cols = line.split("\t");
+            for (String s : List.of(cols[0], cols[1])) {
+                for (String part : s.split(" \\| ")) {
+                    testRuns.addAll(runsOfFive(part));
+                    testKeys.add(HeldOutSentences.key(part));
+                }
+            }
+        }
+        assertThat(testRuns).hasSizeGreaterThan(500);
+        for (String s : gzLines("data/beginner/sentences.txt.gz")) {
+            for (String run : runsOfFive(s)) assertThat(testRuns).as("'%s' of '%s'", run, s).doesNotContain(run);
+        }
+        List<String> other = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(java.nio.file.Path.of("data/ud-ewt/train.txt")));
+        other.addAll(java.nio.file.Files.readAllLines(java.nio.file.Path.of("data/wordnet-examples/examples.txt")));
+        other.addAll(gzLines("data/brown/sentences.txt.gz"));
+        for (String s : other) assertThat(testKeys).as(s).doesNotContain(HeldOutSentences.key(s));
+    }
+
+    private static List<String> gzLines(String gz) throws java.io.IOException {
+        try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(java.nio.file.Path.of(gz)))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
     private static List<String> runsOfFive(String sentence) {
-        String[] w = sentence.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z' ]", " ").strip().split("\\s+");
+        String[] w = sentence.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9' ]", " ").strip().split("\\s+");
         List<String> runs = new java.util.ArrayList<>();
         for (int i = 0; i + 5 <= w.length; i++) runs.add(String.join(" ", java.util.Arrays.copyOfRange(w, i, i + 5)));
         return runs;
