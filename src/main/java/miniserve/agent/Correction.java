@@ -14,7 +14,8 @@ import miniserve.language.ErrorType;
  * @param corrected      the corrected sentence; equal to {@code sentence} when nothing needed fixing
  *                       or when the model's output was not trusted
  * @param status         what happened (see {@link Status})
- * @param reason         why the model's output was not used ({@link Status#UNCHANGED}), else null
+ * @param reason         why the model's output was not used ({@link Status#UNCHANGED}), or, for a long
+ *                       sentence corrected in pieces, why a piece was left as it is; else null
  * @param edits          the word-level corrections with their type and explanation, in sentence order
  * @param learnerId      the learner the request named, or null
  * @param frequentErrors the learner's most frequent error types among their recent corrections

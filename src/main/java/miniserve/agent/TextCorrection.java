@@ -95,6 +95,26 @@ public record TextCorrection(String text, String corrected, Status status, List<
         return new TextCorrection(text, corrected.toString(), status, sentences, learnerId, List.of());
     }
 
+    /**
+     * This answer as one sentence's: for a sentence that was corrected in pieces (cut at its clauses because
+     * one answer for all of it would not end within the generation budget). The edits' word spans are
+     * counted in the whole sentence; the reasons of pieces left unchanged are joined.
+     */
+    public Correction asOneSentence() {
+        List<WordDiff.Token> tokens = WordDiff.tokenize(text);
+        List<Edit> edits = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        for (SentenceCorrection s : sentences) {
+            int offset = 0; // the whole sentence's tokens before the piece: a piece starts and ends at a token's edge
+            while (offset < tokens.size() && tokens.get(offset).end() <= s.textStart()) offset++;
+            for (TextEdit e : s.edits())
+                edits.add(new Edit(e.start() + offset, e.end() + offset, e.original(), e.replacement(), e.type(), e.explanation()));
+            if (s.reason() != null) reasons.add(s.reason());
+        }
+        return new Correction(text, corrected, status, reasons.isEmpty() ? null : String.join("; ", reasons), edits, learnerId,
+                frequentErrors);
+    }
+
     /** The types of every edit of the text, in text order: what the learner's history records for it, once. */
     public List<ErrorType> errorTypes() {
         List<ErrorType> out = new ArrayList<>();

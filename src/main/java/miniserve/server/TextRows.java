@@ -15,7 +15,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * One request's rows in the model: a sentence is one row; a text is one row per piece (its sentences, a
+ * One request's rows in the model: a sentence is one row (or, when its answer could not end within the
+ * generation budget, one per clause); a text is one row per piece (its sentences, a
  * sentence too long for the model cut at clause boundaries, see {@link SentenceSplitter#pieces}), all
  * submitted together to the same {@link RequestQueue} as every other request, so they batch with each
  * other and with the rest. A piece the model cannot take is answered at once, unchanged, with its reason.
@@ -55,7 +56,14 @@ final class TextRows {
                 if (tokens > limit)
                     throw new ApiError(413, "sentence_too_long", "the sentence is " + tokens + " tokens long; the model takes at most "
                             + limit + " (split it into shorter sentences)");
-                yield new TextRows(r, r.sentence(), List.of(new Piece(0, r.sentence().length(), r.sentence(), null)));
+                // A sentence whose answer could not end within the generation budget is cut at its clauses like a
+                // text's, and its pieces' corrections are put back together as one sentence's (answer()); one that
+                // cannot be cut into pieces that fit goes whole, for the model to try.
+                List<Piece> whole = List.of(new Piece(0, r.sentence().length(), r.sentence(), null));
+                List<Piece> pieces = tokens > backend.maxPieceTokens()
+                        ? SentenceSplitter.pieces(r.sentence(), backend::sentenceTokens, backend.maxPieceTokens())
+                        : whole;
+                yield new TextRows(r, r.sentence(), pieces.stream().allMatch(Piece::fits) ? pieces : whole);
             }
             case TextRequest t -> {
                 // A text's sentence is cut to what the model can answer, not only to what its context takes.
@@ -83,7 +91,7 @@ final class TextRows {
     void submit(RequestQueue<CorrectionRequest, Object> queue) {
         List<CorrectionRequest> payloads = new ArrayList<>();
         for (Piece p : pieces)
-            if (p.fits()) payloads.add(body instanceof CorrectionRequest r ? r : new CorrectionRequest(p.text(), body.learnerId()));
+            if (p.fits()) payloads.add(body instanceof CorrectionRequest r && pieces.size() == 1 ? r : new CorrectionRequest(p.text(), body.learnerId()));
         List<CompletableFuture<Object>> submitted = queue.submitAll(payloads);
         int next = 0;
         for (int i = 0; i < pieces.size(); i++) {
@@ -140,14 +148,16 @@ final class TextRows {
     }
 
     /**
-     * The answer once every piece is handed out: a sentence's is the model's result as it is, a text's its
-     * pieces' corrections put together ({@link TextCorrection}); frequent errors not filled in yet.
+     * The answer once every piece is handed out: a sentence's is the model's result as it is (or, for a
+     * sentence cut into pieces, theirs put together as one sentence's), a text's its pieces' corrections put
+     * together ({@link TextCorrection}); frequent errors not filled in yet.
      */
     Object answer() {
         if (!allHandedOut()) throw new IllegalStateException("pieces still running");
-        if (body instanceof CorrectionRequest) return results[0];
+        if (body instanceof CorrectionRequest && pieces.size() == 1) return results[0];
         List<SentenceCorrection> sentences = new ArrayList<>(pieces.size());
         for (int i = 0; i < pieces.size(); i++) sentences.add(sentence(i));
-        return TextCorrection.of(text, sentences, body.learnerId());
+        TextCorrection whole = TextCorrection.of(text, sentences, body.learnerId());
+        return body instanceof CorrectionRequest ? whole.asOneSentence() : whole;
     }
 }

@@ -42,6 +42,38 @@ class TextCorrectionTest {
     }
 
     @Test
+    void aSentenceCorrectedInPiecesIsOneSentencesAnswerWithItsEditsCountedInTheWholeSentence() {
+        String sentence = "Last year we was in Rome, and my sister buy a hat; it were red, but she do not wear it.";
+        List<Piece> pieces = SentenceSplitter.pieces(sentence, s -> s.split(" ").length, 11);
+        assertThat(pieces).hasSize(3);
+        Map<String, String> fixes = Map.of("we was", "we were", "buy", "bought", "it were", "it was", "she do", "she does");
+        java.util.function.IntFunction<SentenceCorrection> fixed = i -> {
+            String out = pieces.get(i).text();
+            for (var f : fixes.entrySet()) out = out.replace(f.getKey(), f.getValue());
+            return SentenceCorrection.of(i, pieces.get(i).start(), corrected(pieces.get(i).text(), out));
+        };
+        // the last piece left as it is
+        List<SentenceCorrection> out = new ArrayList<>(List.of(fixed.apply(0), fixed.apply(1),
+                SentenceCorrection.unchanged(2, pieces.get(2).start(), pieces.get(2).text(), "did not finish")));
+        Correction c = TextCorrection.of(sentence, out, "ana").asOneSentence();
+        assertThat(c.sentence()).isEqualTo(sentence);
+        assertThat(c.corrected()).isEqualTo("Last year we were in Rome, and my sister bought a hat; it was red, but she do not wear it.");
+        assertThat(c.status()).isEqualTo(Status.CORRECTED);
+        assertThat(c.reason()).isEqualTo("did not finish");
+        assertThat(c.learnerId()).isEqualTo("ana");
+        // the same edits as the whole sentence's diff, word spans counted from the sentence's first word
+        assertThat(c.edits()).isEqualTo(CLASSIFIER.edits(sentence, c.corrected()));
+
+        out.set(2, fixed.apply(2));
+        Correction all = TextCorrection.of(sentence, out, null).asOneSentence();
+        assertThat(all.reason()).isNull();
+        assertThat(all.edits()).isEqualTo(CLASSIFIER.edits(sentence, all.corrected()));
+        assertThat(all.edits()).extracting(e -> e.start()).containsExactly(3, 10, 15, 20);
+        var tokens = miniserve.language.WordDiff.tokenize(sentence);
+        for (var e : all.edits()) assertThat(miniserve.language.WordDiff.text(sentence, tokens, e.start(), e.end())).isEqualTo(e.original());
+    }
+
+    @Test
     void editsArePlacedInTheWholeTextWithRepeatedWordsAccentsEmojiAndSpacing() {
         String text = "I has  a cat.\n\nThe the cat are nice \uD83D\uDE00.   Caf\u00e9 is good.\n i dont know"; // a line break ends a sentence, a lowercase start alone does not
         TextCorrection t = answer(text, Map.of(

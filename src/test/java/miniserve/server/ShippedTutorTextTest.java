@@ -99,6 +99,27 @@ class ShippedTutorTextTest {
         assertThat(answer.get("corrected").asText()).contains("we were very happy").doesNotContain(",.");
     }
 
+    @Test
+    void theSameSentenceSentAsASentenceIsCorrectedInPiecesAndAnsweredAsOne() throws Exception {
+        String sixty = "Last summer my brother and I decide to visit our grandparents, who live in a small village near the "
+                + "mountains, and we was very happy because we had not seen them for three years, so we packed our bags, bought "
+                + "some presents for the whole family and took the early train that leaves the city at six o'clock every morning.";
+        Http http = new Http(server.port());
+        JsonNode text = http.correctText(sixty, null).json();
+        JsonNode sentence = http.correct(sixty).json();
+        assertThat(sentence.has("sentences")).isFalse();
+        assertThat(sentence.get("sentence").asText()).isEqualTo(sixty);
+        assertThat(sentence.get("status").asText()).isEqualTo("corrected");
+        assertThat(sentence.get("reason").isNull()).isTrue();
+        assertThat(sentence.get("corrected").asText()).isEqualTo(text.get("corrected").asText()).contains("we were very happy");
+        var tokens = miniserve.language.WordDiff.tokenize(sixty);
+        for (JsonNode e : sentence.get("edits")) {
+            String original = miniserve.language.WordDiff.text(sixty, tokens, e.get("start").asInt(), e.get("end").asInt());
+            assertThat(original).as(e.toString()).isEqualTo(e.get("original").asText());
+        }
+        assertThat(sentence.get("edits")).hasSizeGreaterThan(0);
+    }
+
     private static List<JsonNode> toList(JsonNode array) {
         List<JsonNode> out = new ArrayList<>();
         array.forEach(out::add);
