@@ -1,5 +1,6 @@
 package miniserve.server;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -41,7 +42,13 @@ final class Deadlines implements AutoCloseable {
      */
     <P, R> PendingRequest<P, R> start(P payload, Consumer<PendingRequest<P, R>> leaveQueue) {
         PendingRequest<P, R> p = new PendingRequest<>(payload, System.nanoTime());
-        if (timer != null) p.timer = timer.schedule(() -> expire(p), timeoutMs, TimeUnit.MILLISECONDS);
+        if (timer != null) {
+            try {
+                p.timer = timer.schedule(() -> expire(p), timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed: the queue has drained and stopped taking requests, and refuses this one (503 shutting_down)
+            }
+        }
         p.future.whenComplete((r, t) -> {
             if (p.timer != null) p.timer.cancel(false);
             if (t != null) leaveQueue.accept(p);

@@ -322,6 +322,20 @@ class StaticBatchSchedulerTest {
         for (int i = 0; i < 5; i++) assertThat(accepted.get(i)).isCompletedWithValue("result of s" + i);
     }
 
+    /** With a request timeout too: after the drain its deadline timer has stopped, and a request still gets the refusal. */
+    @Test
+    void afterTheDrainARequestIsRefusedAsShuttingDown() throws Exception {
+        var s = scheduler(options(2, 0, 64, 30_000), new Recorder());
+        assertThat(s.submit("before").get(HANG_GUARD_S, TimeUnit.SECONDS)).isEqualTo("result of before");
+        s.shutdown();
+        assertThat(s.awaitTermination(Duration.ofSeconds(HANG_GUARD_S))).isTrue();
+        CompletableFuture<String> late = s.submit("late");
+        assertThatThrownBy(late::join).cause().isInstanceOf(SchedulerRejection.class)
+                .extracting(e -> ((SchedulerRejection) e).reason()).isEqualTo(Reason.SHUTTING_DOWN);
+        assertThatThrownBy(() -> s.submitAll(List.of("late 1", "late 2"))).isInstanceOf(SchedulerRejection.class)
+                .extracting(e -> ((SchedulerRejection) e).reason()).isEqualTo(Reason.SHUTTING_DOWN);
+    }
+
     @Test
     void batchesRunOnPlatformThreadsUnlessTheDemonstrationSwitchIsOn() throws Exception {
         Recorder platform = new Recorder();

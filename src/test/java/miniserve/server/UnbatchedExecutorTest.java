@@ -95,6 +95,16 @@ class UnbatchedExecutorTest {
         assertThat(List.of(get(running), get(q1), get(q2))).containsExactly("result of running", "result of q1", "result of q2");
     }
 
+    /** With a request timeout too: after the drain its deadline timer has stopped, and a request still gets the refusal. */
+    @Test
+    void afterTheDrainARequestIsRefusedAsShuttingDown() throws Exception {
+        var e = executor(4, 30_000, new ServerMetrics(), new Recorder());
+        assertThat(get(e.submit("before"))).isEqualTo("result of before");
+        e.shutdown();
+        assertThat(e.awaitTermination(Duration.ofSeconds(HANG_GUARD_S))).isTrue();
+        assertThat(rejection(e.submit("late"))).isEqualTo(Reason.SHUTTING_DOWN);
+    }
+
     /** Without a queue of its own to reserve room in, a refused text's queued sentences are withdrawn and never run. */
     @Test
     void severalPayloadsAreQueuedAllOrNoneByWithdrawingTheQueuedOnes() throws Exception {
