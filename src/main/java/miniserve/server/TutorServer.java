@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.Graceful;
 import miniserve.model.Step;
 import miniserve.serving.ServeFlags;
 import miniserve.server.SchedulerRejection.Reason;
@@ -31,6 +32,8 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -191,7 +194,8 @@ public final class TutorServer implements AutoCloseable {
 
     /**
      * Drains and stops: refuses new requests (503), finishes every queued and running batch,
-     * lets their handlers answer, then stops HTTP. Safe to call more than once and from a
+     * lets their handlers answer, then stops HTTP: no new connections, each open one closed once
+     * its exchange is over ({@link #closeConnections}). Safe to call more than once and from a
      * shutdown hook; later calls wait for the first to finish.
      *
      * @return whether every accepted request was answered within {@code drainLimit}
@@ -220,7 +224,7 @@ public final class TutorServer implements AutoCloseable {
             // The futures are complete; give their handlers the moment they need to send the answers.
             while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
             answered &= inFlight.get() == 0;
-            awaitQuiet(deadline);
+            closeConnections(deadline);
             app.stop();
             ModelBackend b = backend;
             if (b != null) b.close();
@@ -233,22 +237,26 @@ public final class TutorServer implements AutoCloseable {
     }
 
     /**
-     * Waits until no handler has run for {@link #QUIET_MS} (at most {@link #QUIET_LIMIT_MS}, and not past
-     * {@code deadline}). A request Jetty has read but not yet handed to its route is not in
-     * {@link #inFlight}; stopping Jetty under it would answer it 500, where a moment later the route
-     * answers it 503 {@code shutting_down}.
+     * Jetty's graceful shutdown, before it stops: accepts no more connections, lets each open one finish the
+     * request it is in (the answer says {@code Connection: close}) and closes it once it is idle (at once, or
+     * after Jetty's shutdown idle timeout of 1 s for a kept-alive one), until none is left or the deadline
+     * passes. A request that comes meanwhile on an open connection reaches its route and is answered 503
+     * {@code shutting_down}. Stopping Jetty without this closes every connection at once: a request Jetty has
+     * read but not yet handed to its route then gets no answer, or a 500 from Jetty as its connection goes.
+     * Those still open at the deadline are closed when Jetty stops.
      */
-    private void awaitQuiet(long deadline) throws InterruptedException {
-        long start = System.nanoTime(), lastBusy = start;
-        while (true) {
-            long now = System.nanoTime();
-            if (inFlight.get() > 0) lastBusy = now;
-            if (now - lastBusy >= QUIET_MS * 1_000_000L || now - start >= QUIET_LIMIT_MS * 1_000_000L || now >= deadline) return;
-            Thread.sleep(2);
+    private void closeConnections(long deadline) throws InterruptedException {
+        Server server = jetty.get();
+        long left = deadline - System.nanoTime();
+        if (server == null || left <= 0) return;
+        try {
+            Graceful.shutdown(server).get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("HTTP connections still open at the drain limit are closed now");
+        } catch (ExecutionException e) {
+            log.warn("closing the HTTP connections gracefully failed; they are closed now", e.getCause());
         }
     }
-
-    private static final long QUIET_MS = 50, QUIET_LIMIT_MS = 2_000;
 
     /** Stops accepting connections; those already open are still answered. */
     private void closeListeners() {
