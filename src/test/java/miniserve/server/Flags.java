@@ -27,6 +27,13 @@ final class Flags {
                 f.historyDb(), f.historyUrl(), true);
     }
 
+    /** {@code f} with a request timeout of {@code ms}. */
+    static ServeFlags withRequestTimeout(ServeFlags f, long ms) {
+        return new ServeFlags(f.host(), f.port(), f.weights(), f.mode(), f.scheduler(), f.maxBatch(), f.maxWaitMs(), f.prefillTokens(),
+                f.maxQueue(), ms, f.maxTokens(), f.stopRule(), f.threads(), f.modelThreads(), f.modelThread(),
+                f.historyDb(), f.historyUrl(), f.listenWhenReady());
+    }
+
     /** The unbatched baseline on {@code threads} workers, no request timeout. */
     static ServeFlags unbatched(int maxQueue, int maxTokens, int threads) {
         return new ServeFlags(ServeFlags.DEFAULT_HOST, 0, Path.of(ServeFlags.DEFAULT_WEIGHTS), Mode.UNBATCHED, Scheduler.STATIC, 1, 0,

@@ -3,6 +3,7 @@ package miniserve.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import miniserve.agent.TinyTutorCheckpoint;
 import miniserve.agent.TutorModel;
+import miniserve.model.Step;
 import miniserve.serving.ServeFlags;
 import miniserve.serving.ServeFlags.Scheduler;
 import miniserve.server.ContinuousBatchScheduler.RowEngine;
@@ -14,14 +15,22 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -216,48 +225,205 @@ class TutorServerEndToEndTest {
         assertThat(http.get("/health").status()).isEqualTo(200);
     }
 
+    /**
+     * The drain: 200 requests are in the server (the model held at its first batch or pass, so that they
+     * are all there, waiting or running, when the stop begins), then the stop; a request arriving now is
+     * answered 503 {@code shutting_down}; clients keep sending while the model is let go and HTTP stops
+     * under them, and each is answered 503 or finds the connection refused or closed, never 500; each of
+     * the 200 is answered 200 with its own sentence, and counted. Without the hold, the 200 were answered
+     * within a second, and the few {@code GET /metrics} that got through meanwhile could all find none waiting.
+     */
     @ParameterizedTest
     @CsvSource({"STATIC", "CONTINUOUS", "UNBATCHED"})
     void requestsInFlightAtShutdownAreAnswered(Kind kind) throws Exception {
-        TutorServer s = start(kind, 2, 0, 256);
-        Http http = new Http(s.port());
-        // Enough clients that some still wait for a row when /metrics is read: with 40, a quiet
-        // machine sometimes answered them all between two reads under continuous batching.
+        // with a request timeout, as serve has by default (long enough never to pass here)
+        ServeFlags config = Flags.withRequestTimeout(config(kind, 2, 0, 256, 1), Http.HANG_GUARD.toMillis() * 2);
+        Gated backend = new Gated(new TutorBackend(model, config));
+        TutorServer s = start(config, () -> backend);
+        int port = s.port();
+        Http http = new Http(port);
         List<String> sentences = sentences(200);
         List<Future<Http.Answer>> answers = new ArrayList<>();
         try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String sentence : sentences) answers.add(clients.submit(() -> http.correct(sentence)));
-            long guard = System.nanoTime() + Http.HANG_GUARD.toNanos();
-            // Wait until requests are queued behind a running batch, then stop (what SIGTERM's hook does).
-            int queued = 0;
-            while (queued == 0 && System.nanoTime() < guard) {
-                queued = http.get("/metrics").body().lines().filter(l -> l.startsWith("miniserve_num_requests_waiting "))
-                        .mapToInt(l -> (int) Double.parseDouble(l.substring("miniserve_num_requests_waiting ".length()))).findFirst().orElse(0);
-                if (queued == 0) Thread.sleep(1);
-            }
-            assertThat(queued).as("requests queued before the stop").isPositive();
-            s.stop(Duration.ofSeconds(60));
-            int answered = 0;
-            for (int i = 0; i < sentences.size(); i++) {
-                Http.Answer a;
-                try {
-                    a = answers.get(i).get();
-                } catch (ExecutionException e) {
-                    // a client that had not connected yet when HTTP stopped finds nobody listening
-                    assertThat(e.getCause()).isInstanceOf(java.io.IOException.class);
-                    continue;
+            try {
+                for (String sentence : sentences) answers.add(clients.submit(() -> http.correct(sentence)));
+                long guard = System.nanoTime() + Http.HANG_GUARD.toNanos();
+                // Every request is in the server, waiting or held in the model's first batch (pass), before the stop.
+                int waiting = 0, running = 0;
+                while (waiting + running < sentences.size()) {
+                    for (Future<Http.Answer> a : answers)
+                        assertThat(a.isDone()).as("a client finished before the stop: %s", a.state() == Future.State.FAILED ? a.exceptionNow() : "").isFalse();
+                    assertThat(System.nanoTime()).as("all %d requests in the server, now %d waiting and %d running",
+                            sentences.size(), waiting, running).isLessThan(guard);
+                    Thread.sleep(5);
+                    String metrics = http.get("/metrics").body();
+                    waiting = gauge(metrics, "miniserve_num_requests_waiting");
+                    running = gauge(metrics, "miniserve_num_requests_running");
                 }
-                if (a.status() == 200) {
-                    answered++;
+                assertThat(waiting).as("requests queued behind the held batch").isPositive();
+
+                Future<Boolean> stopping = clients.submit(() -> s.stop(Duration.ofSeconds(60)));
+                while (http.get("/health").status() == 200) {
+                    assertThat(System.nanoTime()).as("the drain begins").isLessThan(guard);
+                    Thread.sleep(5);
+                }
+                assertShuttingDown(http.correct("Arrived after the stop."));
+                // Clients that keep arriving, each request on a new connection, through the rest of the drain and
+                // while HTTP stops: each stops at its first connection refused or closed without an answer.
+                List<Future<List<RawAnswer>>> late = new ArrayList<>();
+                for (int c = 0; c < 8; c++) {
+                    late.add(clients.submit(() -> {
+                        List<RawAnswer> got = new ArrayList<>();
+                        while (System.nanoTime() < guard) {
+                            try {
+                                got.add(RawAnswer.correct(port, "Late " + got.size() + "."));
+                            } catch (IOException e) {
+                                break; // HTTP has stopped (or is stopping) under this client
+                            }
+                        }
+                        return got;
+                    }));
+                }
+                backend.open.countDown();
+                assertThat(stopping.get(Http.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).as("drained within the limit").isTrue();
+                for (Future<List<RawAnswer>> f : late)
+                    for (RawAnswer a : f.get(Http.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)) {
+                        assertThat(a.status()).as(a.body()).isEqualTo(503);
+                        assertThat(a.body()).contains("\"shutting_down\"");
+                    }
+                for (int i = 0; i < sentences.size(); i++) {
+                    Http.Answer a = answers.get(i).get(Http.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+                    assertThat(a.status()).as(a.body()).isEqualTo(200);
                     assertThat(a.field("sentence")).isEqualTo(sentences.get(i));
-                } else { // only requests that arrived after the drain began may be turned away
-                    assertThat(a.status()).isEqualTo(503);
-                    assertThat(a.field("error")).isEqualTo("shutting_down");
                 }
+                assertThat(s.metrics().text()).contains("miniserve_requests_total{status=\"200\"} " + sentences.size() + ".0");
+            } finally {
+                backend.open.countDown(); // never leave the model held on a failed assertion
             }
-            // every request waiting at the stop was answered, and every 200 the server counted reached its client
-            assertThat(answered).isGreaterThanOrEqualTo(queued);
-            assertThat(s.metrics().text()).contains("miniserve_requests_total{status=\"200\"} " + answered + ".0");
+        }
+    }
+
+    private static void assertShuttingDown(Http.Answer a) {
+        assertThat(a.status()).as(a.body()).isEqualTo(503);
+        assertThat(a.field("error")).isEqualTo("shutting_down");
+        assertThat(a.raw().headers().firstValue("Retry-After")).contains(TutorServer.RETRY_AFTER_SECONDS);
+    }
+
+    /** An answer read off a connection of its own ({@code Connection: close}): its status and body. */
+    private record RawAnswer(int status, String body) {
+        /**
+         * {@code POST /correct} on a new connection; an IOException if it is refused, closed without an answer,
+         * or not answered within 5 s (a connection Jetty accepts just as it stops may be left open, unread).
+         */
+        static RawAnswer correct(int port, String sentence) throws IOException {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+                socket.setSoTimeout(5_000);
+                byte[] body = Http.MAPPER.writeValueAsBytes(Map.of("sentence", sentence));
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /correct HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                int headEnd = response.indexOf("\r\n\r\n");
+                if (!response.startsWith("HTTP/1.1 ") || headEnd < 0) throw new EOFException("closed without an answer: " + response);
+                return new RawAnswer(Integer.parseInt(response.substring(9, 12)), response.substring(headEnd + 4));
+            }
+        }
+    }
+
+    /** A gauge's value in the Prometheus text of {@code GET /metrics}. */
+    private static int gauge(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " ")).findFirst()
+                .map(l -> (int) Double.parseDouble(l.substring(name.length() + 1))).orElseThrow();
+    }
+
+    /**
+     * The real backend with its model held: every batch (every pass of a running batch) waits until {@link #open}
+     * opens, at most {@link Http#HANG_GUARD}.
+     */
+    private record Gated(ModelBackend inner, CountDownLatch open) implements ModelBackend {
+        Gated(ModelBackend inner) {
+            this(inner, new CountDownLatch(1));
+        }
+
+        private void awaitOpen() throws InterruptedException {
+            if (!open.await(Http.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)) throw new IllegalStateException("the model was held too long");
+        }
+
+        @Override
+        public int maxSentenceTokens() {
+            return inner.maxSentenceTokens();
+        }
+
+        @Override
+        public int maxPieceTokens() {
+            return inner.maxPieceTokens();
+        }
+
+        @Override
+        public int sentenceTokens(String sentence) {
+            return inner.sentenceTokens(sentence);
+        }
+
+        @Override
+        public List<BatchFunction<CorrectionRequest, Object>> batchWorkers() throws Exception {
+            return inner.batchWorkers().stream().map(w -> (BatchFunction<CorrectionRequest, Object>) (requests, hook) -> {
+                awaitOpen();
+                return w.apply(requests, hook);
+            }).toList();
+        }
+
+        @Override
+        public List<RowEngine<CorrectionRequest, Object>> rowEngines() throws Exception {
+            return inner.rowEngines().stream().map(e -> (RowEngine<CorrectionRequest, Object>) new RowEngine<CorrectionRequest, Object>() {
+                @Override
+                public int rows() {
+                    return e.rows();
+                }
+
+                @Override
+                public int promptTokens(CorrectionRequest payload) {
+                    return e.promptTokens(payload);
+                }
+
+                @Override
+                public void start(int row, CorrectionRequest payload) throws Exception {
+                    e.start(row, payload);
+                }
+
+                @Override
+                public Step step() throws Exception {
+                    awaitOpen();
+                    return e.step();
+                }
+
+                @Override
+                public boolean complete(int row) {
+                    return e.complete(row);
+                }
+
+                @Override
+                public Object finish(int row) throws Exception {
+                    return e.finish(row);
+                }
+
+                @Override
+                public void free(int row) {
+                    e.free(row);
+                }
+            }).toList();
+        }
+
+        @Override
+        public Reply reply(String learnerId, Object result) {
+            return inner.reply(learnerId, result);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
         }
     }
 
