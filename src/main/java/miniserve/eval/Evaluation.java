@@ -103,12 +103,12 @@ public final class Evaluation {
      */
     public record Beginner(int sentences, int withErrors, int fixed, int clean, int leftAlone, List<TypeFixed> perType,
                            List<String> answers) {
-        @JsonProperty("fixed_share")
+        @JsonProperty("fixedShare")
         public double fixedShare() {
             return withErrors == 0 ? Double.NaN : (double) fixed / withErrors;
         }
 
-        @JsonProperty("left_alone_share")
+        @JsonProperty("leftAloneShare")
         public double leftAloneShare() {
             return clean == 0 ? Double.NaN : (double) leftAlone / clean;
         }
