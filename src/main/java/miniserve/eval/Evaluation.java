@@ -85,7 +85,12 @@ public final class Evaluation {
                             double exactMatchWithoutErrors, TypeScore overall, List<TypeScore> perType) {
     }
 
-    public record Preservation(int sentences, int unchanged, double share) {
+    /** Clean sentences: {@code unchanged} of {@code sentences} returned as they were; {@code changed} lists the others. */
+    public record Preservation(int sentences, int unchanged, double share, List<Changed> changed) {
+    }
+
+    /** A clean sentence the system changed, and what it returned. */
+    public record Changed(String sentence, String answer) {
     }
 
     /** GLEU on JFLEG dev (mean and standard deviation over the scorer's reference draws); {@code skipped} says why not. */
@@ -167,10 +172,12 @@ public final class Evaluation {
         List<String> sources = synthetic.stream().map(TrainingPair::source).toList();
         Synthetic syn = scoreSynthetic(batched.apply(sources));
         List<String> kept = batched.apply(preservation);
-        int unchanged = 0;
-        for (int i = 0; i < preservation.size(); i++) if (normalize(kept.get(i)).equals(normalize(preservation.get(i)))) unchanged++;
+        List<Changed> changed = new ArrayList<>();
+        for (int i = 0; i < preservation.size(); i++)
+            if (!normalize(kept.get(i)).equals(normalize(preservation.get(i)))) changed.add(new Changed(preservation.get(i), kept.get(i)));
+        int unchanged = preservation.size() - changed.size();
         Preservation pres = new Preservation(preservation.size(), unchanged,
-                preservation.isEmpty() ? Double.NaN : (double) unchanged / preservation.size());
+                preservation.isEmpty() ? Double.NaN : (double) unchanged / preservation.size(), changed);
         Beginner beg = beginner == null ? null : scoreBeginner(batched.apply(beginner.sentences()));
         Jfleg jf;
         if (jfleg == null) {

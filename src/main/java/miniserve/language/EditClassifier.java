@@ -269,10 +269,39 @@ public final class EditClassifier {
         if ((v = verb(o, r, ctx)) != null) return v;
         if (noun != null) return noun;
         if ((v = adjectiveAdverb(o, r)) != null) return v;
-        if (!lex.isWord(o) && lex.isWord(r)) {
+        if (!lex.isWord(o) && lex.isWord(r) && misspelling(oRaw, r)) {
             return new Verdict(ErrorType.SPELLING, q(oRaw) + " is misspelt: write " + q(rRaw) + ".");
         }
         return new Verdict(ErrorType.WORD_CHOICE, q(rRaw) + " is the right word here, not " + q(oRaw) + ".");
+    }
+
+    /**
+     * Whether the learner's non-word {@code oRaw} can be a misspelling of {@code r}: a word of letters, not an
+     * acronym ("APEC"), within one edit of it (two for words over four letters), counting a swap of two
+     * neighbouring letters as one ("recieved", "tommorow"). A symbol or a name the model rewrote into
+     * another word ("+" → "tried", "ENE" → "already") is no misspelling the tutor can name.
+     */
+    static boolean misspelling(String oRaw, String r) {
+        if (oRaw.isEmpty() || !oRaw.chars().allMatch(Character::isLetter)) return false;
+        if (oRaw.length() >= 2 && oRaw.equals(oRaw.toUpperCase(Locale.ROOT))) return false;
+        String o = oRaw.toLowerCase(Locale.ROOT);
+        return editsApart(o, r) <= (Math.max(o.length(), r.length()) > 4 ? 2 : 1);
+    }
+
+    /** Insertions, deletions, substitutions and swaps of neighbours between {@code a} and {@code b} (restricted Damerau-Levenshtein). */
+    static int editsApart(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1))
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private Verdict apostrophe(String o, String r, String rRaw) {

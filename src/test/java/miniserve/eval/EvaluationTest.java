@@ -77,6 +77,10 @@ class EvaluationTest {
         Function<List<String>, List<String>> vandal = batch -> batch.stream().map(s -> s.replace(" the ", " a ")).toList();
         Report r = evaluation().evaluate("vandal", vandal);
         assertThat(r.preservation().share()).isLessThan(0.8);
+        // the changed clean sentences are listed, each with the answer, and only those
+        assertThat(r.preservation().changed()).hasSize(r.preservation().sentences() - r.preservation().unchanged())
+                .allSatisfy(c -> assertThat(c.sentence()).contains(" the ").isNotEqualTo(c.answer()))
+                .allSatisfy(c -> assertThat(c.answer()).isEqualTo(c.sentence().replace(" the ", " a ")));
         assertThat(r.synthetic().overall().falsePositives()).isPositive();
         TypeScore article = r.synthetic().perType().stream().filter(t -> t.type().equals("ARTICLE")).findFirst().orElseThrow();
         assertThat(article.precision()).isLessThan(0.5);

@@ -110,6 +110,30 @@ class EditClassifierTest {
     }
 
     @Test
+    void aMisspellingIsALearnersWordWithinAnEditOrTwoNotASymbolOrAnAcronymRewritten() {
+        for (String[] fix : new String[][]{{"I recieved your letter.", "I received your letter."},
+                {"I will come tommorow.", "I will come tomorrow."}, {"It was a beautifull day.", "It was a beautiful day."},
+                {"Wich bus goes there?", "Which bus goes there?"}, {"We went to the libary.", "We went to the library."}}) {
+            Edit e = only(fix[0], fix[1]);
+            assertThat(e.type()).as(e.toString()).isEqualTo(ErrorType.SPELLING);
+            assertThat(CLASSIFIER.names(e)).isTrue();
+        }
+        // what a small model made of a symbol, an acronym or a name it could not copy: not named, so not made
+        for (String[] drift : new String[][]{{"Took 1+ hour to deliver.", "Took 1 tried hour to deliver."},
+                {"People I know at ENE.", "People I know at already."},
+                {"The annual APEC meeting.", "The annual AP meeting."},
+                {"I met Zarqawa there.", "I met Sarah there."}}) {
+            Edit e = CLASSIFIER.edits(drift[0], drift[1]).getFirst();
+            assertThat(e.type()).as(e.toString()).isNotEqualTo(ErrorType.SPELLING);
+            assertThat(CLASSIFIER.names(e)).as(e.toString()).isFalse();
+        }
+        assertThat(EditClassifier.editsApart("recieved", "received")).isEqualTo(1);
+        assertThat(EditClassifier.editsApart("tommorow", "tomorrow")).isEqualTo(2);
+        assertThat(EditClassifier.editsApart("", "abc")).isEqualTo(3);
+        assertThat(EditClassifier.editsApart("kitten", "sitting")).isEqualTo(3);
+    }
+
+    @Test
     void unknownRewritesFallBackToOther() {
         Edit e = only("I very like it.", "I really enjoy it.");
         assertThat(e.type()).isEqualTo(ErrorType.OTHER);
