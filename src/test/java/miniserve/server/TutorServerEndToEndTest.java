@@ -339,32 +339,57 @@ class TutorServerEndToEndTest {
                 .map(l -> (int) Double.parseDouble(l.substring(name.length() + 1))).orElseThrow();
     }
 
+    /** A backend that hands every call to {@link #inner}; each wrapper below changes one thing. */
+    private interface Forwarding extends ModelBackend {
+        ModelBackend inner();
+
+        @Override
+        default int maxSentenceTokens() {
+            return inner().maxSentenceTokens();
+        }
+
+        @Override
+        default int maxPieceTokens() {
+            return inner().maxPieceTokens();
+        }
+
+        @Override
+        default int sentenceTokens(String sentence) {
+            return inner().sentenceTokens(sentence);
+        }
+
+        @Override
+        default List<BatchFunction<CorrectionRequest, Object>> batchWorkers() throws Exception {
+            return inner().batchWorkers();
+        }
+
+        @Override
+        default List<RowEngine<CorrectionRequest, Object>> rowEngines() throws Exception {
+            return inner().rowEngines();
+        }
+
+        @Override
+        default Reply reply(String learnerId, Object result) {
+            return inner().reply(learnerId, result);
+        }
+
+        @Override
+        default void close() {
+            inner().close();
+        }
+    }
+
     /**
      * The real backend with its model held: every batch (every pass of a running batch) waits until {@link #open}
      * opens, at most {@link Http#HANG_GUARD}.
      */
-    private record Gated(ModelBackend inner, CountDownLatch open) implements ModelBackend {
+    private record Gated(ModelBackend inner, CountDownLatch open) implements Forwarding {
         Gated(ModelBackend inner) {
             this(inner, new CountDownLatch(1));
         }
 
         private void awaitOpen() throws InterruptedException {
             if (!open.await(Http.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)) throw new IllegalStateException("the model was held too long");
-        }
-
-        @Override
-        public int maxSentenceTokens() {
-            return inner.maxSentenceTokens();
-        }
-
-        @Override
-        public int maxPieceTokens() {
-            return inner.maxPieceTokens();
-        }
-
-        @Override
-        public int sentenceTokens(String sentence) {
-            return inner.sentenceTokens(sentence);
         }
 
         @Override
@@ -415,30 +440,10 @@ class TutorServerEndToEndTest {
                 }
             }).toList();
         }
-
-        @Override
-        public Reply reply(String learnerId, Object result) {
-            return inner.reply(learnerId, result);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
     }
 
     /** Wraps a backend so that any batch holding a marked sentence throws. */
-    private record FailingOn(String marker, ModelBackend inner) implements ModelBackend {
-        @Override
-        public int maxSentenceTokens() {
-            return inner.maxSentenceTokens();
-        }
-
-        @Override
-        public int sentenceTokens(String sentence) {
-            return inner.sentenceTokens(sentence);
-        }
-
+    private record FailingOn(String marker, ModelBackend inner) implements Forwarding {
         @Override
         public List<BatchFunction<CorrectionRequest, Object>> batchWorkers() throws Exception {
             return inner.batchWorkers().stream().map(w -> (BatchFunction<CorrectionRequest, Object>) (requests, hook) -> {
@@ -446,16 +451,6 @@ class TutorServerEndToEndTest {
                     throw new IllegalStateException("injected model failure");
                 return w.apply(requests, hook);
             }).toList();
-        }
-
-        @Override
-        public List<RowEngine<CorrectionRequest, Object>> rowEngines() throws Exception {
-            return inner.rowEngines();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }
