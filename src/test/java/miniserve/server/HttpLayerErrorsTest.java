@@ -1,8 +1,6 @@
 package miniserve.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import miniserve.server.ContinuousBatchScheduler.RowEngine;
-import miniserve.server.StaticBatchScheduler.BatchFunction;
 import miniserve.serving.ServeFlags;
 import miniserve.serving.ServeFlags.Scheduler;
 import org.junit.jupiter.api.AfterAll;
@@ -139,33 +137,13 @@ class HttpLayerErrorsTest {
     }
 
     /** The stand-in model, with a reply that fails for the learner "crash", as a bug in the server would. */
-    private record FailingReplies(StandInBackend model) implements ModelBackend {
+    private record FailingReplies(StandInBackend inner) implements ForwardingBackend {
         static final String MESSAGE = "the history writer broke";
-
-        @Override
-        public int maxSentenceTokens() {
-            return model.maxSentenceTokens();
-        }
-
-        @Override
-        public int sentenceTokens(String sentence) {
-            return model.sentenceTokens(sentence);
-        }
-
-        @Override
-        public List<BatchFunction<CorrectionRequest, Object>> batchWorkers() throws Exception {
-            return model.batchWorkers();
-        }
-
-        @Override
-        public List<RowEngine<CorrectionRequest, Object>> rowEngines() throws Exception {
-            return model.rowEngines();
-        }
 
         @Override
         public Reply reply(String learnerId, Object result) {
             if ("crash".equals(learnerId)) throw new IllegalStateException(MESSAGE);
-            return model.reply(learnerId, result);
+            return inner.reply(learnerId, result);
         }
     }
 }

@@ -339,51 +339,11 @@ class TutorServerEndToEndTest {
                 .map(l -> (int) Double.parseDouble(l.substring(name.length() + 1))).orElseThrow();
     }
 
-    /** A backend that hands every call to {@link #inner}; each wrapper below changes one thing. */
-    private interface Forwarding extends ModelBackend {
-        ModelBackend inner();
-
-        @Override
-        default int maxSentenceTokens() {
-            return inner().maxSentenceTokens();
-        }
-
-        @Override
-        default int maxPieceTokens() {
-            return inner().maxPieceTokens();
-        }
-
-        @Override
-        default int sentenceTokens(String sentence) {
-            return inner().sentenceTokens(sentence);
-        }
-
-        @Override
-        default List<BatchFunction<CorrectionRequest, Object>> batchWorkers() throws Exception {
-            return inner().batchWorkers();
-        }
-
-        @Override
-        default List<RowEngine<CorrectionRequest, Object>> rowEngines() throws Exception {
-            return inner().rowEngines();
-        }
-
-        @Override
-        default Reply reply(String learnerId, Object result) {
-            return inner().reply(learnerId, result);
-        }
-
-        @Override
-        default void close() {
-            inner().close();
-        }
-    }
-
     /**
      * The real backend with its model held: every batch (every pass of a running batch) waits until {@link #open}
      * opens, at most {@link Http#HANG_GUARD}.
      */
-    private record Gated(ModelBackend inner, CountDownLatch open) implements Forwarding {
+    private record Gated(ModelBackend inner, CountDownLatch open) implements ForwardingBackend {
         Gated(ModelBackend inner) {
             this(inner, new CountDownLatch(1));
         }
@@ -443,7 +403,7 @@ class TutorServerEndToEndTest {
     }
 
     /** Wraps a backend so that any batch holding a marked sentence throws. */
-    private record FailingOn(String marker, ModelBackend inner) implements Forwarding {
+    private record FailingOn(String marker, ModelBackend inner) implements ForwardingBackend {
         @Override
         public List<BatchFunction<CorrectionRequest, Object>> batchWorkers() throws Exception {
             return inner.batchWorkers().stream().map(w -> (BatchFunction<CorrectionRequest, Object>) (requests, hook) -> {
