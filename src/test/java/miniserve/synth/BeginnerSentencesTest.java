@@ -141,14 +141,12 @@ class BeginnerSentencesTest {
     void noneOfTheEvaluationsBeginnerSentences() throws Exception {
         Set<String> testRuns = new java.util.HashSet<>();
         Set<String> testKeys = new java.util.HashSet<>();
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("data/beginner-test/sentences.tsv"))) {
-            if (line.startsWith("#")) continue;
-            String[] cols = line.split("\t");
-            for (String s : List.of(cols[0], cols[1])) {
-                for (String part : s.split(" \\| ")) {
-                    testRuns.addAll(runsOfFive(part));
-                    testKeys.add(HeldOutSentences.key(part));
-                }
+        for (var item : miniserve.eval.BeginnerSet.load(java.nio.file.Path.of("data/beginner-test/sentences.tsv")).items()) {
+            List<String> all = new java.util.ArrayList<>(item.corrections());
+            all.add(item.learner());
+            for (String s : all) {
+                testRuns.addAll(runsOfFive(s));
+                testKeys.add(HeldOutSentences.key(s));
             }
         }
         assertThat(testRuns).hasSizeGreaterThan(500);
