@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
 import miniserve.eval.Evaluation.Beginner;
 import miniserve.eval.Evaluation.TypeFixed;
 import miniserve.language.ErrorType;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import miniserve.TestTexts;
 import miniserve.language.ErrorType;
 import miniserve.language.Lexicon;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,19 +151,13 @@ class BeginnerSentencesTest {
             }
         }
         assertThat(testRuns).hasSizeGreaterThan(500);
-        for (String s : gzLines("data/beginner/sentences.txt.gz")) {
+        for (String s : TestTexts.gzLines(java.nio.file.Path.of("data/beginner/sentences.txt.gz"))) {
             for (String run : runsOfFive(s)) assertThat(testRuns).as("'%s' of '%s'", run, s).doesNotContain(run);
         }
         List<String> other = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(java.nio.file.Path.of("data/ud-ewt/train.txt")));
         other.addAll(java.nio.file.Files.readAllLines(java.nio.file.Path.of("data/wordnet-examples/examples.txt")));
-        other.addAll(gzLines("data/brown/sentences.txt.gz"));
+        other.addAll(TestTexts.gzLines(java.nio.file.Path.of("data/brown/sentences.txt.gz")));
         for (String s : other) assertThat(testKeys).as(s).doesNotContain(HeldOutSentences.key(s));
-    }
-
-    private static List<String> gzLines(String gz) throws java.io.IOException {
-        try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(java.nio.file.Path.of(gz)))) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-        }
     }
 
     private static List<String> runsOfFive(String sentence) {

@@ -2,10 +2,7 @@ package miniserve.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
+import miniserve.TestTexts;
 import miniserve.synth.HeldOutSentences;
 import miniserve.synth.SyntheticErrors;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,12 +48,6 @@ class ExtraTextFilesTest {
         return HeldOutSentences.key(sentence);
     }
 
-    static List<String> lines(Path gz) throws IOException {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8))) {
-            return r.lines().toList();
-        }
-    }
-
     @Test
     void theKeyMeetsTokenisedAndPrintedText() {
         assertThat(key("I do n't know , really .")).isEqualTo(key("I don't know, really."));
@@ -67,14 +58,14 @@ class ExtraTextFilesTest {
     void everyPreparedFileIsFoundAndNotEmpty() throws IOException {
         assertThat(files).extracting(p -> p.getParent().getFileName().toString())
                 .contains("sotu", "europarl", "debian-handbook", "python-docs", "beginner");
-        for (Path f : files) assertThat(lines(f)).as("%s", f).hasSizeGreaterThan(1000);
+        for (Path f : files) assertThat(TestTexts.gzLines(f)).as("%s", f).hasSizeGreaterThan(1000);
     }
 
     @Test
     void noHeldOutSentenceAndNoRepeat() throws IOException {
         for (Path f : files) {
             Set<String> seen = new HashSet<>();
-            for (String s : lines(f)) {
+            for (String s : TestTexts.gzLines(f)) {
                 String k = key(s);
                 assertThat(heldOut).as("%s: held-out sentence '%s'", f, s).doesNotContain(k);
                 assertThat(seen.add(k)).as("%s: repeated sentence '%s'", f, s).isTrue();
@@ -86,7 +77,7 @@ class ExtraTextFilesTest {
     void theTrainersFilterKeepsNearlyEverySentence() throws IOException {
         SyntheticErrors synth = new SyntheticErrors();
         for (Path f : files) {
-            List<String> all = lines(f);
+            List<String> all = TestTexts.gzLines(f);
             List<String> dropped = all.stream().filter(s -> !synth.usable(s, MAX_WORDS)).toList();
             System.out.printf("%s: %d sentences, %d not usable by the trainer%s%n", f, all.size(), dropped.size(),
                     dropped.isEmpty() ? "" : ", e.g. " + dropped.get(0));
