@@ -91,7 +91,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-from", paramLabel = "DIR",
             description = "Start from the trained model in DIR (a weights directory) instead of random weights: a later "
                     + "leg of a training chain. The model's shape is DIR's; --n-positions may give it more positions "
-                    + "(the new ones start from the last learned one). AdamW's moments start at zero, so give a "
+                    + "(the new ones start from the last learned one), --n-layer more blocks (spread between the "
+                    + "trained ones, each starting as the identity, so the model's answers are unchanged). AdamW's moments start at zero, so give a "
                     + "--warmup of a few hundred steps.")
     Path initFrom;
 
@@ -289,8 +290,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The weights of --init-from, with more positions if --n-positions asks for them; the other size
-     * options, if given, must match the model's.
+     * The weights of --init-from, with more positions if --n-positions asks for them and more blocks
+     * if --n-layer does; the other size options, if given, must match the model's.
      */
     private GptWeights initialWeights() {
         GptWeights w;
@@ -301,12 +302,15 @@ public final class TrainCommand implements Callable<Integer> {
         }
         GptConfig c = w.config;
         var parsed = spec.commandLine().getParseResult();
-        String[][] sizes = {{"--n-embd", "" + nEmbd, "" + c.nEmbd()}, {"--n-layer", "" + nLayer, "" + c.nLayer()},
-                {"--n-head", "" + nHead, "" + c.nHead()}};
+        String[][] sizes = {{"--n-embd", "" + nEmbd, "" + c.nEmbd()}, {"--n-head", "" + nHead, "" + c.nHead()}};
         for (String[] o : sizes)
             if (parsed.hasMatchedOption(o[0]) && !o[1].equals(o[2]))
                 throw new IllegalArgumentException(o[0] + " " + o[1] + " differs from the model in " + initFrom + " (" + o[2] + ")");
+        if (parsed.hasMatchedOption("--n-layer") && nLayer < c.nLayer())
+            throw new IllegalArgumentException("--n-layer " + nLayer + ": the model in " + initFrom + " has " + c.nLayer()
+                    + " block(s), and a later leg may add blocks, not remove them");
         if (parsed.hasMatchedOption("--n-positions") && nPositions != c.nPositions()) w = w.withPositions(nPositions, seed);
+        if (parsed.hasMatchedOption("--n-layer") && nLayer != c.nLayer()) w = w.withLayers(nLayer, seed);
         return w;
     }
 

@@ -138,6 +138,45 @@ public final class GptWeights {
         return w;
     }
 
+    /**
+     * A copy of these weights for a deeper model of {@code nLayer} blocks that computes the same
+     * function: the new blocks are spread evenly between the trained ones, and each starts as the
+     * identity of its residual stream (both output projections and their biases zero), so a
+     * warm-started run continues from the trained model's loss. Their other weights are GPT-2's
+     * initialisation (N(0, 0.02), gains 1), so gradients reach them once the projections move.
+     */
+    public GptWeights withLayers(int nLayer, long seed) {
+        int n0 = config.nLayer(), extra = nLayer - n0;
+        if (extra < 0) throw new IllegalArgumentException("cannot shrink the model's " + n0 + " blocks to " + nLayer);
+        GptWeights w = new GptWeights(new GptConfig(config.vocabSize(), config.nPositions(), config.nEmbd(), nLayer,
+                config.nHead(), config.layerNormEps()));
+        Map<String, Tensor> from = tensors(), into = w.tensors();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[] target = new int[n0];
+        int to = 0, added = 0;
+        for (int i = 0; i < n0; i++) {
+            target[i] = to++;
+            // After trained block i go the new blocks numbered below extra·(i+1)/n0: even spacing.
+            for (; added < (long) extra * (i + 1) / n0; added++) {
+                Layer l = w.layers[to++];
+                java.util.Arrays.fill(l.ln1W, 1f);
+                java.util.Arrays.fill(l.ln2W, 1f);
+                gaussian(l.attnW, 0.02f, rnd);
+                gaussian(l.fcW, 0.02f, rnd);
+            }
+        }
+        for (var e : from.entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith("h.")) {
+                int dot = name.indexOf('.', 2);
+                name = "h." + target[Integer.parseInt(name.substring(2, dot))] + name.substring(dot);
+            }
+            float[] src = e.getValue().data();
+            System.arraycopy(src, 0, into.get(name).data(), 0, src.length);
+        }
+        return w;
+    }
+
     private static void gaussian(float[] a, float std, SplittableRandom rnd) {
         for (int i = 0; i < a.length; i++) {
             // Box–Muller; one value per draw keeps it simple and deterministic.

@@ -185,6 +185,18 @@ class TrainCommandTest {
         // One step at a learning rate of 1e-9 leaves every weight where leg 0 left it.
         for (int i = 0; i < leg0.layers[0].fcW.length; i++)
             assertThat(w1.layers[0].fcW[i]).isCloseTo(leg0.layers[0].fcW[i], org.assertj.core.data.Offset.offset(1e-6f));
+        // Leg 1b: two blocks, the new one added as the identity.
+        Path deeper = tmp.resolve("deeper");
+        Run grow = run(List.of("train", "--data", data.toString(), "--vocab", "weights", "--out", deeper.toString(),
+                "--checkpoint-dir", tmp.resolve("ckpt1b").toString(), "--init-from", tmp.resolve("out").toString(),
+                "--n-layer", "2", "--seq-len", "96", "--batch", "4", "--steps", "1", "--warmup", "1", "--lr", "1e-9", "--min-lr", "1e-9",
+                "--heldout", "0", "--threads", "1"));
+        assertThat(grow.exit()).as(grow.err()).isZero();
+        GptWeights w2 = GptCheckpoint.load(deeper);
+        assertThat(w2.config.nLayer()).isEqualTo(2);
+        for (int i = 0; i < leg0.layers[0].fcW.length; i++)
+            assertThat(w2.layers[0].fcW[i]).isCloseTo(leg0.layers[0].fcW[i], org.assertj.core.data.Offset.offset(1e-6f));
+        for (float v : w2.layers[1].fcProjW) assertThat(Math.abs(v)).isLessThan(1e-6f);
         JsonNode summary = new ObjectMapper().readTree(out1.resolve("training-run.json").toFile());
         assertThat(summary.path("init_from").asText()).isEqualTo(tmp.resolve("out").toString());
         assertThat(summary.path("error_profile").asText()).isEqualTo("learner");
@@ -201,6 +213,10 @@ class TrainCommandTest {
                 "--checkpoint-dir", tmp.resolve("ckpt2").toString(), "--init-from", tmp.resolve("out").toString(), "--n-embd", "32"));
         assertThat(size.exit()).isNotZero();
         assertThat(size.err()).contains("--n-embd 32 differs from the model").doesNotContain("Exception");
+        Run fewer = run(List.of("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(),
+                "--checkpoint-dir", tmp.resolve("ckpt2").toString(), "--init-from", tmp.resolve("out").toString(), "--n-layer", "0"));
+        assertThat(fewer.exit()).isNotZero();
+        assertThat(fewer.err()).contains("has 1 block(s), and a later leg may add blocks, not remove them").doesNotContain("Exception");
         Run shrink = run(List.of("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(),
                 "--checkpoint-dir", tmp.resolve("ckpt2").toString(), "--init-from", tmp.resolve("out").toString(),
                 "--n-positions", "64", "--seq-len", "64"));

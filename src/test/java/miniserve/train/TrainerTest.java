@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import miniserve.kernels.ComputePool;
+import miniserve.model.Gpt;
 import miniserve.model.GptConfig;
 import miniserve.model.GptWeights;
 import miniserve.model.TrainingSequence;
@@ -183,6 +184,47 @@ class TrainerTest {
         assertThatThrownBy(() -> Trainer.warmStart(options(cfg, 4, 10, 5e-3f, 0, 0, 2), grown, src, heldOut, POOL))
                 .hasMessageContaining("the initial weights are a");
         assertThatThrownBy(() -> grown.withPositions(8, 1)).hasMessageContaining("cannot shrink");
+    }
+
+    @Test
+    void aDeeperModelGrownFromTrainedWeightsAnswersAsTheyDidAndThenLearnsInItsNewBlocks() {
+        GptConfig cfg = new GptConfig(VOCAB, 16, 32, 2, 2);
+        SequenceSource src = noisyCopies(8, 6, null);
+        List<TrainingSequence> heldOut = src.sequences(12345);
+        Trainer first = Trainer.start(options(cfg, 4, 30, 5e-3f, 0, 0, 1), src, heldOut, POOL);
+        for (int i = 0; i < 30; i++) first.step();
+        GptWeights trained = first.weights();
+
+        // 2 blocks -> 5: the trained ones keep their order, with the 3 new ones spread among them (after block 0: 1, after block 1: 2).
+        GptWeights grown = trained.withLayers(5, 3);
+        assertThat(grown.config.nLayer()).isEqualTo(5);
+        assertThat(grown.layers[0].fcW).isEqualTo(trained.layers[0].fcW);
+        assertThat(grown.layers[2].attnW).isEqualTo(trained.layers[1].attnW);
+        assertThat(grown.layers[2].ln2B).isEqualTo(trained.layers[1].ln2B);
+        for (int i : new int[] {1, 3, 4}) {
+            GptWeights.Layer l = grown.layers[i];
+            for (float[] zero : new float[][] {l.attnProjW, l.attnProjB, l.fcProjW, l.fcProjB}) assertThat(zero).containsOnly(0f);
+            assertThat(l.ln1W).containsOnly(1f);
+            float spread = 0;
+            for (float v : l.fcW) spread += v * v;
+            assertThat(Math.sqrt(spread / l.fcW.length)).as("block %d's c_fc starts as N(0, 0.02)", i).isBetween(0.015, 0.025);
+        }
+
+        // The same next-token logits from the inference engine, on a prompt of two rows.
+        int[][] rows = {{1, 5, 9, 2, 7}, {3, 3, 8, 4, 6}};
+        float[] before = new Gpt(trained, POOL, 2, 16).prefill(rows, new int[] {0, 0}).clone();
+        float[] after = new Gpt(grown, POOL, 2, 16).prefill(rows, new int[] {0, 0});
+        for (int i = 0; i < 2 * VOCAB; i++) assertThat(after[i]).isCloseTo(before[i], org.assertj.core.data.Offset.offset(1e-5f));
+
+        // Training starts from the trained model's loss and moves the new blocks' projections off zero.
+        GptConfig cfg5 = new GptConfig(VOCAB, 16, 32, 5, 2);
+        Trainer leg = Trainer.warmStart(options(cfg5, 4, 10, 5e-3f, 0, 0, 2), grown, src, heldOut, POOL);
+        assertThat(leg.heldOutLoss()).isCloseTo(first.heldOutLoss(), org.assertj.core.data.Offset.offset(1e-5f));
+        for (int i = 0; i < 3; i++) leg.step();
+        float moved = 0;
+        for (float v : leg.weights().layers[3].fcProjW) moved += Math.abs(v);
+        assertThat(moved).isPositive();
+        assertThatThrownBy(() -> grown.withLayers(4, 1)).hasMessageContaining("cannot shrink the model's 5 blocks to 4");
     }
 
     @Test
