@@ -1,9 +1,11 @@
 package miniserve.agent;
 
 import java.util.List;
+import java.util.function.Predicate;
 import com.fasterxml.jackson.annotation.JsonValue;
 import miniserve.language.Edit;
 import miniserve.language.ErrorType;
+import miniserve.language.WordDiff;
 
 
 /**
@@ -32,6 +34,17 @@ public record Correction(String sentence, String corrected, Status status, Strin
     /** This correction with the learner's frequent errors filled in. */
     public Correction withFrequentErrors(List<ErrorCount> frequent) {
         return new Correction(sentence, corrected, status, reason, edits, learnerId, frequent);
+    }
+
+    /**
+     * This correction without the edits {@code dropped} picks, its corrected sentence made again from the
+     * others (none left: the sentence has no errors).
+     */
+    public Correction without(Predicate<Edit> dropped) {
+        List<Edit> kept = edits.stream().filter(dropped.negate()).toList();
+        if (kept.size() == edits.size()) return this;
+        if (kept.isEmpty()) return new Correction(sentence, sentence, Status.NO_ERRORS, reason, kept, learnerId, frequentErrors);
+        return new Correction(sentence, WordDiff.apply(sentence.strip(), kept), status, reason, kept, learnerId, frequentErrors);
     }
 
     public enum Status {

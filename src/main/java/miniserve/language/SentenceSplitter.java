@@ -113,6 +113,16 @@ public final class SentenceSplitter {
         return out;
     }
 
+    /**
+     * Whether {@code piece} of {@code text} begins inside a sentence: a clause that a cut after a comma,
+     * semicolon or colon on the same line left. Its first word wants no capital.
+     */
+    public static boolean continuesSentence(String text, Piece piece) {
+        int i = piece.start() - 1;
+        while (i >= 0 && isSpace(text.charAt(i)) && text.charAt(i) != '\n' && text.charAt(i) != '\r') i--;
+        return i >= 0 && ",;:".indexOf(text.charAt(i)) >= 0;
+    }
+
     private static String tooLong(int tokens, int maxTokens) {
         return "this part of the text is " + tokens + " tokens long and has no comma, semicolon or colon to split it at; "
                 + "the model takes at most " + maxTokens + " (split it into shorter sentences)";

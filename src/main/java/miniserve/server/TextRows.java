@@ -3,6 +3,8 @@ package miniserve.server;
 import miniserve.agent.Correction;
 import miniserve.agent.TextCorrection;
 import miniserve.agent.TextCorrection.SentenceCorrection;
+import miniserve.language.Edit;
+import miniserve.language.ErrorType;
 import miniserve.language.SentenceSplitter;
 import miniserve.language.SentenceSplitter.Piece;
 
@@ -144,7 +146,16 @@ final class TextRows {
         if (!p.fits()) return SentenceCorrection.unchanged(i, p.start(), p.text(), p.reason());
         if (!(results[i] instanceof Correction c))
             throw new IllegalStateException("the model answered piece " + i + " with " + results[i] + ", not a correction");
-        return SentenceCorrection.of(i, p.start(), c);
+        // A clause cut from a long sentence reaches the model as if it were a sentence of its own, and the
+        // model, taught on whole sentences, may give its first word a capital ("..., and we" -> "And we").
+        return SentenceCorrection.of(i, p.start(), SentenceSplitter.continuesSentence(text, p) ? c.without(TextRows::sentenceCapital) : c);
+    }
+
+    /** An edit that only capitalises the first word, as at the start of a sentence ("and" -> "And"; "i" -> "I" is always right). */
+    static boolean sentenceCapital(Edit e) {
+        String w = e.original();
+        return e.start() == 0 && e.end() == 1 && e.type() == ErrorType.CAPITALIZATION && !w.isEmpty() && !w.equals("i")
+                && e.replacement().equals(Character.toUpperCase(w.charAt(0)) + w.substring(1));
     }
 
     /**

@@ -143,6 +143,16 @@ class SentenceSplitterTest {
     }
 
     @Test
+    void onlyAPieceCutAfterACommaSemicolonOrColonOnItsLineContinuesASentence() {
+        String text = "We went out, and it rained; we stayed: all day. So we read.\nDear Ann,\nwe are back.";
+        List<Piece> p = SentenceSplitter.pieces(text, WORDS, 3);
+        assertThat(texts(p)).containsExactly("We went out,", "and it rained;", "we stayed:", "all day.", "So we read.", "Dear Ann,",
+                "we are back.");
+        assertThat(p.stream().map(piece -> SentenceSplitter.continuesSentence(text, piece)).toList())
+                .containsExactly(false, true, true, true, false, false, false);
+    }
+
+    @Test
     void aLimitBelowOneIsRefused() {
         assertThatThrownBy(() -> SentenceSplitter.pieces("Hi.", WORDS, 0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -147,6 +147,25 @@ class TextRequestsTest {
     }
 
     @Test
+    void aClauseCutFromALongSentenceGetsNoCapitalOnItsFirstWord() throws Exception {
+        StandInBackend backend = new StandInBackend(1);
+        TutorServer s = start(flags(Scheduler.STATIC, 8, 64), backend);
+        String words30 = "word ".repeat(30).strip();
+        // The stand-in writes every word in capitals: "a" -> "A" is the capital a sentence's first word takes.
+        String sentence = "a " + words30 + ", a " + words30 + ".";
+        JsonNode answer = new Http(s.port()).correctText(sentence, null).json();
+        JsonNode pieces = answer.get("sentences");
+        assertThat(pieces).hasSize(2);
+        assertThat(pieces.get(0).get("edits").get(0).get("replacement").asText()).as("the sentence's own start").isEqualTo("A");
+        JsonNode clause = pieces.get(1);
+        assertThat(clause.get("sentence").asText()).isEqualTo("a " + words30 + ".");
+        assertThat(clause.get("corrected").asText()).isEqualTo("a " + words30.toUpperCase(Locale.ROOT) + ".");
+        assertThat(clause.get("edits")).hasSize(30);
+        assertThat(answer.get("corrected").asText()).isEqualTo("A " + words30.toUpperCase(Locale.ROOT) + ", a "
+                + words30.toUpperCase(Locale.ROOT) + ".");
+    }
+
+    @Test
     void badTextsGetTheirStatusAndReason() throws Exception {
         TutorServer s = start(flags(Scheduler.STATIC, 8, 4), new StandInBackend(1));
         Http http = new Http(s.port());
