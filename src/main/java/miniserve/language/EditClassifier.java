@@ -205,8 +205,13 @@ public final class EditClassifier {
         return new Verdict(ErrorType.OTHER, "Rewrite " + q(oText) + " as " + q(rText) + ".");
     }
 
+    /** Whether a word is the pronoun "I" (alone or in "I'm", "I've", ...), which always takes a capital. */
+    public static boolean isPronounI(String word) {
+        return word.equals("I") || word.startsWith("I'") || word.startsWith("I\u2019");
+    }
+
     private Verdict capitalization(String o, String r, Context ctx) {
-        if (r.equals("I") || r.startsWith("I'") || r.startsWith("I\u2019")) {
+        if (isPronounI(r)) {
             return new Verdict(ErrorType.CAPITALIZATION, "Always write the pronoun 'I' with a capital letter.");
         }
         boolean upper = Character.isUpperCase(r.codePointAt(0));

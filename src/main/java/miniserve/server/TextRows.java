@@ -4,6 +4,7 @@ import miniserve.agent.Correction;
 import miniserve.agent.TextCorrection;
 import miniserve.agent.TextCorrection.SentenceCorrection;
 import miniserve.language.Edit;
+import miniserve.language.EditClassifier;
 import miniserve.language.ErrorType;
 import miniserve.language.SentenceSplitter;
 import miniserve.language.SentenceSplitter.Piece;
@@ -153,9 +154,9 @@ final class TextRows {
 
     /** An edit that only capitalises the first word, as at the start of a sentence ("and" -> "And"; "i" -> "I" is always right). */
     static boolean sentenceCapital(Edit e) {
-        String w = e.original();
-        return e.start() == 0 && e.end() == 1 && e.type() == ErrorType.CAPITALIZATION && !w.isEmpty() && !w.equals("i")
-                && e.replacement().equals(Character.toUpperCase(w.charAt(0)) + w.substring(1));
+        String w = e.original(), r = e.replacement();
+        return e.start() == 0 && e.end() == 1 && e.type() == ErrorType.CAPITALIZATION && !w.isEmpty() && !EditClassifier.isPronounI(r)
+                && r.equals(Character.toUpperCase(w.charAt(0)) + w.substring(1));
     }
 
     /**

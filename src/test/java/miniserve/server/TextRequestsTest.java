@@ -163,6 +163,16 @@ class TextRequestsTest {
         assertThat(clause.get("edits")).hasSize(30);
         assertThat(answer.get("corrected").asText()).isEqualTo("A " + words30.toUpperCase(Locale.ROOT) + ", a "
                 + words30.toUpperCase(Locale.ROOT) + ".");
+
+        // Only a sentence's capital is dropped: the pronoun "I" takes one anywhere, and a later word keeps its edit.
+        assertThat(TextRows.sentenceCapital(capital(0, "and", "And"))).isTrue();
+        assertThat(TextRows.sentenceCapital(capital(0, "i", "I"))).isFalse();
+        assertThat(TextRows.sentenceCapital(capital(0, "i'm", "I'm"))).isFalse();
+        assertThat(TextRows.sentenceCapital(capital(1, "and", "And"))).isFalse();
+    }
+
+    private static miniserve.language.Edit capital(int at, String original, String replacement) {
+        return new miniserve.language.Edit(at, at + 1, original, replacement, miniserve.language.ErrorType.CAPITALIZATION, "capital");
     }
 
     @Test
