@@ -96,8 +96,7 @@ class ShippedTutorTextTest {
 
     @Test
     void aSentenceTooLongToAnswerWithinMaxTokensIsCutAtItsClausesAndEveryPieceAnswered() throws Exception {
-        String sixty = SIXTY_WORDS;
-        JsonNode answer = new Http(server.port()).correctText(sixty, null).json();
+        JsonNode answer = new Http(server.port()).correctText(SIXTY_WORDS, null).json();
         List<JsonNode> pieces = toList(answer.get("sentences"));
         assertThat(pieces).hasSizeGreaterThan(1);
         for (JsonNode p : pieces) assertThat(p.get("status").asText()).as(p.toString()).isNotEqualTo("unchanged");
@@ -106,18 +105,17 @@ class ShippedTutorTextTest {
 
     @Test
     void theSameSentenceSentAsASentenceIsCorrectedInPiecesAndAnsweredAsOne() throws Exception {
-        String sixty = SIXTY_WORDS;
         Http http = new Http(server.port());
-        JsonNode text = http.correctText(sixty, null).json();
-        JsonNode sentence = http.correct(sixty).json();
+        JsonNode text = http.correctText(SIXTY_WORDS, null).json();
+        JsonNode sentence = http.correct(SIXTY_WORDS).json();
         assertThat(sentence.has("sentences")).isFalse();
-        assertThat(sentence.get("sentence").asText()).isEqualTo(sixty);
+        assertThat(sentence.get("sentence").asText()).isEqualTo(SIXTY_WORDS);
         assertThat(sentence.get("status").asText()).isEqualTo("corrected");
         assertThat(sentence.get("reason").isNull()).isTrue();
         assertThat(sentence.get("corrected").asText()).isEqualTo(text.get("corrected").asText()).contains("she moved to a bigger city");
-        var tokens = miniserve.language.WordDiff.tokenize(sixty);
+        var tokens = miniserve.language.WordDiff.tokenize(SIXTY_WORDS);
         for (JsonNode e : sentence.get("edits")) {
-            String original = miniserve.language.WordDiff.text(sixty, tokens, e.get("start").asInt(), e.get("end").asInt());
+            String original = miniserve.language.WordDiff.text(SIXTY_WORDS, tokens, e.get("start").asInt(), e.get("end").asInt());
             assertThat(original).as(e.toString()).isEqualTo(e.get("original").asText());
         }
         assertThat(sentence.get("edits")).hasSizeGreaterThan(0);
