@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./miniserve eval}: measure the correctors on held-out synthetic errors, clean sentences and JFLEG dev. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluates grammar correctors on the same sentences, prints a summary and writes eval.json and eval.md.",
+        description = {"Evaluates grammar correctors on the same sentences, prints a summary and writes eval.json, eval.md and each system's answers on the synthetic set (synthetic-SYSTEM.tsv).",
                 "Sets: synthetic, UD dev sentences noised with a fixed seed (exact match, and precision and recall of "
                         + "the edits per error type); preservation, clean UD test sentences (the share returned unchanged); "
                         + "beginner, hand-written beginner sentences (the share fully corrected, and of the correct ones the share "
@@ -41,7 +41,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "data",
             description = "Folder with ud-ewt/dev.txt, ud-ewt/test.txt and jfleg-dev/ (default: ${DEFAULT-VALUE}).")
     Path data;
-    @Option(names = "--out", defaultValue = "weights/eval", description = "Where eval.json and eval.md go (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "weights/eval", description = "Where eval.json, eval.md and synthetic-SYSTEM.tsv go (default: ${DEFAULT-VALUE}).")
     Path out;
     @Option(names = "--systems", split = ",", defaultValue = "tutor,copy,rules",
             description = "Comma-separated systems to evaluate: tutor, copy, rules (default: ${DEFAULT-VALUE}).")
@@ -138,7 +138,7 @@ public final class EvalCommand implements Callable<Integer> {
         Evaluation.write(reports, settings, out);
         String md = Evaluation.markdown(reports, settings);
         System.out.print(md.substring(0, md.indexOf("\n## ")));
-        System.out.println("\nwrote " + out.resolve("eval.json") + " and " + out.resolve("eval.md"));
+        System.out.println("\nwrote " + out.resolve("eval.json") + ", " + out.resolve("eval.md") + " and the synthetic answers (synthetic-SYSTEM.tsv)");
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package miniserve.eval;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -81,8 +82,17 @@ public final class Evaluation {
         }
     }
 
+    /**
+     * The synthetic set's scores; {@code answers} holds each sentence's answer beside its reference, written to
+     * {@code synthetic-<system>.tsv} rather than to eval.json (a thousand rows).
+     */
     public record Synthetic(int sentences, int withErrors, double exactMatch, double exactMatchWithErrors,
-                            double exactMatchWithoutErrors, TypeScore overall, List<TypeScore> perType) {
+                            double exactMatchWithoutErrors, TypeScore overall, List<TypeScore> perType,
+                            @JsonIgnore List<SyntheticAnswer> answers) {
+    }
+
+    /** One noised sentence, its reference, the system's answer, whether they match and the injected errors' types. */
+    public record SyntheticAnswer(String sentence, String reference, String answer, boolean exact, List<ErrorType> injected) {
     }
 
     /** Clean sentences: {@code unchanged} of {@code sentences} returned as they were; {@code changed} lists the others. */
@@ -215,10 +225,12 @@ public final class Evaluation {
     private Synthetic scoreSynthetic(List<String> hypotheses) {
         Map<ErrorType, int[]> counts = new EnumMap<>(ErrorType.class);   // {tp, fp, fn}
         int exact = 0, withErrors = 0, exactWith = 0, exactWithout = 0;
+        List<SyntheticAnswer> answers = new ArrayList<>(synthetic.size());
         for (int i = 0; i < synthetic.size(); i++) {
             TrainingPair pair = synthetic.get(i);
             String hyp = hypotheses.get(i);
             boolean match = normalize(hyp).equals(normalize(pair.target()));
+            answers.add(new SyntheticAnswer(pair.source(), pair.target(), hyp, match, pair.errors().stream().map(InjectedError::type).toList()));
             if (match) exact++;
             if (!pair.unchanged()) {
                 withErrors++;
@@ -262,7 +274,7 @@ public final class Evaluation {
         return new Synthetic(n, withErrors, n == 0 ? Double.NaN : (double) exact / n,
                 withErrors == 0 ? Double.NaN : (double) exactWith / withErrors,
                 without == 0 ? Double.NaN : (double) exactWithout / without,
-                new TypeScore("ALL", tp, fp, fn), perType);
+                new TypeScore("ALL", tp, fp, fn), perType, List.copyOf(answers));
     }
 
     private Beginner scoreBeginner(List<String> answers) {
@@ -290,9 +302,13 @@ public final class Evaluation {
 
     // ---- reports ----------------------------------------------------------------------------------
 
-    /** Writes {@code eval.json} and {@code eval.md} into {@code dir} (created if needed). */
+    /**
+     * Writes {@code eval.json}, {@code eval.md} and, for each system, its answers on the synthetic set as
+     * {@code synthetic-<system>.tsv} into {@code dir} (created if needed).
+     */
     public static void write(List<Report> reports, Map<String, String> settings, Path dir) throws IOException {
         Files.createDirectories(dir);
+        for (Report r : reports) Files.writeString(dir.resolve("synthetic-" + r.system() + ".tsv"), syntheticTsv(r.synthetic()), StandardCharsets.UTF_8);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("settings", settings);
         json.put("matching_rule", MATCHING_RULE);
@@ -364,6 +380,21 @@ public final class Evaluation {
         sb.append("Settings:\n\n");
         for (var e : settings.entrySet()) sb.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         return sb.toString();
+    }
+
+    /** The synthetic answers as tab-separated lines under a header: what the system missed, to read or grep. */
+    static String syntheticTsv(Synthetic s) {
+        StringBuilder sb = new StringBuilder("sentence\treference\tanswer\texact\tinjected\n");
+        for (SyntheticAnswer a : s.answers()) {
+            sb.append(oneLine(a.sentence())).append('\t').append(oneLine(a.reference())).append('\t').append(oneLine(a.answer()))
+                    .append('\t').append(a.exact() ? "yes" : "no").append('\t')
+                    .append(String.join(",", a.injected().stream().map(Enum::name).toList())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("[\t\r\n]+", " ");
     }
 
     private static String pct(double x) {

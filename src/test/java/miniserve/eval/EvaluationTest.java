@@ -144,5 +144,15 @@ class EvaluationTest {
         assertThat(r.get("preservation").get("share").asDouble()).isEqualTo(rules.preservation().share());
         String md = Files.readString(dir.resolve("eval.md"));
         assertThat(md).contains("| copy |", "| rules |", "same token span", "## rules: edits by error type", "- seed: 5");
+        // Each system's answers on the synthetic set, one row a sentence, its exact-match flag agreeing with the score.
+        List<String> rows = Files.readAllLines(dir.resolve("synthetic-rules.tsv"));
+        assertThat(rows.get(0)).isEqualTo("sentence\treference\tanswer\texact\tinjected");
+        assertThat(rows).hasSize(rules.synthetic().sentences() + 1);
+        long exact = rows.stream().skip(1).filter(row -> row.split("\t", -1)[3].equals("yes")).count();
+        assertThat(exact).isEqualTo(Math.round(rules.synthetic().exactMatch() * rules.synthetic().sentences()));
+        assertThat(rows.subList(1, rows.size())).allSatisfy(row -> assertThat(row.split("\t", -1)).hasSize(5));
+        assertThat(Files.readAllLines(dir.resolve("synthetic-copy.tsv")).stream().skip(1).map(row -> row.split("\t", -1)))
+                .allSatisfy(f -> assertThat(f[2]).isEqualTo(f[0]));
+        assertThat(json.get("systems").get(0).get("synthetic").has("answers")).isFalse();
     }
 }
