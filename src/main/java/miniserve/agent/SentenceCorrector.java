@@ -4,6 +4,8 @@ import miniserve.agent.Correction.Status;
 import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
 import miniserve.language.EditClassifier;
+import miniserve.language.Lexicon;
+import miniserve.language.SpellingCorrector;
 import miniserve.language.WordDiff;
 
 import java.util.List;
@@ -25,6 +27,8 @@ final class SentenceCorrector {
      * @param preferred the answer that leaves it unchanged, when the model leans towards it (copy bias), else null
      */
     record Prompted(String sentence, String source, String learnerId, int[] prompt, int[] preferred) {}
+
+    private static final SpellingCorrector SPELLING = new SpellingCorrector(Lexicon.standard());
 
     private final TutorModel model;
     private final int maxTokens;
@@ -90,6 +94,8 @@ final class SentenceCorrector {
         Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
         if (!verdict.accepted())
             return new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, List.of());
+        // The typos the model left (or made) are the spelling stage's: see SpellingCorrector.
+        output = SPELLING.correct(output);
         EditClassifier classifier = model.classifier();
         List<Edit> edits = output.equals(source) ? List.of() : classifier.edits(source, output);
         // Only the edits the tutor can name and explain are made: the rest of a small model's

@@ -100,6 +100,7 @@ public final class Lexicon {
     private static volatile Lexicon standard;
 
     private final Set<String> words;
+    private final Map<String, Integer> counts;                           // lower-cased word -> occurrences in the training text
     private final Map<String, String> pos;
     private final Map<String, List<String>> verbExceptions;   // inflected -> lemmas
     private final Map<String, List<String>> nounExceptions;   // plural -> lemmas
@@ -112,6 +113,7 @@ public final class Lexicon {
     private final Map<String, String> prepositionInsertions;
     private final Map<String, List<PrepositionSlip>> prepositionSlips;   // verb base or adjective -> slips
     private final Map<String, List<String>> misspellings;                // correction -> real misspellings
+    private final Map<String, String> misspelt;                          // real misspelling -> its correction
     private final Map<String, String> adverbOfAdjective;
     private final Map<String, String> adjectiveOfAdverb;
     private final Map<String, Confusion> confusionOf;
@@ -119,6 +121,11 @@ public final class Lexicon {
 
     private Lexicon() {
         words = new HashSet<>(lines("words.txt"));
+        counts = new HashMap<>();
+        for (String line : lines("word-counts.tsv")) {
+            int tab = line.indexOf('\t');
+            counts.put(line.substring(0, tab), Integer.parseInt(line.substring(tab + 1)));
+        }
         pos = new HashMap<>();
         for (String line : lines("wordnet-pos.tsv")) {
             String[] f = line.split("\t");
@@ -172,10 +179,14 @@ public final class Lexicon {
             prepositionSlips.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new PrepositionSlip(f[1], f[2].equals("-") ? "" : f[2]));
         }
         misspellings = new HashMap<>();
+        misspelt = new HashMap<>();
         for (String line : lines("misspellings.tsv")) {
             String[] f = line.split("\t");
             // A misspelling that the lexicon reads as a word (an irregular form) would not show as an error.
-            if (!isWord(f[0])) misspellings.computeIfAbsent(f[1], k -> new ArrayList<>()).add(f[0]);
+            if (!isWord(f[0])) {
+                misspellings.computeIfAbsent(f[1], k -> new ArrayList<>()).add(f[0]);
+                misspelt.put(f[0], f[1]);
+            }
         }
         adverbOfAdjective = new HashMap<>();
         adjectiveOfAdverb = new HashMap<>();
@@ -259,6 +270,14 @@ public final class Lexicon {
     }
 
     // ---- words and parts of speech -------------------------------------------------------------
+
+    /**
+     * How often a word (any case) occurs in the project's clean training text, {@code word-counts.tsv}:
+     * 0 for a word never seen there.
+     */
+    public int count(String word) {
+        return counts.getOrDefault(word.toLowerCase(Locale.ROOT), 0);
+    }
 
     /**
      * Whether a token is an English word (or a number): in the word list, a possessive of one, a
@@ -493,6 +512,11 @@ public final class Lexicon {
     }
 
     // ---- spelling ------------------------------------------------------------------------------------
+
+    /** The correction of a real misspelling ("recieved" → "received"), or null if {@code misspelling} is none the list holds. */
+    public String correctionOf(String misspelling) {
+        return misspelt.get(misspelling);
+    }
 
     /** Real misspellings of a word seen in written text ("received" → "recieved"), in file order; empty if none. */
     public List<String> misspellingsOf(String word) {

@@ -38,6 +38,24 @@ class SentenceCorrectorTest {
     }
 
     @Test
+    void theSpellingStageCorrectsTheTyposTheModelLeftAndNothingElse() {
+        String learner = "I recieved your lettter from Anna yesterday.";
+        Correction c = corrector.correction(learner, learner, learner, true, "anna");
+        assertThat(c.status()).isEqualTo(Status.CORRECTED);
+        assertThat(c.corrected()).isEqualTo("I received your letter from Anna yesterday.");
+        assertThat(c.edits()).extracting(Edit::type).containsExactly(ErrorType.SPELLING, ErrorType.SPELLING);
+        assertThat(c.edits()).extracting(Edit::replacement).containsExactly("received", "letter");
+        // with the model's own edit beside it
+        Correction both = corrector.correction("She go to the libary.", "She go to the libary.", "She goes to the libary.", true, null);
+        assertThat(both.corrected()).isEqualTo("She goes to the library.");
+        assertThat(both.edits()).extracting(Edit::type).containsExactly(ErrorType.AGREEMENT, ErrorType.SPELLING);
+        // a refused answer stays refused: the learner's sentence is not touched
+        Correction refused = corrector.correction(learner, learner, "I", false, null);
+        assertThat(refused.status()).isEqualTo(Status.UNCHANGED);
+        assertThat(refused.corrected()).isEqualTo(learner);
+    }
+
+    @Test
     void anAnswerWithNothingNamedLeavesTheSentenceAsItIs() {
         String learner = "We drove to Mountain View.";
         Correction c = corrector.correction(learner, learner, "We drove to Mountain Visions.", true, "anna");
