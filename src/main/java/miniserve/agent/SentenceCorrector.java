@@ -4,6 +4,7 @@ import miniserve.agent.Correction.Status;
 import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
 import miniserve.language.EditClassifier;
+import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
 import miniserve.language.SpellingCorrector;
 import miniserve.language.WordDiff;
@@ -94,8 +95,9 @@ final class SentenceCorrector {
         Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
         if (!verdict.accepted())
             return new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, List.of());
-        // The typos the model left (or made) are the spelling stage's: see SpellingCorrector.
-        output = SPELLING.correct(output);
+        // Two stages after the model, where a rule is surer than it: the typos it left (SpellingCorrector),
+        // then "a"/"an" by the next word's sound, which a corrected typo may change ("a aple" -> "an apple").
+        output = IndefiniteArticle.correct(SPELLING.correct(output));
         EditClassifier classifier = model.classifier();
         List<Edit> edits = output.equals(source) ? List.of() : classifier.edits(source, output);
         // Only the edits the tutor can name and explain are made: the rest of a small model's

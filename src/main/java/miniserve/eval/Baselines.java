@@ -2,8 +2,8 @@ package miniserve.eval;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Function;
+import miniserve.language.IndefiniteArticle;
 import miniserve.language.WordDiff;
 import miniserve.language.WordDiff.Token;
 
@@ -20,29 +20,12 @@ public final class Baselines {
 
     /**
      * A few safe rules that need no context: a capital letter at the start of the sentence, "I" for a
-     * lone "i" (and "i'm", "i've", ...), "a"/"an" chosen by the next word's sound (by its first letter,
-     * with the common exceptions: "an hour", "a university", "a one"), and a full stop at the end when
+     * lone "i" (and "i'm", "i've", ...), "a"/"an" chosen by the next word's sound ({@link IndefiniteArticle}),
+     * and a full stop at the end when
      * the sentence ends with a word.
      */
     public static Function<List<String>, List<String>> simpleRules() {
         return sentences -> sentences.stream().map(Baselines::applyRules).toList();
-    }
-
-    private static final Set<String> SILENT_H = Set.of("hour", "hours", "hourly", "honest", "honestly", "honour", "honor",
-            "honourable", "honorable", "heir", "heiress");
-
-    /** Whether a word starts with a vowel sound, judged by its spelling. */
-    static boolean startsWithVowelSound(String word) {
-        String w = word.toLowerCase(Locale.ROOT);
-        if (w.isEmpty() || !Character.isLetter(w.charAt(0))) return false;
-        if (SILENT_H.contains(w)) return true;
-        if (w.startsWith("uni") || w.startsWith("use") || w.startsWith("usu") || w.startsWith("uti") || w.startsWith("eu")
-                || w.startsWith("one") || w.startsWith("once") || w.startsWith("ewe")) {
-            return false;
-        }
-        // An all-capital abbreviation is read letter by letter: "an FBI agent", "a UN report".
-        if (w.length() > 1 && word.equals(word.toUpperCase(Locale.ROOT))) return "aefhilmnorsx".indexOf(w.charAt(0)) >= 0;
-        return "aeiou".indexOf(w.charAt(0)) >= 0;
     }
 
     static String applyRules(String sentence) {
@@ -59,9 +42,7 @@ public final class Baselines {
             if (text.equals("i") || text.startsWith("i'") || text.startsWith("i\u2019")) {
                 replacement = "I" + text.substring(1);
             } else if ((text.equalsIgnoreCase("a") || text.equalsIgnoreCase("an")) && i + 1 < tokens.size() && tokens.get(i + 1).isWord()) {
-                boolean vowel = startsWithVowelSound(tokens.get(i + 1).text());
-                String article = vowel ? "an" : "a";
-                replacement = Character.isUpperCase(text.charAt(0)) ? Character.toUpperCase(article.charAt(0)) + article.substring(1) : article;
+                replacement = IndefiniteArticle.articleFor(text, tokens.get(i + 1).text());
             }
             if (i == 0 && Character.isLowerCase(replacement.codePointAt(0))) {
                 replacement = replacement.substring(0, 1).toUpperCase(Locale.ROOT) + replacement.substring(1);

@@ -22,7 +22,6 @@ public final class SpellingCorrector {
      * the commonest word wins alone: "writter" would become "written", not "writer".
      */
     private static final int UNLIKELY_SLIP = 10;
-    private static final String[] QWERTY = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
 
     private final Lexicon lex;
 
@@ -99,24 +98,13 @@ public final class SpellingCorrector {
         return n > bestCount || (n > 0 && n == bestCount && c.compareTo(best) < 0);
     }
 
-    /** A vowel typed for a vowel, or a key beside the intended one on a QWERTY keyboard (same row or the row above or below). */
+    /** A vowel typed for a vowel, or a key beside the intended one ({@link Keyboard#adjacent}). */
     static boolean likelySubstitution(char typed, char meant) {
-        if (isVowel(typed) && isVowel(meant)) return true;
-        int rt = row(typed), rm = row(meant);
-        if (Math.abs(rt - rm) > 1) return false;
-        // Rows are staggered by about half a key: a key touches the same column and the next one on the row below.
-        int ct = QWERTY[rt].indexOf(typed), cm = QWERTY[rm].indexOf(meant);
-        int d = rt == rm ? Math.abs(ct - cm) : (rt < rm ? ct - cm : cm - ct);
-        return rt == rm ? d == 1 : d == 0 || d == 1;
+        return isVowel(typed) && isVowel(meant) || Keyboard.adjacent(typed, meant);
     }
 
     private static boolean isVowel(char c) {
         return "aeiou".indexOf(c) >= 0;
-    }
-
-    private static int row(char c) {
-        for (int r = 0; r < QWERTY.length; r++) if (QWERTY[r].indexOf(c) >= 0) return r;
-        throw new IllegalArgumentException("not a lower-case letter: " + c);
     }
 
     private static boolean isLowerAscii(String w) {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 import miniserve.language.ErrorType;
+import miniserve.language.Keyboard;
 import miniserve.language.Lexicon;
 import miniserve.language.Lexicon.VerbForm;
 import miniserve.language.Lexicon.VerbForms;
@@ -188,7 +189,7 @@ public final class SyntheticErrors {
             Map.entry("themselves", List.of("theirselves", "themself", "them")),
             Map.entry("myself", List.of("me")), Map.entry("herself", List.of("her")),
             Map.entry("whom", List.of("who")), Map.entry("who", List.of("which")));
-    private static final String KEYBOARD_ROWS = "qwertyuiop asdfghjkl zxcvbnm";
+    private static final String KEYBOARD_ROWS = String.join(" ", Keyboard.ROWS);
 
     private final Lexicon lex;
     private final Profile profile;
