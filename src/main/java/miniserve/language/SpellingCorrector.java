@@ -1,5 +1,8 @@
 package miniserve.language;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The tutor's spelling stage, after the model. A lower-case word of four letters or more that is not in
  * the word list is corrected when it is a real misspelling of the lexicon's list ("recieved" →
@@ -36,40 +39,35 @@ public final class SpellingCorrector {
         if (listed != null) return listed;
         if (lex.count(word) > 0) return null;
         String best = null;
-        int bestCount = 0;
-        StringBuilder b = new StringBuilder(word.length() + 1);
-        for (int i = 0; i <= word.length(); i++) {
-            // dropped, then swapped with the next, then each letter in its place or added before it
-            if (i < word.length()) {
-                b.setLength(0);
-                b.append(word, 0, i).append(word, i + 1, word.length());
-                String c = b.toString();
-                int n = knownCount(c);
-                if (better(n, c, bestCount, best)) { best = c; bestCount = n; }
-            }
-            if (i + 1 < word.length()) {
-                b.setLength(0);
-                b.append(word, 0, i).append(word.charAt(i + 1)).append(word.charAt(i)).append(word, i + 2, word.length());
-                String c = b.toString();
-                int n = knownCount(c);
-                if (better(n, c, bestCount, best)) { best = c; bestCount = n; }
-            }
-            for (char letter = 'a'; letter <= 'z'; letter++) {
-                if (i < word.length() && letter != word.charAt(i)) {
-                    b.setLength(0);
-                    b.append(word, 0, i).append(letter).append(word, i + 1, word.length());
-                    String c = b.toString();
-                    int n = likelySubstitution(word.charAt(i), letter) ? knownCount(c) : knownCount(c) / UNLIKELY_SLIP;
-                    if (better(n, c, bestCount, best)) { best = c; bestCount = n; }
-                }
-                b.setLength(0);
-                b.append(word, 0, i).append(letter).append(word, i, word.length());
-                String c = b.toString();
-                int n = knownCount(c);
-                if (better(n, c, bestCount, best)) { best = c; bestCount = n; }
+        int bestScore = 0;
+        for (Slip slip : slips(word)) {
+            int score = knownCount(slip.word()) / (slip.likely() ? 1 : UNLIKELY_SLIP);
+            // commoner wins; equal scores go to the alphabetically first, so the answer does not hang on the search order
+            if (score > bestScore || score > 0 && score == bestScore && slip.word().compareTo(best) < 0) {
+                best = slip.word();
+                bestScore = score;
             }
         }
         return best;
+    }
+
+    /** A string one slip from the typed word; {@code likely} unless it changes a letter to an unlikely one. */
+    private record Slip(String word, boolean likely) {}
+
+    /** Every string one slip from {@code word}: a letter dropped, two neighbours swapped, a letter changed, a letter added. */
+    private static List<Slip> slips(String word) {
+        List<Slip> out = new ArrayList<>(54 * word.length() + 26);
+        for (int i = 0; i <= word.length(); i++) {
+            String head = word.substring(0, i);
+            if (i < word.length()) out.add(new Slip(head + word.substring(i + 1), true));
+            if (i + 1 < word.length()) out.add(new Slip(head + word.charAt(i + 1) + word.charAt(i) + word.substring(i + 2), true));
+            for (char letter = 'a'; letter <= 'z'; letter++) {
+                if (i < word.length() && letter != word.charAt(i))
+                    out.add(new Slip(head + letter + word.substring(i + 1), likelySubstitution(word.charAt(i), letter)));
+                out.add(new Slip(head + letter + word.substring(i), true));
+            }
+        }
+        return out;
     }
 
     /** {@code text} with each typo replaced by its correction; spacing, punctuation and every other word as they were. */
@@ -91,11 +89,6 @@ public final class SpellingCorrector {
     private int knownCount(String candidate) {
         int n = lex.count(candidate);
         return n > 0 && lex.isWord(candidate) ? n : 0;
-    }
-
-    /** Commoner wins; equal counts go to the alphabetically first, so the answer does not hang on the search order. */
-    private static boolean better(int n, String c, int bestCount, String best) {
-        return n > bestCount || (n > 0 && n == bestCount && c.compareTo(best) < 0);
     }
 
     /** A vowel typed for a vowel, or a key beside the intended one ({@link Keyboard#adjacent}). */
