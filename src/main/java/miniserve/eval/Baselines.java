@@ -1,9 +1,9 @@
 package miniserve.eval;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import miniserve.language.IndefiniteArticle;
+import miniserve.language.SentenceStart;
 import miniserve.language.WordDiff;
 import miniserve.language.WordDiff.Token;
 
@@ -44,11 +44,8 @@ public final class Baselines {
             } else if ((text.equalsIgnoreCase("a") || text.equalsIgnoreCase("an")) && i + 1 < tokens.size() && tokens.get(i + 1).isWord()) {
                 replacement = IndefiniteArticle.articleFor(text, tokens.get(i + 1).text());
             }
-            if (i == 0 && Character.isLowerCase(replacement.codePointAt(0))) {
-                replacement = replacement.substring(0, 1).toUpperCase(Locale.ROOT) + replacement.substring(1);
-            }
             if (!replacement.equals(text)) sb.replace(t.start(), t.end(), replacement);
         }
-        return sb.toString();
+        return SentenceStart.capitalise(sb.toString());
     }
 }
