@@ -315,6 +315,22 @@ public final class Lexicon {
 
     // ---- verbs -----------------------------------------------------------------------------------
 
+    /**
+     * The irregular past a learner's regular-looking past stands for ("goed" → "went", "buyed" →
+     * "bought", "writed" → "wrote", "runned" → "ran"), or null when {@code word} is no such form or is
+     * itself a word.
+     */
+    public String irregularPastFor(String word) {
+        if (!word.endsWith("ed") || isWord(word)) return null;
+        String stem = word.substring(0, word.length() - 2);
+        for (String base : List.of(stem, stem + "e", stem.length() > 2 && stem.charAt(stem.length() - 1) == stem.charAt(stem.length() - 2)
+                ? stem.substring(0, stem.length() - 1) : stem)) {
+            VerbForms forms = irregularVerbs.containsKey(base) || base.equals("go") ? verbForms(base) : null;
+            if (forms != null) return forms.past();
+        }
+        return null;
+    }
+
     /** Whether the base form is one of the common irregular verbs ("go", "take"). */
     public boolean isIrregularVerb(String base) {
         return irregularVerbs.containsKey(base);

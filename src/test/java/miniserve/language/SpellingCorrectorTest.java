@@ -24,6 +24,20 @@ class SpellingCorrectorTest {
         assertThat(spelling.correction("writter")).isEqualTo("writer");
     }
 
+    /** A learner's regular past of an irregular verb is a verb form for the model, not a typo: one slip away lie wrong words. */
+    @Test
+    void leavesRegularPastsOfIrregularVerbsAlone() {
+        assertThat(LEX.irregularPastFor("goed")).isEqualTo("went");
+        assertThat(LEX.irregularPastFor("buyed")).isEqualTo("bought");
+        assertThat(LEX.irregularPastFor("writed")).isEqualTo("wrote");
+        assertThat(LEX.irregularPastFor("runned")).isEqualTo("ran");
+        assertThat(LEX.irregularPastFor("played")).isNull();    // a word
+        assertThat(LEX.irregularPastFor("plaied")).isNull();    // no irregular verb behind it
+        for (String w : new String[] {"goed", "buyed", "writed", "runned", "eated", "teached", "catched"})
+            assertThat(spelling.correction(w)).as(w).isNull();
+        assertThat(spelling.correction("plaied")).isEqualTo("played");
+    }
+
     @Test
     void aLikelySlipIsAVowelForAVowelOrANeighbouringKey() {
         assertThat(SpellingCorrector.likelySubstitution('e', 'a')).isTrue();
