@@ -63,7 +63,7 @@ public final class IndefiniteArticle {
             boolean article = a.equals("a") || a.equals("an") || i == 0 && (a.equals("A") || a.equals("An"));
             String word = next.text();
             if (!article || !next.isWord() || !Character.isLetter(word.charAt(0)) || word.equals(word.toUpperCase(Locale.ROOT))) continue;
-            String right = articleFor(a, next.text());
+            String right = articleFor(a, word);
             if (right.equals(a)) continue;
             if (out == null) out = new StringBuilder(text.length());
             out.append(text, copied, t.start()).append(right);

@@ -323,8 +323,9 @@ public final class Lexicon {
     public String irregularPastFor(String word) {
         if (!word.endsWith("ed") || isWord(word)) return null;
         String stem = word.substring(0, word.length() - 2);
-        for (String base : List.of(stem, stem + "e", stem.length() > 2 && stem.charAt(stem.length() - 1) == stem.charAt(stem.length() - 2)
-                ? stem.substring(0, stem.length() - 1) : stem)) {
+        int n = stem.length();
+        String undoubled = n > 2 && stem.charAt(n - 1) == stem.charAt(n - 2) ? stem.substring(0, n - 1) : stem;   // "runned"
+        for (String base : List.of(stem, stem + "e", undoubled)) {
             VerbForms forms = irregularVerbs.containsKey(base) || base.equals("go") ? verbForms(base) : null;
             if (forms != null) return forms.past();
         }
