@@ -6,6 +6,7 @@ import miniserve.language.Edit;
 import miniserve.language.EditClassifier;
 import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
+import miniserve.language.PastTenseCorrector;
 import miniserve.language.SentenceStart;
 import miniserve.language.SpellingCorrector;
 import miniserve.language.WordDiff;
@@ -31,6 +32,7 @@ final class SentenceCorrector {
     record Prompted(String sentence, String source, String learnerId, int[] prompt, int[] preferred) {}
 
     private static final SpellingCorrector SPELLING = new SpellingCorrector(Lexicon.standard());
+    private static final PastTenseCorrector PAST_TENSE = new PastTenseCorrector(Lexicon.standard());
 
     private final TutorModel model;
     private final int maxTokens;
@@ -96,10 +98,11 @@ final class SentenceCorrector {
         Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
         if (!verdict.accepted())
             return new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, List.of());
-        // Stages after the model, where a rule is surer than it: the typos it left (SpellingCorrector), then
-        // "a"/"an" by the next word's sound, which a corrected typo may change ("a aple" -> "an apple"), then
-        // the capital a sentence starts with (a piece cut from a longer sentence loses it again in TextRows).
-        output = SentenceStart.capitalise(IndefiniteArticle.correct(SPELLING.correct(output)));
+        // Stages after the model, where a rule is surer than it: the typos it left (SpellingCorrector), then the
+        // present verbs of a clause with a finished time ("Yesterday I eat"), then "a"/"an" by the next word's
+        // sound, which a corrected typo may change ("a aple" -> "an apple"), then the capital a sentence starts
+        // with (a piece cut from a longer sentence loses it again in TextRows).
+        output = SentenceStart.capitalise(IndefiniteArticle.correct(PAST_TENSE.correct(SPELLING.correct(output))));
         EditClassifier classifier = model.classifier();
         List<Edit> edits = output.equals(source) ? List.of() : classifier.edits(source, output);
         // Only the edits the tutor can name and explain are made: the rest of a small model's

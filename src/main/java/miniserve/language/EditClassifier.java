@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import miniserve.language.Lexicon.VerbForm;
+import miniserve.language.Lexicon.VerbForms;
 import miniserve.language.Lexicon.VerbReading;
 import miniserve.language.WordDiff.Change;
 import miniserve.language.WordDiff.Token;
@@ -172,6 +173,8 @@ public final class EditClassifier {
         if (o.size() >= 2 && o.size() == r.size() && sameWordsInAnyOrder(o, r)) {
             return new Verdict(ErrorType.WORD_ORDER, "Change the word order: write " + q(rText) + ", not " + q(oText) + ".");
         }
+        Verdict perfect = perfectForPast(o, r, ctx);
+        if (perfect != null) return perfect;
         // Trailing punctuation that travels with a word change is not the point of the edit.
         String ow = o.size() == 1 ? lower(o.get(0)) : o.isEmpty() ? "" : null;
         String rw = r.size() == 1 ? lower(r.get(0)) : r.isEmpty() ? "" : null;
@@ -203,6 +206,24 @@ public final class EditClassifier {
         if (o.isEmpty()) return new Verdict(ErrorType.OTHER, "A word is missing here: add " + q(rText) + ".");
         if (r.isEmpty()) return new Verdict(ErrorType.OTHER, q(oText) + " is not needed here.");
         return new Verdict(ErrorType.OTHER, "Rewrite " + q(oText) + " as " + q(rText) + ".");
+    }
+
+    /**
+     * "have seen" → "saw", "has visited" → "visited" (where the diff sees only "has" dropped): the present perfect
+     * where a finished time asks for the past simple.
+     */
+    private Verdict perfectForPast(List<String> o, List<String> r, Context ctx) {
+        if (o.isEmpty() || !Lexicon.HAVE_FORMS.contains(lower(o.get(0)))) return null;
+        List<String> perfect = o.size() == 2 && r.size() == 1 ? o : o.size() == 1 && r.isEmpty() ? List.of(o.get(0), ctx.next()) : null;
+        if (perfect == null) return null;
+        String past = r.isEmpty() ? lower(ctx.next()) : lower(r.get(0));
+        for (VerbReading p : lex.verbReadings(lower(perfect.get(1)))) {
+            if (p.form() == VerbForm.PAST_PARTICIPLE && lex.verbForms(p.base()).past().equals(past)) {
+                return new Verdict(ErrorType.TENSE, "With a finished time such as 'yesterday' or 'last year', use the past simple "
+                        + q(past) + ", not " + q(WordDiff.join(perfect)) + ".");
+            }
+        }
+        return null;
     }
 
     /** Whether a word is the pronoun "I" (alone or in "I'm", "I've", ...), which always takes a capital. */
@@ -272,12 +293,20 @@ public final class EditClassifier {
         Verdict noun = nounNumber(o, r, ctx);
         if (noun != null && nounContext) return noun;
         if ((v = verb(o, r, ctx)) != null) return v;
+        if ((v = overregularized(o, r, rRaw)) != null) return v;
         if (noun != null) return noun;
         if ((v = adjectiveAdverb(o, r)) != null) return v;
         if (!lex.isWord(o) && lex.isWord(r) && misspelling(oRaw, r)) {
             return new Verdict(ErrorType.SPELLING, q(oRaw) + " is misspelt: write " + q(rRaw) + ".");
         }
         return new Verdict(ErrorType.WORD_CHOICE, q(rRaw) + " is the right word here, not " + q(oRaw) + ".");
+    }
+
+    /** "goed" → "went", "buyed" → "bought", "have writed" → "have written": an irregular verb given a regular ending. */
+    private Verdict overregularized(String o, String r, String rRaw) {
+        VerbForms forms = lex.irregularVerbFor(o);
+        if (forms == null || !r.equals(forms.past()) && !r.equals(forms.pastParticiple())) return null;
+        return new Verdict(ErrorType.VERB_FORM, q(forms.base()) + " is irregular: write " + q(rRaw) + ", not " + q(o) + ".");
     }
 
     /**

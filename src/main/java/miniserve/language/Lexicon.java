@@ -316,20 +316,24 @@ public final class Lexicon {
     // ---- verbs -----------------------------------------------------------------------------------
 
     /**
-     * The irregular past a learner's regular-looking past stands for ("goed" → "went", "buyed" →
-     * "bought", "writed" → "wrote", "runned" → "ran"), or null when {@code word} is no such form or is
-     * itself a word.
+     * The irregular verb a learner's regular-looking past stands for ("goed" → "go", "buyed" → "buy",
+     * "writed" → "write", "runned" → "run"), or null when {@code word} is no such form or is itself a word.
      */
-    public String irregularPastFor(String word) {
+    public VerbForms irregularVerbFor(String word) {
         if (!word.endsWith("ed") || isWord(word)) return null;
         String stem = word.substring(0, word.length() - 2);
         int n = stem.length();
         String undoubled = n > 2 && stem.charAt(n - 1) == stem.charAt(n - 2) ? stem.substring(0, n - 1) : stem;   // "runned"
         for (String base : List.of(stem, stem + "e", undoubled)) {
-            VerbForms forms = irregularVerbs.containsKey(base) || base.equals("go") ? verbForms(base) : null;
-            if (forms != null) return forms.past();
+            if (irregularVerbs.containsKey(base) || base.equals("go")) return verbForms(base);
         }
         return null;
+    }
+
+    /** The irregular past a learner's regular-looking past stands for ("goed" → "went"; {@link #irregularVerbFor}), or null. */
+    public String irregularPastFor(String word) {
+        VerbForms forms = irregularVerbFor(word);
+        return forms == null ? null : forms.past();
     }
 
     /** Whether the base form is one of the common irregular verbs ("go", "take"). */

@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 import miniserve.language.ErrorType;
 import miniserve.language.Keyboard;
+import miniserve.language.FinishedTime;
 import miniserve.language.Lexicon;
 import miniserve.language.Lexicon.VerbForm;
 import miniserve.language.Lexicon.VerbForms;
@@ -1091,41 +1092,8 @@ public final class SyntheticErrors {
         }
     }
 
-    /** Words that start a new clause, so a time phrase after them belongs to another verb. */
-    private static final Set<String> CLAUSE_WORDS = Set.of("and", "but", "or", "so", "that", "which", "who", "whom", "whose",
-            "when", "where", "while", "because", "if", "since", "after", "before", "until", "although", "though", "as", "than",
-            "whether", "unless");
-    private static final Set<String> TIME_UNITS = Set.of("night", "week", "weekend", "month", "year", "summer", "winter",
-            "spring", "autumn", "term", "semester", "season", "christmas", "morning", "evening", "monday", "tuesday",
-            "wednesday", "thursday", "friday", "saturday", "sunday");
     private static final Set<String> MONTHS = Set.of("january", "february", "march", "april", "may", "june", "july", "august",
             "september", "october", "november", "december");
-
-    /** Whether a finished-time phrase starts at token {@code k}: "yesterday", "(two days) ago", "last year", "in 2010". */
-    private static boolean finishedTimeAt(Sentence s, int k) {
-        String w = s.lower(k), next = k + 1 < s.n() ? s.lower(k + 1) : "";
-        return w.equals("yesterday") || w.equals("ago")
-                || w.equals("last") && TIME_UNITS.contains(next) && (k == 0 || !s.lower(k - 1).equals("the"))
-                || w.equals("in") && next.matches("1[89][0-9][0-9]|20[01][0-9]|202[0-5]");
-    }
-
-    /**
-     * Whether the clause of the verb at {@code verb} (subject at {@code verb - 1}) holds a finished-time
-     * phrase: to the right up to punctuation, a clause word, a subject pronoun or another past verb; to
-     * the left back to the sentence start, across commas ("Last year, I ...").
-     */
-    private boolean finishedTimeInClause(Sentence s, int verb) {
-        for (int k = verb + 1; k < s.n() && s.isWord(k); k++) {
-            String w = s.lower(k);
-            if (CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w) || reading(w, VerbForm.PAST) != null && !lex.isNoun(w)) break;
-            if (finishedTimeAt(s, k)) return true;
-        }
-        for (int k = verb - 2; k >= 0 && (s.isWord(k) || s.text(k).equals(",")); k--) {
-            if (CLAUSE_WORDS.contains(s.lower(k)) || Lexicon.SUBJECT_PRONOUNS.contains(s.lower(k))) break;
-            if (s.isWord(k) && finishedTimeAt(s, k)) return true;
-        }
-        return false;
-    }
 
     /**
      * The present perfect with a finished time in the same clause ("I have visited London last year"):
@@ -1137,7 +1105,7 @@ public final class SyntheticErrors {
             String subject = s.lower(i - 1), w = s.lower(i);
             if (!BE_FOR_SUBJECT.containsKey(subject) || !s.isLower(i) || isAuxiliary(w) || lex.isAdjective(w)) continue;
             VerbReading past = reading(w, VerbForm.PAST);
-            if (past == null || !finishedTimeInClause(s, i)) continue;
+            if (past == null || !FinishedTime.inClause(lex, s.tokens, i)) continue;
             String have = Lexicon.THIRD_PERSON_PRONOUNS.contains(subject) ? "has" : "have";
             String participle = lex.verbForms(past.base()).pastParticiple();
             out.add(participle.equals(w) ? new Proposal(Rule.PERFECT_WITH_PAST_TIME, i, i, List.of(have))     // "have visited"
@@ -1145,7 +1113,7 @@ public final class SyntheticErrors {
         }
     }
 
-    /** Words after "since" that make it a point in time, besides numbers, months and {@link #TIME_UNITS}. */
+    /** Words after "since" that make it a point in time, besides numbers, months and {@link FinishedTime#TIME_UNITS}. */
     private static final Set<String> SINCE_POINTS = Set.of("then", "yesterday", "last", "childhood");
 
     /** Whether "since" and a point in time ("since 2010", "since Monday", "since then") follow in the clause from {@code k}. */
@@ -1154,10 +1122,10 @@ public final class SyntheticErrors {
             String w = s.lower(k);
             if (w.equals("since")) {
                 String next = s.lower(k + 1);
-                return Character.isDigit(next.charAt(0)) || TIME_UNITS.contains(next) || MONTHS.contains(next)
+                return Character.isDigit(next.charAt(0)) || FinishedTime.TIME_UNITS.contains(next) || MONTHS.contains(next)
                         || SINCE_POINTS.contains(next);
             }
-            if (CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w)) return false;
+            if (FinishedTime.CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w)) return false;
         }
         return false;
     }

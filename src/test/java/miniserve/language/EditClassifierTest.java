@@ -35,6 +35,10 @@ class EditClassifierTest {
             They was late.                        | They were late.                        | AGREEMENT
             Yesterday I go to the cinema.         | Yesterday I went to the cinema.        | TENSE
             Last year she is in Paris.            | Last year she was in Paris.            | TENSE
+            I have seen him yesterday.            | I saw him yesterday.                   | TENSE
+            She has visited Rome last year.       | She visited Rome last year.            | TENSE
+            He buyed a new coat.                  | He bought a new coat.                  | VERB_FORM
+            I have writed to her.                 | I have written to her.                 | VERB_FORM
             He can goes home now.                 | He can go home now.                    | VERB_FORM
             I want to going home.                 | I want to go home.                     | VERB_FORM
             I have went there twice.              | I have gone there twice.               | VERB_FORM
@@ -96,6 +100,10 @@ class EditClassifierTest {
         assertThat(only("i think so.", "I think so.").explanation()).contains("'I'");
         assertThat(only("I listen music every day.", "I listen to music every day.").explanation())
                 .isEqualTo("'listen' needs 'to' here: 'listen to music'.");
+        assertThat(only("She goed home.", "She went home.").explanation())
+                .isEqualTo("'go' is irregular: write 'went', not 'goed'.");
+        assertThat(only("She has visited Rome last year.", "She visited Rome last year.").explanation())
+                .isEqualTo("With a finished time such as 'yesterday' or 'last year', use the past simple 'visited', not 'has visited'.");
     }
 
     @Test

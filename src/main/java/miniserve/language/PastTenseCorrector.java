@@ -1,0 +1,127 @@
+package miniserve.language;
+
+import miniserve.language.Lexicon.VerbForm;
+import miniserve.language.Lexicon.VerbReading;
+import miniserve.language.WordDiff.Token;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The tutor's tense stage, after the model: a present verb in a clause with a finished time ("Yesterday I
+ * eat pizza.", "I see him two days ago.", "Last year we are in Spain.") is put in the past simple, the only
+ * tense such a clause takes; so is a present perfect there ("I have seen him yesterday." → "I saw him
+ * yesterday."). The clause is read as the error generator reads it ({@link FinishedTime#inClause}).
+ *
+ * <p>Only a verb right after its subject, and only a subject that fixes the verb's person: a subject
+ * pronoun, or a noun after "the" or a possessive when the verb is no noun itself ("my sister is", "the
+ * children are"; not "my friends play"). A form that is also a past ("put", "read") is left alone, and so is
+ * a verb whose time word follows "since" or "until", which asks for the perfect ("I live here since last
+ * year" wants "have lived", which the stage cannot know). Why a stage: the model leaves most of these errors, though its training data has them (it fixes
+ * about a third of the synthetic set's tense errors and none of the README's "Yesterday I eat").
+ *
+ * <p>Anywhere, with or without a time word, an irregular verb given a regular ending gets its own past, or its
+ * participle after "have": "goed" → "went", "have writed" → "have written" ({@link Lexicon#irregularVerbFor}).
+ * Such a form is never a word, and the model, which sees it as sub-word pieces, leaves most of them.
+ */
+public final class PastTenseCorrector {
+
+    private static final Map<String, String> PAST_OF_AUXILIARY = Map.ofEntries(
+            Map.entry("am", "was"), Map.entry("is", "was"), Map.entry("are", "were"),
+            Map.entry("isn't", "wasn't"), Map.entry("aren't", "weren't"),
+            Map.entry("do", "did"), Map.entry("does", "did"), Map.entry("don't", "didn't"), Map.entry("doesn't", "didn't"),
+            Map.entry("has", "had"), Map.entry("have", "had"));
+    /** Determiners after which a noun is a subject whose verb follows it: "my sister", "the children". */
+    private static final Set<String> SUBJECT_DETERMINERS = Set.of("the", "my", "your", "his", "her", "its", "our", "their");
+
+    private final Lexicon lex;
+
+    public PastTenseCorrector(Lexicon lex) {
+        this.lex = lex;
+    }
+
+    /** {@code text} with the present verbs of its finished-time clauses in the past simple (see the class comment). */
+    public String correct(String text) {
+        List<Token> tokens = WordDiff.tokenize(text);
+        StringBuilder out = null;
+        int copied = 0;
+        for (int i = 1; i < tokens.size(); i++) {
+            Token verb = tokens.get(i);
+            String w = verb.text();
+            Lexicon.VerbForms irregular = lex.irregularVerbFor(w);
+            if (irregular != null) {
+                // "goed" -> "went", "have buyed" -> "have bought": never a word, whatever the clause's time
+                String right = Lexicon.HAVE_FORMS.contains(FinishedTime.lower(tokens, i - 1)) ? irregular.pastParticiple() : irregular.past();
+                if (out == null) out = new StringBuilder(text.length());
+                out.append(text, copied, verb.start()).append(right);
+                copied = verb.end();
+                continue;
+            }
+            if (!w.equals(FinishedTime.lower(tokens, i)) || !isSubjectBefore(tokens, i)) continue;
+            String next = FinishedTime.lower(tokens, i + 1);
+            int end = verb.end();
+            String past;
+            boolean finished;
+            if ((w.equals("have") || w.equals("has")) && participle(next) != null) {
+                // "I have seen him yesterday" -> "I saw him yesterday"; the time may follow the participle
+                past = participle(next);
+                end = tokens.get(i + 1).end();
+                finished = FinishedTime.inClause(lex, tokens, i) || FinishedTime.inClause(lex, tokens, i + 1);
+            } else if (PAST_OF_AUXILIARY.containsKey(w)) {
+                if (Set.of("to", "got", "been").contains(next)) continue;   // "have to", "have got", "have been": not clear
+                past = PAST_OF_AUXILIARY.get(w);
+                finished = FinishedTime.inClause(lex, tokens, i);
+            } else {
+                // "Yesterday the school bus was late": a verb right after is the clause's verb, and this word a noun
+                if (PAST_OF_AUXILIARY.containsKey(next) || Lexicon.MODALS.contains(next) || FinishedTime.isPast(lex, next)) continue;
+                past = pastOfPresent(w);
+                finished = past != null && FinishedTime.inClause(lex, tokens, i);
+            }
+            if (past == null || !finished) continue;
+            if (out == null) out = new StringBuilder(text.length());
+            out.append(text, copied, verb.start()).append(past);
+            copied = end;
+            if (end != verb.end()) i++;
+        }
+        return out == null ? text : out.append(text, copied, text.length()).toString();
+    }
+
+    /**
+     * Whether the word before {@code i} is the subject of the word at {@code i}: a subject pronoun ("you" and "it"
+     * not right after a verb, where they are objects: "I give you book"), or a noun after "the" or a possessive
+     * when the word at {@code i} is no noun itself ("the school bus").
+     */
+    private boolean isSubjectBefore(List<Token> tokens, int i) {
+        String prev = FinishedTime.lower(tokens, i - 1), beforePrev = FinishedTime.lower(tokens, i - 2);
+        if (prev.equals("you") || prev.equals("it")) return !lex.isVerb(beforePrev);
+        if (Lexicon.SUBJECT_PRONOUNS.contains(prev)) return !prev.equals("who");
+        return isNounForm(prev) && SUBJECT_DETERMINERS.contains(beforePrev)
+                && (PAST_OF_AUXILIARY.containsKey(FinishedTime.lower(tokens, i)) || !isNounForm(FinishedTime.lower(tokens, i)));
+    }
+
+    /** A noun or a noun's plural ("child", "children"). */
+    private boolean isNounForm(String w) {
+        return lex.isNoun(w) || !lex.singulars(w).isEmpty();
+    }
+
+    /** The past of a base or third-person form ("eat", "visits"); null for any other word, or one that is also a past ("put"). */
+    private String pastOfPresent(String w) {
+        if (lex.isPreposition(w) || lex.isAdverb(w) || lex.isAdjective(w) || Lexicon.MODALS.contains(w)) return null;
+        String base = null;
+        for (VerbReading r : lex.verbReadings(w)) {
+            if (r.form() == VerbForm.PAST || r.form() == VerbForm.PAST_PARTICIPLE) return null;
+            if (r.form() == VerbForm.BASE || r.form() == VerbForm.THIRD_PERSON) base = r.base();
+        }
+        return base == null ? null : lex.verbForms(base).past();
+    }
+
+    /** The past of the verb whose past participle {@code w} is ("seen" → "saw", "visited"); null otherwise, and for "been". */
+    private String participle(String w) {
+        if (w.equals("been")) return null;                     // "I have been there last year": "went"? "was"? not clear
+        String base = null;
+        for (VerbReading r : lex.verbReadings(w)) if (r.form() == VerbForm.PAST_PARTICIPLE) base = r.base();
+        if (base == null) return null;
+        return lex.verbForms(base).past();
+    }
+}

@@ -1,0 +1,69 @@
+package miniserve.language;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PastTenseCorrectorTest {
+
+    private final PastTenseCorrector stage = new PastTenseCorrector(Lexicon.standard());
+
+    @Test
+    void putsThePresentOfAFinishedTimeClauseInThePast() {
+        assertThat(stage.correct("Last night she watch a film.")).isEqualTo("Last night she watched a film.");
+        assertThat(stage.correct("We visit our aunt three weeks ago.")).isEqualTo("We visited our aunt three weeks ago.");
+        assertThat(stage.correct("In 2015 they buy a house.")).isEqualTo("In 2015 they bought a house.");
+        assertThat(stage.correct("Last Monday, he goes to the dentist.")).isEqualTo("Last Monday, he went to the dentist.");
+        assertThat(stage.correct("Yesterday it rains all day.")).isEqualTo("Yesterday it rained all day.");
+    }
+
+    @Test
+    void bePresentAndDoGetTheirPastWithTheRightPerson() {
+        assertThat(stage.correct("Yesterday I am at home.")).isEqualTo("Yesterday I was at home.");
+        assertThat(stage.correct("Two days ago you are late.")).isEqualTo("Two days ago you were late.");
+        assertThat(stage.correct("Last week the children are sick.")).isEqualTo("Last week the children were sick.");
+        assertThat(stage.correct("She doesn't come to class yesterday.")).isEqualTo("She didn't come to class yesterday.");
+        assertThat(stage.correct("Last summer my brother has a broken arm.")).isEqualTo("Last summer my brother had a broken arm.");
+    }
+
+    @Test
+    void aPresentPerfectWithAFinishedTimeBecomesThePastSimple() {
+        assertThat(stage.correct("I have met her two years ago.")).isEqualTo("I met her two years ago.");
+        assertThat(stage.correct("Yesterday we have finished the report.")).isEqualTo("Yesterday we finished the report.");
+        assertThat(stage.correct("He has written to me last week.")).isEqualTo("He wrote to me last week.");
+    }
+
+    @Test
+    void leavesAloneWhatAFinishedTimeDoesNotDecide() {
+        for (String s : new String[] {
+                "I live here since last year.",                 // the perfect is wanted, which a rule cannot know
+                "I know that he left yesterday.",               // the time word is in another clause
+                "Yesterday I read a book.",                     // "read" is also the past
+                "Yesterday the school bus was late.",           // "school" is no subject of "bus"
+                "Yesterday I had to work.",
+                "Yesterday I have to work late.",               // "have to": the learner's choice
+                "I have been there last year.",                 // "went"? "was"? not clear
+                "The last week of June is busy.",               // "the last week" is no finished time
+                "Tomorrow I go to school.",
+                "She goes to school every day.",
+                "Yesterday I can't come.",                      // modals are left alone
+                "Yesterday my friends play football.",          // "play" is also a noun: not sure enough after a noun
+                "Did you go there yesterday?"}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
+
+    @Test
+    void anIrregularVerbGivenARegularEndingGetsItsOwnForm() {
+        assertThat(stage.correct("She goed home and buyed bread.")).isEqualTo("She went home and bought bread.");
+        assertThat(stage.correct("I have writed a letter, they had runned away.")).isEqualTo("I have written a letter, they had run away.");
+        String regular = "He walked home and wanted bread.";
+        assertThat(stage.correct(regular)).isSameAs(regular);
+    }
+
+    @Test
+    void anObjectPronounIsNoSubject() {
+        assertThat(stage.correct("Yesterday I give you book.")).isEqualTo("Yesterday I gave you book.");
+        assertThat(stage.correct("Yesterday I see it work.")).isEqualTo("Yesterday I saw it work.");
+    }
+}
