@@ -3,6 +3,7 @@ package miniserve.agent;
 import miniserve.agent.Correction.Status;
 import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
+import miniserve.language.AgreementCorrector;
 import miniserve.language.EditClassifier;
 import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
@@ -33,6 +34,7 @@ final class SentenceCorrector {
 
     private static final SpellingCorrector SPELLING = new SpellingCorrector(Lexicon.standard());
     private static final PastTenseCorrector PAST_TENSE = new PastTenseCorrector(Lexicon.standard());
+    private static final AgreementCorrector AGREEMENT = new AgreementCorrector(Lexicon.standard());
 
     private final TutorModel model;
     private final int maxTokens;
@@ -94,15 +96,22 @@ final class SentenceCorrector {
         return List.of(",", ";", ":").contains(tokens.get(e.start() - 1).text());
     }
 
+    /**
+     * The stages after the model, where a rule is surer than it: the typos it left (SpellingCorrector), then the
+     * present verbs of a clause with a finished time ("Yesterday I eat"), then a verb's person after a subject
+     * pronoun ("She watch"), then "a"/"an" by the next word's sound, which a corrected typo may change ("a aple"
+     * -> "an apple"), then the capital a sentence starts with (a piece cut from a longer sentence loses it again
+     * in TextRows).
+     */
+    static String afterTheModel(String answer) {
+        return SentenceStart.capitalise(IndefiniteArticle.correct(AGREEMENT.correct(PAST_TENSE.correct(SPELLING.correct(answer)))));
+    }
+
     Correction correction(String sentence, String source, String output, boolean ended, String learnerId) {
         Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
         if (!verdict.accepted())
             return new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, List.of());
-        // Stages after the model, where a rule is surer than it: the typos it left (SpellingCorrector), then the
-        // present verbs of a clause with a finished time ("Yesterday I eat"), then "a"/"an" by the next word's
-        // sound, which a corrected typo may change ("a aple" -> "an apple"), then the capital a sentence starts
-        // with (a piece cut from a longer sentence loses it again in TextRows).
-        output = SentenceStart.capitalise(IndefiniteArticle.correct(PAST_TENSE.correct(SPELLING.correct(output))));
+        output = afterTheModel(output);
         EditClassifier classifier = model.classifier();
         List<Edit> edits = output.equals(source) ? List.of() : classifier.edits(source, output);
         // Only the edits the tutor can name and explain are made: the rest of a small model's

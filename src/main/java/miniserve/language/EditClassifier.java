@@ -280,6 +280,7 @@ public final class EditClassifier {
     private Verdict singleWord(String o, String r, String oRaw, String rRaw, Context ctx) {
         Verdict v;
         if ((v = apostrophe(o, r, rRaw)) != null) return v;
+        if ((v = contractionWithoutApostrophe(o, r, rRaw, ctx)) != null) return v;
         if ((v = article(o, r, ctx)) != null) return v;
         Lexicon.Confusion confusion = lex.confusion(o);
         if (confusion != null && confusion.words().contains(r)) return new Verdict(ErrorType.WORD_CHOICE, confusion.explanation());
@@ -336,6 +337,20 @@ public final class EditClassifier {
             }
         }
         return d[a.length()][b.length()];
+    }
+
+    /**
+     * "he dont" → "he doesn't": a verb's "n't" form written without its apostrophe and in the wrong person or
+     * tense. Named as the verb's error, the apostrophe said in passing; null for anything else.
+     */
+    private Verdict contractionWithoutApostrophe(String o, String r, String rRaw, Context ctx) {
+        if (!o.endsWith("nt") || o.indexOf('\'') >= 0 || lex.isWord(o) || r.indexOf('\'') < 0) return null;
+        String contraction = o.substring(0, o.length() - 1) + "'t";
+        if (contraction.equals(r)) return null;                         // "dont" -> "don't": the apostrophe alone
+        Verdict v = singleWord(contraction, r, contraction, rRaw, ctx);
+        if (v == null || !Set.of(ErrorType.AGREEMENT, ErrorType.TENSE, ErrorType.VERB_FORM).contains(v.type())) return null;
+        String why = v.explanation().endsWith(".") ? v.explanation().substring(0, v.explanation().length() - 1) : v.explanation();
+        return new Verdict(v.type(), why + ", written with an apostrophe.");
     }
 
     private Verdict apostrophe(String o, String r, String rRaw) {

@@ -38,6 +38,7 @@ class EditClassifierTest {
             I have seen him yesterday.            | I saw him yesterday.                   | TENSE
             She has visited Rome last year.       | She visited Rome last year.            | TENSE
             He buyed a new coat.                  | He bought a new coat.                  | VERB_FORM
+            She dont like it.                     | She doesn't like it.                   | AGREEMENT
             I have writed to her.                 | I have written to her.                 | VERB_FORM
             He can goes home now.                 | He can go home now.                    | VERB_FORM
             I want to going home.                 | I want to go home.                     | VERB_FORM
@@ -100,6 +101,8 @@ class EditClassifierTest {
         assertThat(only("i think so.", "I think so.").explanation()).contains("'I'");
         assertThat(only("I listen music every day.", "I listen to music every day.").explanation())
                 .isEqualTo("'listen' needs 'to' here: 'listen to music'.");
+        assertThat(only("She dont like it.", "She doesn't like it.").explanation())
+                .isEqualTo("With 'he', 'she', 'it' or a singular subject, the present verb ends in -s: 'doesn't', written with an apostrophe.");
         assertThat(only("She goed home.", "She went home.").explanation())
                 .isEqualTo("'go' is irregular: write 'went', not 'goed'.");
         assertThat(only("She has visited Rome last year.", "She visited Rome last year.").explanation())

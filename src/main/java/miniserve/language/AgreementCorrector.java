@@ -1,0 +1,109 @@
+package miniserve.language;
+
+import miniserve.language.Lexicon.VerbForm;
+import miniserve.language.Lexicon.VerbReading;
+import miniserve.language.WordDiff.Token;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The tutor's agreement stage, after the model: a present verb right after a subject pronoun takes the
+ * pronoun's person ("She watch TV" → "watches", "They has" → "have", "I calls" → "call", "he don't" →
+ * "doesn't", "you is" → "are"). Only after a pronoun, whose person is certain; a noun subject may be a
+ * plural, a name or a compound, which the model judges better from the whole sentence.
+ *
+ * <p>Left alone: a pronoun after a verb or an auxiliary, where it is an object or the subject of a question
+ * ("make it work", "Does she like it?", "Can he swim?"), and "were" after "I", "he", "she" or "it", which may be
+ * a conditional ("if he were rich"). Why a stage: the model fixes about two thirds of the synthetic set's
+ * agreement errors and leaves beginners' plainest ones ("She watch television every evening.").
+ */
+public final class AgreementCorrector {
+
+    private static final Set<String> THIRD_PERSON = Set.of("he", "she", "it");
+    private static final Set<String> OTHER_PERSONS = Set.of("i", "you", "we", "they");
+    /** An auxiliary in the person of he/she/it, from the one of I/you/we/they ("have" → "has"). */
+    private static final Map<String, String> THIRD_PERSON_AUXILIARY = Map.of(
+            "have", "has", "do", "does", "don't", "doesn't", "are", "is", "aren't", "isn't");
+    /** The other way, for "you", "we", "they"; "I" takes "am" and "was" where these take "are" and "were". */
+    private static final Map<String, String> PLURAL_AUXILIARY = Map.of(
+            "has", "have", "does", "do", "doesn't", "don't", "is", "are", "isn't", "aren't", "was", "were", "wasn't", "weren't");
+    private static final Map<String, String> I_AUXILIARY = Map.of(
+            "has", "have", "does", "do", "doesn't", "don't", "is", "am", "are", "am");
+
+    private final Lexicon lex;
+
+    public AgreementCorrector(Lexicon lex) {
+        this.lex = lex;
+    }
+
+    /** {@code text} with each present verb right after a subject pronoun in that pronoun's person. */
+    public String correct(String text) {
+        List<Token> tokens = WordDiff.tokenize(text);
+        StringBuilder out = null;
+        int copied = 0;
+        for (int i = 1; i < tokens.size(); i++) {
+            String subject = FinishedTime.lower(tokens, i - 1), w = tokens.get(i).text();
+            if (!w.equals(FinishedTime.lower(tokens, i)) || !isSubject(tokens, i - 1)) continue;
+            String next = FinishedTime.lower(tokens, i + 1);
+            String right = THIRD_PERSON.contains(subject) ? THIRD_PERSON_AUXILIARY.get(w)
+                    : subject.equals("i") ? I_AUXILIARY.get(w) : PLURAL_AUXILIARY.get(w);
+            // "He cross examined": a verb right after a non-auxiliary is the clause's verb, and this word part of
+            // something else ("I is tired" is still corrected)
+            if (right == null && !FinishedTime.isPast(lex, next))
+                right = THIRD_PERSON.contains(subject) ? thirdPerson(w) : base(w, subject, next);
+            if (right == null || right.equals(w)) continue;
+            if (out == null) out = new StringBuilder(text.length());
+            out.append(text, copied, tokens.get(i).start()).append(right);
+            copied = tokens.get(i).end();
+        }
+        return out == null ? text : out.append(text, copied, text.length()).toString();
+    }
+
+    /**
+     * Whether token {@code k} is a subject pronoun that opens its clause and is the whole subject: not after a
+     * verb or an auxiliary, nor "I" after "and"/"or" ("Laura and I are"; "and he like" starts a clause).
+     */
+    private boolean isSubject(List<Token> tokens, int k) {
+        String pronoun = FinishedTime.lower(tokens, k);
+        if (!THIRD_PERSON.contains(pronoun) && !OTHER_PERSONS.contains(pronoun)) return false;
+        String before = FinishedTime.lower(tokens, k - 1);
+        if (pronoun.equals("i") && Set.of("and", "or", "nor").contains(before)) return false;   // "Laura and I are"
+        return !(lex.isVerb(before) || !lex.verbReadings(before).isEmpty() || Lexicon.MODALS.contains(before) || Lexicon.DO_FORMS.contains(before)
+                || Lexicon.BE_FORMS.contains(before) || Lexicon.HAVE_FORMS.contains(before) || before.equals("to"));
+    }
+
+    /** The third-person form of a base-form verb ("watch" → "watches"); null for any other word. */
+    private String thirdPerson(String w) {
+        VerbReading base = onlyPresent(w, VerbForm.BASE);
+        return base == null ? null : lex.verbForms(base.base()).thirdPerson();
+    }
+
+    /**
+     * The base form of a third-person verb ("calls" → "call"); null for any other word, and for a noun's plural
+     * that stands beside "you" or "we" before the verb ("you guys are", "we students agree").
+     */
+    private String base(String w, String subject, String next) {
+        boolean verbNext = Lexicon.BE_FORMS.contains(next) || Lexicon.HAVE_FORMS.contains(next) || Lexicon.DO_FORMS.contains(next)
+                || Lexicon.MODALS.contains(next) || !lex.verbReadings(next).isEmpty() && !lex.isNoun(next) && lex.singulars(next).isEmpty();
+        if ((subject.equals("you") || subject.equals("we")) && !lex.singulars(w).isEmpty() && verbNext) return null;
+        VerbReading third = onlyPresent(w, VerbForm.THIRD_PERSON);
+        return third == null ? null : third.base();
+    }
+
+    /**
+     * {@code w}'s reading in {@code form} when {@code w} is a plain present verb: not also a past or a participle
+     * ("put", "come"), not an adverb ("he still", "she further"), not a modal ("can", "must"). Right after a
+     * subject pronoun, a word that is also an adjective or a preposition is the verb ("she like", "he clean").
+     */
+    private VerbReading onlyPresent(String w, VerbForm form) {
+        if (Lexicon.MODALS.contains(w) || lex.isAdverb(w)) return null;
+        VerbReading found = null;
+        for (VerbReading r : lex.verbReadings(w)) {
+            if (r.form() == VerbForm.PAST || r.form() == VerbForm.PAST_PARTICIPLE) return null;
+            if (r.form() == form) found = r;
+        }
+        return found;
+    }
+}

@@ -1,0 +1,41 @@
+package miniserve.language;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class AgreementCorrectorTest {
+
+    private final AgreementCorrector stage = new AgreementCorrector(Lexicon.standard());
+
+    @Test
+    void aPresentVerbTakesThePersonOfThePronounBeforeIt() {
+        assertThat(stage.correct("She watch television and he like football.")).isEqualTo("She watches television and he likes football.");
+        assertThat(stage.correct("It rain a lot, so they stays at home.")).isEqualTo("It rains a lot, so they stay at home.");
+        assertThat(stage.correct("I calls my mother when we wants help.")).isEqualTo("I call my mother when we want help.");
+    }
+
+    @Test
+    void auxiliariesTakeThePersonToo() {
+        assertThat(stage.correct("He don't know and she have no time.")).isEqualTo("He doesn't know and she has no time.");
+        assertThat(stage.correct("They has a car, you was late, I is tired.")).isEqualTo("They have a car, you were late, I am tired.");
+        assertThat(stage.correct("We doesn't mind, it are fine.")).isEqualTo("We don't mind, it is fine.");
+    }
+
+    @Test
+    void leavesAloneWhatIsNoSubjectAndVerb() {
+        for (String s : new String[] {
+                "Does she like it?",                        // the subject of a question
+                "Can he swim?",
+                "I made it work and saw it happen.",        // objects
+                "Laura and I are friends.",                 // "I" is part of the subject
+                "You guys are great and we students agree.",
+                "If he were rich, she would be glad.",      // "were" may be a conditional
+                "He always goes home.",
+                "She put the book down.",                   // "put" is also the past
+                "He cross examined the witness.",           // part of a verb the next word ends
+                "They can swim and she must go."}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
+}
