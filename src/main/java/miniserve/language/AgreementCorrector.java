@@ -68,10 +68,21 @@ public final class AgreementCorrector {
     private boolean isSubject(List<Token> tokens, int k) {
         String pronoun = FinishedTime.lower(tokens, k);
         if (!THIRD_PERSON.contains(pronoun) && !OTHER_PERSONS.contains(pronoun)) return false;
-        String before = FinishedTime.lower(tokens, k - 1);
-        if (pronoun.equals("i") && Set.of("and", "or", "nor").contains(before)) return false;   // "Laura and I are"
-        return !(lex.isVerb(before) || !lex.verbReadings(before).isEmpty() || Lexicon.MODALS.contains(before) || Lexicon.DO_FORMS.contains(before)
-                || Lexicon.BE_FORMS.contains(before) || Lexicon.HAVE_FORMS.contains(before) || before.equals("to"));
+        if (pronoun.equals("i") && Set.of("and", "or", "nor").contains(FinishedTime.lower(tokens, k - 1))) return false;   // "Laura and I are"
+        return opensClause(lex, tokens, k);
+    }
+
+    /**
+     * Whether the pronoun at {@code k} is a subject that opens its clause: not after an auxiliary or "to" (the
+     * subject of a question: "Did you go?", "Can he swim?"), and "you" or "it" not after a verb either, where
+     * they are objects ("make it work", "give you book"); "he", "she", "I", "we", "they" are subjects after any
+     * other word ("Last summer they travel").
+     */
+    static boolean opensClause(Lexicon lex, List<Token> tokens, int k) {
+        String before = FinishedTime.lower(tokens, k - 1), pronoun = FinishedTime.lower(tokens, k);
+        if (Lexicon.MODALS.contains(before) || Lexicon.DO_FORMS.contains(before) || Lexicon.BE_FORMS.contains(before)
+                || Lexicon.HAVE_FORMS.contains(before) || before.equals("to")) return false;
+        return !(pronoun.equals("you") || pronoun.equals("it")) || !lex.isVerb(before) && lex.verbReadings(before).isEmpty();
     }
 
     /** The third-person form of a base-form verb ("watch" → "watches"); null for any other word. */

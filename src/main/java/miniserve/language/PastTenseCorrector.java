@@ -88,14 +88,13 @@ public final class PastTenseCorrector {
     }
 
     /**
-     * Whether the word before {@code i} is the subject of the word at {@code i}: a subject pronoun ("you" and "it"
-     * not right after a verb, where they are objects: "I give you book"), or a noun after "the" or a possessive
+     * Whether the word before {@code i} is the subject of the word at {@code i}: a subject pronoun that opens its
+     * clause (not an object or a question's subject: "I give you book", "Did you go"), or a noun after "the" or a possessive
      * when the word at {@code i} is no noun itself ("the school bus").
      */
     private boolean isSubjectBefore(List<Token> tokens, int i) {
         String prev = FinishedTime.lower(tokens, i - 1), beforePrev = FinishedTime.lower(tokens, i - 2);
-        if (prev.equals("you") || prev.equals("it")) return !lex.isVerb(beforePrev);
-        if (Lexicon.SUBJECT_PRONOUNS.contains(prev)) return !prev.equals("who");
+        if (Lexicon.SUBJECT_PRONOUNS.contains(prev)) return !prev.equals("who") && AgreementCorrector.opensClause(lex, tokens, i - 1);
         return isNounForm(prev) && SUBJECT_DETERMINERS.contains(beforePrev)
                 && (PAST_OF_AUXILIARY.containsKey(FinishedTime.lower(tokens, i)) || !isNounForm(FinishedTime.lower(tokens, i)));
     }
@@ -105,9 +104,13 @@ public final class PastTenseCorrector {
         return lex.isNoun(w) || !lex.singulars(w).isEmpty();
     }
 
-    /** The past of a base or third-person form ("eat", "visits"); null for any other word, or one that is also a past ("put"). */
+    /**
+     * The past of a base or third-person form ("eat", "visits"); null for any other word, or one that is also a
+     * past ("put") or an adverb. Right after its subject, a word that is also an adjective or a preposition is the
+     * verb ("she go", "I like").
+     */
     private String pastOfPresent(String w) {
-        if (lex.isPreposition(w) || lex.isAdverb(w) || lex.isAdjective(w) || Lexicon.MODALS.contains(w)) return null;
+        if (lex.isAdverb(w) || Lexicon.MODALS.contains(w)) return null;
         String base = null;
         for (VerbReading r : lex.verbReadings(w)) {
             if (r.form() == VerbForm.PAST || r.form() == VerbForm.PAST_PARTICIPLE) return null;

@@ -19,8 +19,10 @@ import java.util.function.ToIntFunction;
  *
  * <p>The iterator's rules know no abbreviations: "Mr. Smith" is cut after "Mr.", and an ordinal list
  * "1. First" after "1.". Each piece is still corrected; only its context is shorter. A full stop before a
- * word in lower case ends no sentence for them ("e.g. this", but also a learner's "I like it. my sister
- * too."): such sentences are corrected together, and cut there only when together they are too long.
+ * word in lower case ends no sentence for them ("e.g. this"); but learners often start a sentence in lower
+ * case ("I like it. my sister too."), so a full stop, "!" or "?" after an ordinary word (two letters or more,
+ * no abbreviation of {@link #ABBREVIATIONS}, not the end of "e.g.") ends a sentence before a lower-case word
+ * too, and the tutor then gives that sentence its capital.
  */
 public final class SentenceSplitter {
 
@@ -49,6 +51,12 @@ public final class SentenceSplitter {
             "who", "whom", "whose", "where", "when", "whenever", "if", "unless", "until", "since", "after", "before",
             "as", "however", "then", "that");
 
+    /** Words that a full stop shortens and a lower-case word may follow: "etc. and", "approx. two". */
+    private static final Set<String> ABBREVIATIONS = Set.of("etc", "vs", "approx", "incl", "esp", "cf", "al", "mr", "mrs", "ms",
+            "dr", "st", "no", "nos", "pp", "ca", "fig", "figs", "vol", "dept", "ed", "eds", "min", "max", "sec", "hr", "hrs",
+            "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri",
+            "sat", "sun", "inc", "ltd", "co", "corp", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "rev", "ave", "blvd", "rd");
+
     private SentenceSplitter() {}
 
     /** The text's sentences, in order: trimmed, none blank. */
@@ -70,6 +78,32 @@ public final class SentenceSplitter {
                 out.set(out.size() - 1, new Piece(previous.start(), p.end(), text.substring(previous.start(), p.end()), null));
             else out.add(p);
         }
+        List<Piece> split = new ArrayList<>(out.size());
+        for (Piece p : out) split.addAll(atLowerCaseStarts(text, p));
+        return split;
+    }
+
+    /** {@code p} cut after each full stop, "!" or "?" that ends an ordinary word and comes before a word in lower case. */
+    private static List<Piece> atLowerCaseStarts(String text, Piece p) {
+        List<Piece> out = new ArrayList<>();
+        int start = p.start();
+        for (int i = p.start() + 1; i < p.end() - 1; i++) {
+            if (".!?".indexOf(text.charAt(i)) < 0 || !isSpace(text.charAt(i + 1))) continue;
+            int next = i + 1;
+            while (next < p.end() && isSpace(text.charAt(next))) next++;
+            if (next == p.end() || !Character.isLowerCase(text.charAt(next))) continue;
+            int word = i;
+            while (word > start && Character.isLetter(text.charAt(word - 1))) word--;
+            String before = text.substring(word, i).toLowerCase(Locale.ROOT);
+            boolean abbreviation = before.length() < 2 || ABBREVIATIONS.contains(before) || word > 0 && text.charAt(word - 1) == '.';
+            if (text.charAt(i) == '.' && abbreviation) continue;
+            if (before.isEmpty()) continue;   // "3. apples", "!!! and": no word ends there
+            Piece piece = trimmed(text, start, i + 1);
+            if (piece != null) out.add(piece);
+            start = i + 1;
+        }
+        Piece last = trimmed(text, start, p.end());
+        if (last != null) out.add(last);
         return out;
     }
 

@@ -136,10 +136,19 @@ class SentenceSplitterTest {
     }
 
     @Test
-    void aFullStopBeforeALowerCaseWordEndsNoSentenceButIsAPlaceToCut() {
-        String text = "I like cats. my sister like dogs and birds.";
-        assertThat(texts(SentenceSplitter.sentences(text))).containsExactly(text);
-        assertThat(texts(SentenceSplitter.pieces(text, WORDS, 8))).containsExactly("I like cats.", "my sister like dogs and birds.");
+    void aSentenceALearnerStartsInLowerCaseIsASentenceToo() {
+        String text = "I like cats. my sister like dogs! and you? we both like birds.";
+        assertThat(texts(SentenceSplitter.sentences(text)))
+                .containsExactly("I like cats.", "my sister like dogs!", "and you?", "we both like birds.");
+    }
+
+    @Test
+    void aFullStopOfAnAbbreviationOrAnInitialBeforeALowerCaseWordEndsNoSentenceButIsAPlaceToCut() {
+        for (String text : new String[] {"Bring pens, paper etc. and a ruler.", "It is red, e.g. a tomato.", "Ask J. and me.",
+                "We met Mr. smith there."})
+            assertThat(texts(SentenceSplitter.sentences(text))).as(text).containsExactly(text);
+        String text = "Bring pens, paper etc. and a ruler to the class on Monday.";
+        assertThat(texts(SentenceSplitter.pieces(text, WORDS, 4))).contains("paper etc.", "and a ruler to the class on Monday.");
     }
 
     @Test

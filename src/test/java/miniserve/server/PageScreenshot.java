@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnabledIfSystemProperty(named = "miniserve.screenshot", matches = ".+")
 class PageScreenshot {
 
-    /** The text of the picture: the shipped tutor corrects four of its errors (and misses the capital of "he"). */
+    /** The text of the picture: the shipped tutor corrects its five errors, one in a sentence begun in lower case. */
     static final String TEXT = "My sister have a new job in the city. She likes it, but her two childs miss her a lot. "
             + "he dont see them often. Last week we goed to visit her.";
     static final String LEARNER = "ana";
