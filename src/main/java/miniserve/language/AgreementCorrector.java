@@ -26,7 +26,7 @@ public final class AgreementCorrector {
     /** An auxiliary in the person of he/she/it, from the one of I/you/we/they ("have" → "has"). */
     private static final Map<String, String> THIRD_PERSON_AUXILIARY = Map.of(
             "have", "has", "do", "does", "don't", "doesn't", "are", "is", "aren't", "isn't");
-    /** The other way, for "you", "we", "they"; "I" takes "am" and "was" where these take "are" and "were". */
+    /** The other way, for "you", "we", "they"; "I" takes "am" where these take "are" (and "were" is left alone). */
     private static final Map<String, String> PLURAL_AUXILIARY = Map.of(
             "has", "have", "does", "do", "doesn't", "don't", "is", "are", "isn't", "aren't", "was", "were", "wasn't", "weren't");
     private static final Map<String, String> I_AUXILIARY = Map.of(
