@@ -29,6 +29,8 @@ public final class AgreementCorrector {
     /** The other way, for "you", "we", "they"; "I" takes "am" where these take "are" (and "were" is left alone). */
     private static final Map<String, String> PLURAL_AUXILIARY = Map.of(
             "has", "have", "does", "do", "doesn't", "don't", "is", "are", "isn't", "aren't", "was", "were", "wasn't", "weren't");
+    /** Words before "I" that make it part of a longer subject: "Laura and I are". */
+    private static final Set<String> JOINING = Set.of("and", "or", "nor");
     private static final Map<String, String> I_AUXILIARY = Map.of(
             "has", "have", "does", "do", "doesn't", "don't", "is", "am", "are", "am");
 
@@ -41,24 +43,20 @@ public final class AgreementCorrector {
     /** {@code text} with each present verb right after a subject pronoun in that pronoun's person. */
     public String correct(String text) {
         List<Token> tokens = WordDiff.tokenize(text);
-        StringBuilder out = null;
-        int copied = 0;
+        TextSplice out = new TextSplice(text);
         for (int i = 1; i < tokens.size(); i++) {
-            String subject = FinishedTime.lower(tokens, i - 1), w = tokens.get(i).text();
-            if (!w.equals(FinishedTime.lower(tokens, i)) || !isSubject(tokens, i - 1)) continue;
-            String next = FinishedTime.lower(tokens, i + 1);
+            String subject = WordDiff.lower(tokens, i - 1), w = tokens.get(i).text();
+            if (!w.equals(WordDiff.lower(tokens, i)) || !isSubject(tokens, i - 1)) continue;
+            String next = WordDiff.lower(tokens, i + 1);
             String right = THIRD_PERSON.contains(subject) ? THIRD_PERSON_AUXILIARY.get(w)
                     : subject.equals("i") ? I_AUXILIARY.get(w) : PLURAL_AUXILIARY.get(w);
             // "He cross examined": a verb right after a non-auxiliary is the clause's verb, and this word part of
             // something else ("I is tired" is still corrected)
-            if (right == null && !FinishedTime.isPast(lex, next))
+            if (right == null && !lex.isPast(next))
                 right = THIRD_PERSON.contains(subject) ? thirdPerson(w) : base(w, subject, next);
-            if (right == null || right.equals(w)) continue;
-            if (out == null) out = new StringBuilder(text.length());
-            out.append(text, copied, tokens.get(i).start()).append(right);
-            copied = tokens.get(i).end();
+            if (right != null && !right.equals(w)) out.replace(tokens.get(i).start(), tokens.get(i).end(), right);
         }
-        return out == null ? text : out.append(text, copied, text.length()).toString();
+        return out.result();
     }
 
     /**
@@ -66,9 +64,9 @@ public final class AgreementCorrector {
      * verb or an auxiliary, nor "I" after "and"/"or" ("Laura and I are"; "and he like" starts a clause).
      */
     private boolean isSubject(List<Token> tokens, int k) {
-        String pronoun = FinishedTime.lower(tokens, k);
+        String pronoun = WordDiff.lower(tokens, k);
         if (!THIRD_PERSON.contains(pronoun) && !OTHER_PERSONS.contains(pronoun)) return false;
-        if (pronoun.equals("i") && Set.of("and", "or", "nor").contains(FinishedTime.lower(tokens, k - 1))) return false;   // "Laura and I are"
+        if (pronoun.equals("i") && JOINING.contains(WordDiff.lower(tokens, k - 1))) return false;   // "Laura and I are"
         return opensClause(lex, tokens, k);
     }
 
@@ -79,15 +77,14 @@ public final class AgreementCorrector {
      * other word ("Last summer they travel").
      */
     static boolean opensClause(Lexicon lex, List<Token> tokens, int k) {
-        String before = FinishedTime.lower(tokens, k - 1), pronoun = FinishedTime.lower(tokens, k);
-        if (Lexicon.MODALS.contains(before) || Lexicon.DO_FORMS.contains(before) || Lexicon.BE_FORMS.contains(before)
-                || Lexicon.HAVE_FORMS.contains(before) || before.equals("to")) return false;
+        String before = WordDiff.lower(tokens, k - 1), pronoun = WordDiff.lower(tokens, k);
+        if (Lexicon.isAuxiliary(before) || before.equals("to")) return false;
         return !(pronoun.equals("you") || pronoun.equals("it")) || !lex.isVerb(before) && lex.verbReadings(before).isEmpty();
     }
 
     /** The third-person form of a base-form verb ("watch" → "watches"); null for any other word. */
     private String thirdPerson(String w) {
-        VerbReading base = onlyPresent(w, VerbForm.BASE);
+        VerbReading base = lex.presentReading(w, VerbForm.BASE);
         return base == null ? null : lex.verbForms(base.base()).thirdPerson();
     }
 
@@ -96,25 +93,9 @@ public final class AgreementCorrector {
      * that stands beside "you" or "we" before the verb ("you guys are", "we students agree").
      */
     private String base(String w, String subject, String next) {
-        boolean verbNext = Lexicon.BE_FORMS.contains(next) || Lexicon.HAVE_FORMS.contains(next) || Lexicon.DO_FORMS.contains(next)
-                || Lexicon.MODALS.contains(next) || !lex.verbReadings(next).isEmpty() && !lex.isNoun(next) && lex.singulars(next).isEmpty();
+        boolean verbNext = Lexicon.isAuxiliary(next) || !lex.verbReadings(next).isEmpty() && !lex.isNoun(next) && lex.singulars(next).isEmpty();
         if ((subject.equals("you") || subject.equals("we")) && !lex.singulars(w).isEmpty() && verbNext) return null;
-        VerbReading third = onlyPresent(w, VerbForm.THIRD_PERSON);
+        VerbReading third = lex.presentReading(w, VerbForm.THIRD_PERSON);
         return third == null ? null : third.base();
-    }
-
-    /**
-     * {@code w}'s reading in {@code form} when {@code w} is a plain present verb: not also a past or a participle
-     * ("put", "come"), not an adverb ("he still", "she further"), not a modal ("can", "must"). Right after a
-     * subject pronoun, a word that is also an adjective or a preposition is the verb ("she like", "he clean").
-     */
-    private VerbReading onlyPresent(String w, VerbForm form) {
-        if (Lexicon.MODALS.contains(w) || lex.isAdverb(w)) return null;
-        VerbReading found = null;
-        for (VerbReading r : lex.verbReadings(w)) {
-            if (r.form() == VerbForm.PAST || r.form() == VerbForm.PAST_PARTICIPLE) return null;
-            if (r.form() == form) found = r;
-        }
-        return found;
     }
 }

@@ -339,6 +339,8 @@ public final class EditClassifier {
         return d[a.length()][b.length()];
     }
 
+    private static final Set<ErrorType> VERB_ERRORS = Set.of(ErrorType.AGREEMENT, ErrorType.TENSE, ErrorType.VERB_FORM);
+
     /**
      * "he dont" → "he doesn't": a verb's "n't" form written without its apostrophe and in the wrong person or
      * tense. Named as the verb's error, the apostrophe said in passing; null for anything else.
@@ -348,7 +350,7 @@ public final class EditClassifier {
         String contraction = o.substring(0, o.length() - 1) + "'t";
         if (contraction.equals(r)) return null;                         // "dont" -> "don't": the apostrophe alone
         Verdict v = singleWord(contraction, r, contraction, rRaw, ctx);
-        if (v == null || !Set.of(ErrorType.AGREEMENT, ErrorType.TENSE, ErrorType.VERB_FORM).contains(v.type())) return null;
+        if (v == null || !VERB_ERRORS.contains(v.type())) return null;
         String why = v.explanation().endsWith(".") ? v.explanation().substring(0, v.explanation().length() - 1) : v.explanation();
         return new Verdict(v.type(), why + ", written with an apostrophe.");
     }

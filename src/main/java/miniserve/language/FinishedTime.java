@@ -1,10 +1,8 @@
 package miniserve.language;
 
-import miniserve.language.Lexicon.VerbForm;
 import miniserve.language.WordDiff.Token;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -29,9 +27,9 @@ public final class FinishedTime {
 
     /** Whether a finished-time phrase starts at token {@code k}: "yesterday", "(two days) ago", "last year", "in 2010". */
     public static boolean startsAt(List<Token> tokens, int k) {
-        String w = lower(tokens, k), next = lower(tokens, k + 1);
+        String w = WordDiff.lower(tokens, k), next = WordDiff.lower(tokens, k + 1);
         return w.equals("yesterday") || w.equals("ago")
-                || w.equals("last") && TIME_UNITS.contains(next) && (k == 0 || !lower(tokens, k - 1).equals("the"))
+                || w.equals("last") && TIME_UNITS.contains(next) && (k == 0 || !WordDiff.lower(tokens, k - 1).equals("the"))
                 || w.equals("in") && next.matches("1[89][0-9][0-9]|20[01][0-9]|202[0-5]");
     }
 
@@ -42,25 +40,15 @@ public final class FinishedTime {
      */
     public static boolean inClause(Lexicon lex, List<Token> tokens, int verb) {
         for (int k = verb + 1; k < tokens.size() && tokens.get(k).isWord(); k++) {
-            String w = lower(tokens, k);
-            if (CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w) || isPast(lex, w) && !lex.isNoun(w)) break;
+            String w = WordDiff.lower(tokens, k);
+            if (CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w) || lex.isPast(w) && !lex.isNoun(w)) break;
             if (startsAt(tokens, k)) return true;
         }
         for (int k = verb - 2; k >= 0 && (tokens.get(k).isWord() || tokens.get(k).text().equals(",")); k--) {
-            String w = lower(tokens, k);
+            String w = WordDiff.lower(tokens, k);
             if (CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w)) break;
             if (tokens.get(k).isWord() && startsAt(tokens, k)) return true;
         }
         return false;
-    }
-
-    /** Whether {@code w} can be a verb's past ("went", "visited", "put"). */
-    static boolean isPast(Lexicon lex, String w) {
-        return lex.verbReadings(w).stream().anyMatch(r -> r.form() == VerbForm.PAST);
-    }
-
-    /** Token {@code k} in lower case; "" outside the sentence. */
-    static String lower(List<Token> tokens, int k) {
-        return k >= 0 && k < tokens.size() ? tokens.get(k).text().toLowerCase(Locale.ROOT) : "";
     }
 }

@@ -55,8 +55,7 @@ public final class IndefiniteArticle {
      */
     public static String correct(String text) {
         List<WordDiff.Token> tokens = WordDiff.tokenize(text);
-        StringBuilder out = null;
-        int copied = 0;
+        TextSplice out = new TextSplice(text);
         for (int i = 0; i + 1 < tokens.size(); i++) {
             WordDiff.Token t = tokens.get(i), next = tokens.get(i + 1);
             String a = t.text();
@@ -64,11 +63,8 @@ public final class IndefiniteArticle {
             String word = next.text();
             if (!article || !next.isWord() || !Character.isLetter(word.charAt(0)) || word.equals(word.toUpperCase(Locale.ROOT))) continue;
             String right = articleFor(a, word);
-            if (right.equals(a)) continue;
-            if (out == null) out = new StringBuilder(text.length());
-            out.append(text, copied, t.start()).append(right);
-            copied = t.end();
+            if (!right.equals(a)) out.replace(t.start(), t.end(), right);
         }
-        return out == null ? text : out.append(text, copied, text.length()).toString();
+        return out.result();
     }
 }

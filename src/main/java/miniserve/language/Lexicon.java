@@ -405,6 +405,32 @@ public final class Lexicon {
         return !isVowel(c1) && isVowel(v) && !isVowel(c2) && "wxy".indexOf(c2) < 0;
     }
 
+    /** An auxiliary or a modal: a form of "be", "have" or "do", or "can", "will", ... */
+    public static boolean isAuxiliary(String w) {
+        return BE_FORMS.contains(w) || HAVE_FORMS.contains(w) || DO_FORMS.contains(w) || MODALS.contains(w);
+    }
+
+    /** Whether {@code w} can be a verb's past ("went", "visited", "put"). */
+    public boolean isPast(String w) {
+        return verbReadings(w).stream().anyMatch(r -> r.form() == VerbForm.PAST);
+    }
+
+    /**
+     * {@code w}'s (last) reading in one of {@code forms} when {@code w} is plainly a present verb: not also a past or
+     * a participle ("put", "come"), not an adverb ("still", "further"), not a modal ("can", "must"); else null. A
+     * word that is also an adjective or a preposition counts ("like", "clean"): the stages after the model ask this
+     * of the word right after a subject, where it is the verb.
+     */
+    public VerbReading presentReading(String w, VerbForm... forms) {
+        if (MODALS.contains(w) || isAdverb(w)) return null;
+        VerbReading found = null;
+        for (VerbReading r : verbReadings(w)) {
+            if (r.form() == VerbForm.PAST || r.form() == VerbForm.PAST_PARTICIPLE) return null;
+            for (VerbForm form : forms) if (r.form() == form) found = r;
+        }
+        return found;
+    }
+
     /** Every reading of a word as a form of a known verb ("saw" → see/PAST and saw/BASE). */
     public List<VerbReading> verbReadings(String w) {
         Set<VerbReading> out = new LinkedHashSet<>();

@@ -32,6 +32,8 @@ public final class PastTenseCorrector {
             Map.entry("isn't", "wasn't"), Map.entry("aren't", "weren't"),
             Map.entry("do", "did"), Map.entry("does", "did"), Map.entry("don't", "didn't"), Map.entry("doesn't", "didn't"),
             Map.entry("has", "had"), Map.entry("have", "had"));
+    /** After "have": "have to", "have got", "have been" are left as they are (the past they want is not clear). */
+    private static final Set<String> NOT_AFTER_HAVE = Set.of("to", "got", "been");
     /** Determiners after which a noun is a subject whose verb follows it: "my sister", "the children". */
     private static final Set<String> SUBJECT_DETERMINERS = Set.of("the", "my", "your", "his", "her", "its", "our", "their");
 
@@ -44,47 +46,43 @@ public final class PastTenseCorrector {
     /** {@code text} with the present verbs of its finished-time clauses in the past simple (see the class comment). */
     public String correct(String text) {
         List<Token> tokens = WordDiff.tokenize(text);
-        StringBuilder out = null;
-        int copied = 0;
+        TextSplice out = new TextSplice(text);
         for (int i = 1; i < tokens.size(); i++) {
             Token verb = tokens.get(i);
             String w = verb.text();
             Lexicon.VerbForms irregular = lex.irregularVerbFor(w);
             if (irregular != null) {
                 // "goed" -> "went", "have buyed" -> "have bought": never a word, whatever the clause's time
-                String right = Lexicon.HAVE_FORMS.contains(FinishedTime.lower(tokens, i - 1)) ? irregular.pastParticiple() : irregular.past();
-                if (out == null) out = new StringBuilder(text.length());
-                out.append(text, copied, verb.start()).append(right);
-                copied = verb.end();
+                out.replace(verb.start(), verb.end(),
+                        Lexicon.HAVE_FORMS.contains(WordDiff.lower(tokens, i - 1)) ? irregular.pastParticiple() : irregular.past());
                 continue;
             }
-            if (!w.equals(FinishedTime.lower(tokens, i)) || !isSubjectBefore(tokens, i)) continue;
-            String next = FinishedTime.lower(tokens, i + 1);
+            if (!w.equals(WordDiff.lower(tokens, i)) || !isSubjectBefore(tokens, i)) continue;
+            String next = WordDiff.lower(tokens, i + 1);
+            String pastOfParticiple = w.equals("have") || w.equals("has") ? participle(next) : null;
             int end = verb.end();
             String past;
             boolean finished;
-            if ((w.equals("have") || w.equals("has")) && participle(next) != null) {
+            if (pastOfParticiple != null) {
                 // "I have seen him yesterday" -> "I saw him yesterday"; the time may follow the participle
-                past = participle(next);
+                past = pastOfParticiple;
                 end = tokens.get(i + 1).end();
                 finished = FinishedTime.inClause(lex, tokens, i) || FinishedTime.inClause(lex, tokens, i + 1);
             } else if (PAST_OF_AUXILIARY.containsKey(w)) {
-                if (Set.of("to", "got", "been").contains(next)) continue;   // "have to", "have got", "have been": not clear
+                if (NOT_AFTER_HAVE.contains(next)) continue;
                 past = PAST_OF_AUXILIARY.get(w);
                 finished = FinishedTime.inClause(lex, tokens, i);
             } else {
                 // "Yesterday the school bus was late": a verb right after is the clause's verb, and this word a noun
-                if (PAST_OF_AUXILIARY.containsKey(next) || Lexicon.MODALS.contains(next) || FinishedTime.isPast(lex, next)) continue;
+                if (PAST_OF_AUXILIARY.containsKey(next) || Lexicon.MODALS.contains(next) || lex.isPast(next)) continue;
                 past = pastOfPresent(w);
                 finished = past != null && FinishedTime.inClause(lex, tokens, i);
             }
             if (past == null || !finished) continue;
-            if (out == null) out = new StringBuilder(text.length());
-            out.append(text, copied, verb.start()).append(past);
-            copied = end;
+            out.replace(verb.start(), end, past);
             if (end != verb.end()) i++;
         }
-        return out == null ? text : out.append(text, copied, text.length()).toString();
+        return out.result();
     }
 
     /**
@@ -93,10 +91,10 @@ public final class PastTenseCorrector {
      * when the word at {@code i} is no noun itself ("the school bus").
      */
     private boolean isSubjectBefore(List<Token> tokens, int i) {
-        String prev = FinishedTime.lower(tokens, i - 1), beforePrev = FinishedTime.lower(tokens, i - 2);
+        String prev = WordDiff.lower(tokens, i - 1), beforePrev = WordDiff.lower(tokens, i - 2);
         if (Lexicon.SUBJECT_PRONOUNS.contains(prev)) return !prev.equals("who") && AgreementCorrector.opensClause(lex, tokens, i - 1);
         return isNounForm(prev) && SUBJECT_DETERMINERS.contains(beforePrev)
-                && (PAST_OF_AUXILIARY.containsKey(FinishedTime.lower(tokens, i)) || !isNounForm(FinishedTime.lower(tokens, i)));
+                && (PAST_OF_AUXILIARY.containsKey(WordDiff.lower(tokens, i)) || !isNounForm(WordDiff.lower(tokens, i)));
     }
 
     /** A noun or a noun's plural ("child", "children"). */
@@ -110,13 +108,8 @@ public final class PastTenseCorrector {
      * verb ("she go", "I like").
      */
     private String pastOfPresent(String w) {
-        if (lex.isAdverb(w) || Lexicon.MODALS.contains(w)) return null;
-        String base = null;
-        for (VerbReading r : lex.verbReadings(w)) {
-            if (r.form() == VerbForm.PAST || r.form() == VerbForm.PAST_PARTICIPLE) return null;
-            if (r.form() == VerbForm.BASE || r.form() == VerbForm.THIRD_PERSON) base = r.base();
-        }
-        return base == null ? null : lex.verbForms(base).past();
+        VerbReading present = lex.presentReading(w, VerbForm.BASE, VerbForm.THIRD_PERSON);
+        return present == null ? null : lex.verbForms(present.base()).past();
     }
 
     /** The past of the verb whose past participle {@code w} is ("seen" → "saw", "visited"); null otherwise, and for "been". */

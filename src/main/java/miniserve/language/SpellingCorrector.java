@@ -74,17 +74,12 @@ public final class SpellingCorrector {
 
     /** {@code text} with each typo replaced by its correction; spacing, punctuation and every other word as they were. */
     public String correct(String text) {
-        StringBuilder out = null;
-        int copied = 0;
+        TextSplice out = new TextSplice(text);
         for (WordDiff.Token t : WordDiff.tokenize(text)) {
-            if (!t.isWord()) continue;
-            String c = correction(t.text());
-            if (c == null) continue;
-            if (out == null) out = new StringBuilder(text.length());
-            out.append(text, copied, t.start()).append(c);
-            copied = t.end();
+            String c = t.isWord() ? correction(t.text()) : null;
+            if (c != null) out.replace(t.start(), t.end(), c);
         }
-        return out == null ? text : out.append(text, copied, text.length()).toString();
+        return out.result();
     }
 
     /** The candidate's count in the training text when it is also in the word list, else 0. */

@@ -45,6 +45,11 @@ public final class WordDiff {
     private WordDiff() {
     }
 
+    /** Token {@code k} in lower case; "" outside the list. */
+    static String lower(List<Token> tokens, int k) {
+        return k >= 0 && k < tokens.size() ? tokens.get(k).text().toLowerCase(Locale.ROOT) : "";
+    }
+
     /**
      * Splits a sentence into tokens. A word is a run of letters, digits and combining marks, with
      * inner apostrophes and hyphens ("don't", "well-known"); a number may have inner '.', ',' or ':'

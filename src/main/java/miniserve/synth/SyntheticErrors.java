@@ -681,7 +681,7 @@ public final class SyntheticErrors {
             } else if (swap != null && (w.equals("do") || w.equals("have")) && Lexicon.NON_THIRD_PERSON_PRONOUNS.contains(prev)) {
                 out.add(replace(Rule.AGREEMENT_AUXILIARY, s, i, swap));                       // "they has"
             }
-            if (i == 0 || isAuxiliary(w) || lex.isPreposition(w) || lex.isAdverb(w)) continue;
+            if (i == 0 || Lexicon.isAuxiliary(w) || lex.isPreposition(w) || lex.isAdverb(w)) continue;
             if (profile.nounSubjectAgreement && i >= 2 && s.isLower(i - 1)) {
                 // A determiner, a noun, a verb: "my sister works", "these shops sell". A verb that is also a
                 // noun counts only before an article or a preposition ("the car keys are" is a compound).
@@ -709,10 +709,6 @@ public final class SyntheticErrors {
     private static final Set<String> POSSESSIVES = Set.of("my", "your", "his", "her", "its", "our", "their");
     private static final Set<String> IRREGULAR_PLURAL_SUBJECTS = Set.of("people", "children", "men", "women");
 
-    private static boolean isAuxiliary(String w) {
-        return Lexicon.BE_FORMS.contains(w) || Lexicon.HAVE_FORMS.contains(w) || Lexicon.DO_FORMS.contains(w) || Lexicon.MODALS.contains(w);
-    }
-
     /** Forms that are both base and past ("put", "read"): changing them says nothing clear. */
     private boolean isPastToo(String w) {
         return reading(w, VerbForm.PAST) != null;
@@ -735,7 +731,7 @@ public final class SyntheticErrors {
             pastWord |= PAST_CUES.contains(w) || w.matches("1[0-9]{3}");
             presentWord |= PRESENT_CUES.contains(w);
             pastVerb[i] = w.equals("was") || w.equals("were") || w.equals("had")
-                    || (i > 0 && !isAuxiliary(s.lower(i - 1)) && reading(w, VerbForm.PAST) != null && reading(w, VerbForm.BASE) == null
+                    || (i > 0 && !Lexicon.isAuxiliary(s.lower(i - 1)) && reading(w, VerbForm.PAST) != null && reading(w, VerbForm.BASE) == null
                     && reading(w, VerbForm.PAST_PARTICIPLE) == null && !lex.isAdjective(w));
             presentVerb[i] = w.equals("is") || w.equals("are") || w.equals("am") || w.equals("has");
         }
@@ -762,7 +758,7 @@ public final class SyntheticErrors {
                 case "are" -> { if (presentElsewhere) out.add(replace(Rule.TENSE_BE, s, i, "were")); }
                 default -> {
                     // Only with a pronoun subject, so the agreement stays right.
-                    if (!(third || plural) || isAuxiliary(w) || lex.isPreposition(w) || lex.isAdverb(w)) continue;
+                    if (!(third || plural) || Lexicon.isAuxiliary(w) || lex.isPreposition(w) || lex.isAdverb(w)) continue;
                     VerbReading past = reading(w, VerbForm.PAST);
                     VerbReading base = reading(w, VerbForm.BASE);
                     VerbReading s3 = reading(w, VerbForm.THIRD_PERSON);
@@ -811,7 +807,7 @@ public final class SyntheticErrors {
 
     private void nounNumber(Sentence s, List<Proposal> out) {
         for (int i = 1; i < s.n(); i++) {
-            if (!s.isWord(i) || !s.isLower(i) || lex.isPreposition(s.lower(i)) || isAuxiliary(s.lower(i))) continue;
+            if (!s.isWord(i) || !s.isLower(i) || lex.isPreposition(s.lower(i)) || Lexicon.isAuxiliary(s.lower(i))) continue;
             String w = s.lower(i);
             String prev = s.lower(i - 1);
             boolean verbSlot = Lexicon.MODALS.contains(prev) || Lexicon.DO_FORMS.contains(prev) || prev.equals("to")
@@ -828,7 +824,7 @@ public final class SyntheticErrors {
             }
             if (Lexicon.PLURAL_DETERMINERS.contains(prev) && !singulars.isEmpty() && !lex.isVerb(w)) {
                 out.add(replace(Rule.NOUN_SINGULAR, s, i, singulars.get(0)));               // "many student"
-            } else if (Lexicon.SINGULAR_DETERMINERS.contains(prev) && !prev.equals("that") && lex.isNoun(w) && !isAuxiliary(w)
+            } else if (Lexicon.SINGULAR_DETERMINERS.contains(prev) && !prev.equals("that") && lex.isNoun(w) && !Lexicon.isAuxiliary(w)
                     && singulars.isEmpty() && !lex.isUncountable(w)
                     && !isFunctionWord(w) && !lex.isAdjective(w) && (i + 1 >= s.n() || !s.isWord(i + 1) || !lex.isNoun(s.lower(i + 1)))) {
                 String pl = lex.plural(w);
@@ -1014,14 +1010,14 @@ public final class SyntheticErrors {
         for (int i = 1; i + 1 < s.n(); i++) {
             String prev = s.lower(i - 1), w = s.lower(i);
             if (!s.isWord(i) || !s.isLower(i) || !s.isWord(i - 1)) continue;
-            if (!(lex.isPreposition(prev) || isAuxiliary(prev) || readsAsVerb(s, i - 1))) continue;
+            if (!(lex.isPreposition(prev) || Lexicon.isAuxiliary(prev) || readsAsVerb(s, i - 1))) continue;
             int noun = lex.isAdjective(w) && !Lexicon.DETERMINER_LIKE.contains(w) && !Lexicon.PLURAL_DETERMINERS.contains(w)
                     && !TAKE_A_BEFORE_PLURAL.contains(w) ? i + 1 : i;
             if (!s.isLower(noun) || !isPluralNoun(s.lower(noun))) continue;
             if (noun + 1 < s.n() && s.isWord(noun + 1)) {
                 String after = s.lower(noun + 1);
                 boolean nounAfter = lex.isNoun(after) || !lex.singulars(after).isEmpty();
-                if (nounAfter && !lex.isPreposition(after) && !isAuxiliary(after) && !isFunctionWord(after)) continue;
+                if (nounAfter && !lex.isPreposition(after) && !Lexicon.isAuxiliary(after) && !isFunctionWord(after)) continue;
             }
             out.add(new Proposal(Rule.A_BEFORE_PLURAL, i, i, List.of(indefiniteFor(w))));
         }
@@ -1083,8 +1079,8 @@ public final class SyntheticErrors {
         for (int i = 1; i + 1 < s.n(); i++) {
             String subject = s.lower(i - 1), w = s.lower(i), next = s.lower(i + 1);
             String be = BE_FOR_SUBJECT.get(subject);
-            if (be == null || subject.equals("you") || subject.equals("it") || !s.isLower(i) || i >= 2 && isAuxiliary(s.lower(i - 2))) continue;
-            if (isAuxiliary(w) || lex.isPreposition(w) || lex.isAdjective(w) || lex.isAdverb(w) || isPastToo(w)) continue;
+            if (be == null || subject.equals("you") || subject.equals("it") || !s.isLower(i) || i >= 2 && Lexicon.isAuxiliary(s.lower(i - 2))) continue;
+            if (Lexicon.isAuxiliary(w) || lex.isPreposition(w) || lex.isAdjective(w) || lex.isAdverb(w) || isPastToo(w)) continue;
             if (reading(w, be.equals("is") ? VerbForm.THIRD_PERSON : VerbForm.BASE) == null) continue;
             boolean objectNext = Lexicon.DETERMINER_LIKE.contains(next) && !next.equals("of") || Lexicon.OBJECT_PRONOUNS.contains(next);
             if (lex.isNoun(w) && !objectNext) continue;
@@ -1103,7 +1099,7 @@ public final class SyntheticErrors {
     private void perfectWithPastTime(Sentence s, List<Proposal> out) {
         for (int i = 1; i < s.n(); i++) {
             String subject = s.lower(i - 1), w = s.lower(i);
-            if (!BE_FOR_SUBJECT.containsKey(subject) || !s.isLower(i) || isAuxiliary(w) || lex.isAdjective(w)) continue;
+            if (!BE_FOR_SUBJECT.containsKey(subject) || !s.isLower(i) || Lexicon.isAuxiliary(w) || lex.isAdjective(w)) continue;
             VerbReading past = reading(w, VerbForm.PAST);
             if (past == null || !FinishedTime.inClause(lex, s.tokens, i)) continue;
             String have = Lexicon.THIRD_PERSON_PRONOUNS.contains(subject) ? "has" : "have";
