@@ -16,8 +16,10 @@ import miniserve.language.WordDiff;
  * @param corrected      the corrected sentence; equal to {@code sentence} when nothing needed fixing
  *                       or when the model's output was not trusted
  * @param status         what happened (see {@link Status})
- * @param reason         why the model's output was not used ({@link Status#UNCHANGED}), or, for a long
- *                       sentence corrected in pieces, why a piece was left as it is; else null
+ * @param reason         why the model's output was not used ({@link Status#UNCHANGED}; with
+ *                       {@link Status#CORRECTED}, the edits are then those of the rules after the model
+ *                       alone), or, for a long sentence corrected in pieces, why a piece was left as it is;
+ *                       else null
  * @param edits          the word-level corrections with their type and explanation, in sentence order
  * @param learnerId      the learner the request named, or null
  * @param frequentErrors the learner's most frequent error types among their recent corrections
@@ -38,12 +40,15 @@ public record Correction(String sentence, String corrected, Status status, Strin
 
     /**
      * This correction without the edits {@code dropped} picks, its corrected sentence made again from the
-     * others (none left: the sentence has no errors).
+     * others (none left: the sentence has no errors, or, with a reason, is unchanged: the model's answer was
+     * refused and the rules' edits are gone).
      */
     public Correction without(Predicate<Edit> dropped) {
         List<Edit> kept = edits.stream().filter(dropped.negate()).toList();
         if (kept.size() == edits.size()) return this;
-        if (kept.isEmpty()) return new Correction(sentence, sentence, Status.NO_ERRORS, reason, kept, learnerId, frequentErrors);
+        if (kept.isEmpty())
+            return new Correction(sentence, sentence, reason == null ? Status.NO_ERRORS : Status.UNCHANGED, reason, kept,
+                    learnerId, frequentErrors);
         return new Correction(sentence, WordDiff.apply(sentence.strip(), kept), status, reason, kept, learnerId, frequentErrors);
     }
 
@@ -52,7 +57,10 @@ public record Correction(String sentence, String corrected, Status status, Strin
         CORRECTED("corrected"),
         /** The model changed nothing. */
         NO_ERRORS("no_errors"),
-        /** The model's output failed validation and the sentence is returned as it was; see {@code reason}. */
+        /**
+         * The model's output failed validation and the rules after the model found nothing either: the sentence is
+         * returned as it was; see {@code reason}.
+         */
         UNCHANGED("unchanged");
 
         private final String wire;

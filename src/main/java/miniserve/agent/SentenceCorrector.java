@@ -107,11 +107,22 @@ final class SentenceCorrector {
         return SentenceStart.capitalise(IndefiniteArticle.correct(AGREEMENT.correct(PAST_TENSE.correct(SPELLING.correct(answer)))));
     }
 
+    /**
+     * The correction of a sentence from the model's decoded answer. An answer {@link OutputCheck} refuses is
+     * not used, but the stages after the model still correct the learner's own sentence: their edits come back
+     * with the refusal as the reason (a typo or "She go ... yesterday" is fixed even where the model's answer
+     * drifted); a sentence they leave as it is comes back unchanged.
+     */
     Correction correction(String sentence, String source, String output, boolean ended, String learnerId) {
         Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
-        if (!verdict.accepted())
-            return new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, List.of());
-        output = afterTheModel(output);
+        if (verdict.accepted()) return named(sentence, source, afterTheModel(output), null, learnerId);
+        Correction byStages = named(sentence, source, afterTheModel(source), verdict.reason(), learnerId);
+        return byStages.status() == Status.CORRECTED ? byStages
+                : new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, List.of());
+    }
+
+    /** {@code source} corrected into {@code output}, by the edits of the two that the tutor can name. */
+    private Correction named(String sentence, String source, String output, String reason, String learnerId) {
         EditClassifier classifier = model.classifier();
         List<Edit> edits = output.equals(source) ? List.of() : classifier.edits(source, output);
         // Only the edits the tutor can name and explain are made: the rest of a small model's
@@ -122,6 +133,6 @@ final class SentenceCorrector {
         if (named.isEmpty()) // nothing but spacing, or nothing nameable, differs
             return new Correction(sentence, sentence, Status.NO_ERRORS, null, List.of(), learnerId, List.of());
         String corrected = named.size() == edits.size() ? output : WordDiff.apply(source, named);
-        return new Correction(sentence, corrected, Status.CORRECTED, null, named, learnerId, List.of());
+        return new Correction(sentence, corrected, Status.CORRECTED, reason, named, learnerId, List.of());
     }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -38,12 +39,17 @@ public final class CorrectCommand implements Callable<Integer> {
             description = "Most tokens generated per sentence (default: all that the model's context leaves after the longest sentence).")
     Integer maxTokens;
 
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "32",
+            description = "Sentences generated together in one batch (default: ${DEFAULT-VALUE}); more sentences run in turn.")
+    int batch;
+
     @Option(names = "--threads", description = "Compute threads (default: the number of cores, here ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws Exception {
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         if (maxTokens != null && maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be >= 1, got " + maxTokens);
         TutorModel model = TutorModel.load(weights);
         int[] lengths = new int[sentences.size()];
@@ -62,11 +68,13 @@ public final class CorrectCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("\"" + abbreviate(s) + "\" is " + tokens + " tokens long; the model takes at most "
                         + limit + " with --max-tokens " + budget);
         }
-        List<Correction> corrections;
+        List<Correction> corrections = new ArrayList<>();
         try (ComputePool pool = ComputePool.create(threads)) {
-            // One batch for all the sentences; every row stops once all have ended (nothing is measured here).
-            GrammarTutorAgent agent = model.newAgent(pool, sentences.size(), budget, StopRule.ALL_ENDED);
-            corrections = agent.correctBatch(sentences, null);
+            // Batches of at most --batch sentences (the KV cache of a batch grows with its rows); every row
+            // stops once all of its batch have ended (nothing is measured here).
+            GrammarTutorAgent agent = model.newAgent(pool, Math.min(batch, sentences.size()), budget, StopRule.ALL_ENDED);
+            for (int from = 0; from < sentences.size(); from += batch)
+                corrections.addAll(agent.correctBatch(sentences.subList(from, Math.min(sentences.size(), from + batch)), null));
         }
         PrintWriter out = spec.commandLine().getOut();
         for (int i = 0; i < corrections.size(); i++) {
@@ -91,6 +99,7 @@ public final class CorrectCommand implements Callable<Integer> {
                             : "\"" + e.original() + "\" -> \"" + e.replacement() + "\"";
                     out.println("  " + n++ + ". " + change + " (" + e.type().label() + "): " + e.explanation());
                 }
+                if (c.reason() != null) out.println("  Note: " + c.reason() + "."); // a refused answer (the rules' edits alone) or a piece left as it is
             }
         }
     }

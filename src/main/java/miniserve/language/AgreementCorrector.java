@@ -79,7 +79,8 @@ public final class AgreementCorrector {
     static boolean opensClause(Lexicon lex, List<Token> tokens, int k) {
         String before = WordDiff.lower(tokens, k - 1), pronoun = WordDiff.lower(tokens, k);
         if (Lexicon.isAuxiliary(before) || before.equals("to")) return false;
-        return !(pronoun.equals("you") || pronoun.equals("it")) || !lex.isVerb(before) && lex.verbReadings(before).isEmpty();
+        return !(pronoun.equals("you") || pronoun.equals("it"))
+                || !lex.isVerb(before) && lex.verbReadings(before).isEmpty() && !lex.isPreposition(before);
     }
 
     /** The third-person form of a base-form verb ("watch" → "watches"); null for any other word. */

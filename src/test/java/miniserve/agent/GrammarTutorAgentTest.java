@@ -50,16 +50,16 @@ class GrammarTutorAgentTest {
             Correction c = out.get(i);
             assertThat(c.sentence()).isEqualTo(SENTENCES.get(i));
             assertThat(c.learnerId()).isEqualTo(List.of("a", "b", "c", "d", "e").get(i));
-            if (c.status() == Status.UNCHANGED) {
-                assertThat(c.corrected()).isEqualTo(c.sentence());
-                assertThat(c.reason()).isNotBlank();
-                assertThat(c.edits()).isEmpty();
-            } else {
-                assertThat(c.reason()).isNull();
-            }
+            // A random model's answers are all refused: what comes back is what the stages after the model make of
+            // the learner's own sentence, with the refusal as the reason.
+            assertThat(c.reason()).as(c.sentence()).isNotBlank();
+            String staged = SentenceCorrector.afterTheModel(c.sentence());
+            assertThat(c.corrected()).as(c.sentence()).isEqualTo(staged);
+            assertThat(c.status()).as(c.sentence()).isEqualTo(staged.equals(c.sentence()) ? Status.UNCHANGED : Status.CORRECTED);
+            if (c.status() == Status.UNCHANGED) assertThat(c.edits()).isEmpty();
         }
-        // A random model never produces a correction of these sentences.
-        assertThat(out).allMatch(c -> c.status() != Status.CORRECTED);
+        assertThat(out.getFirst().corrected()).isEqualTo("She went to school yesterday."); // the tense stage's
+        assertThat(out.get(2).status()).as("no stage reorders words").isEqualTo(Status.UNCHANGED);
     }
 
     /**
@@ -170,11 +170,15 @@ class GrammarTutorAgentTest {
         assertThat(fine.status()).isEqualTo(Status.NO_ERRORS);
         assertThat(fine.edits()).isEmpty();
 
-        Correction refused = agent.correction("He go home.", "He go home.", "He goes home", false, "lea");
+        Correction refused = agent.correction("He went home.", "He went home.", "He goes home", false, "lea");
         assertThat(refused.status()).isEqualTo(Status.UNCHANGED);
-        assertThat(refused.corrected()).isEqualTo("He go home.");
+        assertThat(refused.corrected()).isEqualTo("He went home.");
         assertThat(refused.reason()).contains("did not finish");
         assertThat(refused.edits()).isEmpty();
+        Correction byStages = agent.correction("He go home.", "He go home.", "He goes home", false, "lea");
+        assertThat(byStages.status()).isEqualTo(Status.CORRECTED);
+        assertThat(byStages.corrected()).isEqualTo("He goes home.");
+        assertThat(byStages.reason()).contains("did not finish");
     }
 
     @Test

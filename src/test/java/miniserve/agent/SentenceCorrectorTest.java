@@ -49,10 +49,35 @@ class SentenceCorrectorTest {
         Correction both = corrector.correction("She go to the libary.", "She go to the libary.", "She goes to the libary.", true, null);
         assertThat(both.corrected()).isEqualTo("She goes to the library.");
         assertThat(both.edits()).extracting(Edit::type).containsExactly(ErrorType.AGREEMENT, ErrorType.SPELLING);
-        // a refused answer stays refused: the learner's sentence is not touched
-        Correction refused = corrector.correction(learner, learner, "I", false, null);
-        assertThat(refused.status()).isEqualTo(Status.UNCHANGED);
-        assertThat(refused.corrected()).isEqualTo(learner);
+    }
+
+    @Test
+    void aRefusedAnswerLeavesTheLearnersSentenceToTheStagesAfterTheModel() {
+        // the model's answer is not used; the stages' fixes of the learner's own sentence are made, with the reason
+        String learner = "I recieved your lettter from Anna yesterday.";
+        Correction refused = corrector.correction(learner, learner, "I recieved your lettter from Anna yesterday and", false, null);
+        assertThat(refused.status()).isEqualTo(Status.CORRECTED);
+        assertThat(refused.corrected()).isEqualTo("I received your letter from Anna yesterday.");
+        assertThat(refused.edits()).extracting(Edit::type).containsExactly(ErrorType.SPELLING, ErrorType.SPELLING);
+        assertThat(refused.reason()).contains("did not finish");
+        Correction drifted = corrector.correction("She go to school yesterday.", "She go to school yesterday.",
+                "She went to the zqxv yesterday.", true, null);
+        assertThat(drifted.corrected()).isEqualTo("She went to school yesterday.");
+        assertThat(drifted.edits()).extracting(Edit::type).containsExactly(ErrorType.TENSE);
+        assertThat(drifted.reason()).contains("zqxv");
+        // nothing for the stages either: the sentence comes back as it was
+        String fine = "We drove to Mountain View.";
+        Correction unchanged = corrector.correction(fine, fine, "", true, null);
+        assertThat(unchanged.status()).isEqualTo(Status.UNCHANGED);
+        assertThat(unchanged.corrected()).isEqualTo(fine);
+        assertThat(unchanged.edits()).isEmpty();
+        assertThat(unchanged.reason()).contains("empty");
+        // and the rules' edits dropped again (a piece continuing its sentence loses its capital): unchanged, not correct
+        Correction capital = corrector.correction("and we went home.", "and we went home.", "", true, null);
+        assertThat(capital.status()).isEqualTo(Status.CORRECTED);
+        assertThat(capital.without(e -> e.type() == ErrorType.CAPITALIZATION).status()).isEqualTo(Status.UNCHANGED);
+        assertThat(corrector.correction("and we went home.", "and we went home.", "and we went home.", true, null)
+                .without(e -> e.type() == ErrorType.CAPITALIZATION).status()).isEqualTo(Status.NO_ERRORS);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +38,33 @@ class CorrectCommandTest {
         assertThat(r.out()).contains("She go to school yesterday.\n", "Hi.\n");
         assertThat(r.out().lines().filter(l -> l.startsWith("  No correction: ") || l.startsWith("  No errors")
                 || l.startsWith("-> "))).hasSize(2);
+    }
+
+    @Test
+    void manySentencesRunInBatchesOfAtMostBatchAndComeBackInOrder() throws IOException {
+        Path weights = TinyTutorCheckpoint.write(tmp, 3);
+        String[] sentences = new String[7];
+        for (int i = 0; i < sentences.length; i++) sentences[i] = "Sentence number " + i + " is here.";
+        String[] args = new String[5 + sentences.length];
+        System.arraycopy(new String[] {"correct", "--weights", weights.toString(), "--batch", "3"}, 0, args, 0, 5);
+        System.arraycopy(sentences, 0, args, 5, sentences.length);
+        Run r = run(args);
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> shown = r.out().lines().filter(l -> l.startsWith("Sentence number ")).toList();
+        assertThat(shown).containsExactly(sentences);
+        Run bad = run("correct", "--weights", weights.toString(), "--batch", "0", "Hi.");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err().strip()).doesNotContain("\n").contains("--batch must be >= 1");
+    }
+
+    @Test
+    void aRefusedAnswerShowsTheRulesCorrectionsWithTheReason() throws IOException {
+        Path weights = TinyTutorCheckpoint.write(tmp, 3);
+        Run r = run("correct", "--weights", weights.toString(), "--max-tokens", "8", "She go to school yesterday.");
+        assertThat(r.exit()).as(r.err()).isZero();
+        // the random model's answer is refused; the tense stage still corrects the learner's sentence
+        assertThat(r.out()).contains("-> She went to school yesterday.", "(verb tense)",
+                "  Note: the model did not finish its answer within 8 tokens.");
     }
 
     @Test

@@ -28,10 +28,18 @@ class EvalCommandTest {
         JsonNode systems = json.get("systems");
         assertThat(systems).hasSize(2);
         assertThat(systems.get(0).get("system").asText()).isEqualTo("tutor");
-        // A random model never ends its answer within 8 tokens, so the output check refuses
-        // every answer and the tutor returns each sentence unchanged: exactly the copy baseline.
-        assertThat(systems.get(0).get("synthetic")).isEqualTo(systems.get(1).get("synthetic"));
-        assertThat(systems.get(0).get("preservation")).isEqualTo(systems.get(1).get("preservation"));
+        // A random model never ends its answer within 8 tokens, so the output check refuses every answer and
+        // the tutor returns what the stages after the model make of each sentence: here two typos fixed (no
+        // other edit), where copying fixes nothing.
+        JsonNode tutor = systems.get(0).get("synthetic"), copy = systems.get(1).get("synthetic");
+        assertThat(tutor.get("overall").get("truePositives").asInt()).isEqualTo(2);
+        assertThat(tutor.get("overall").get("falsePositives").asInt()).isZero();
+        assertThat(copy.get("overall").get("truePositives").asInt()).isZero();
+        assertThat(tutor.get("exactMatch").asDouble()).isGreaterThan(copy.get("exactMatch").asDouble());
+        // and of the clean sentences it changes one, where UD's text itself has an error ("a excellent")
+        assertThat(systems.get(1).get("preservation").get("unchanged").asInt()).isEqualTo(24);
+        assertThat(systems.get(0).get("preservation").get("changed")).singleElement()
+                .satisfies(c -> assertThat(c.get("answer").asText()).contains("put out an excellent slide show"));
         assertThat(json.get("settings").get("tutor").asText()).contains("max 8 new tokens");
         assertThat(Files.readString(out.resolve("eval.md"))).contains("tutor", "copy");
     }

@@ -28,6 +28,7 @@ class AgreementCorrectorTest {
                 "Does she like it?",                        // the subject of a question
                 "Can he swim?",
                 "I made it work and saw it happen.",        // objects
+                "Any use of it is welcome, and any use by you is too.",  // objects of a preposition
                 "Laura and I are friends.",                 // "I" is part of the subject
                 "You guys are great and we students agree.",
                 "If he were rich, she would be glad.",      // "were" may be a conditional
