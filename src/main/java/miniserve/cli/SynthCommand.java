@@ -51,7 +51,7 @@ public final class SynthCommand implements Runnable {
     /** The error mix of the pairs, as {@code train --error-profile} names it. */
     static final class ProfileOption {
         @Option(names = "--error-profile", paramLabel = "NAME", defaultValue = "original",
-                description = "Which synthetic errors, as train --error-profile: original, learner-1, learner or learner-2 (default: ${DEFAULT-VALUE}).")
+                description = "Which synthetic errors, as train --error-profile: original, learner-1, learner, learner-2 or learner-3 (default: ${DEFAULT-VALUE}).")
         String name;
 
         SyntheticErrors errors() {

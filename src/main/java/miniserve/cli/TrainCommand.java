@@ -101,8 +101,9 @@ public final class TrainCommand implements Callable<Integer> {
                     + "agreement, verb form, tense, articles, noun number and prepositions; agreement after noun "
                     + "subjects too; legs 1-3 of the shipped tutor), 'learner' (learner-1 with real misspellings, "
                     + "'a' before plurals, verb + wrong preposition, 'I am agree', present perfect or present with "
-                    + "a finished time or 'since', 'more taller') or 'learner-2' (learner with more articles, "
-                    + "'a'/'an' above all, and more agreement) (default: ${DEFAULT-VALUE}).")
+                    + "a finished time or 'since', 'more taller'), 'learner-2' (learner with more articles, "
+                    + "'a'/'an' above all, and more agreement) or 'learner-3' (learner-2 with the original mix's "
+                    + "share of word order, punctuation and capitals) (default: ${DEFAULT-VALUE}).")
     String errorProfile;
 
     @Option(names = "--max-words", paramLabel = "N", defaultValue = "" + SyntheticErrors.MAX_WORDS,
