@@ -4,6 +4,7 @@ import miniserve.agent.Correction.Status;
 import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
 import miniserve.language.AgreementCorrector;
+import miniserve.language.BaseFormCorrector;
 import miniserve.language.EditClassifier;
 import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
@@ -35,6 +36,7 @@ final class SentenceCorrector {
     private static final SpellingCorrector SPELLING = new SpellingCorrector(Lexicon.standard());
     private static final PastTenseCorrector PAST_TENSE = new PastTenseCorrector(Lexicon.standard());
     private static final AgreementCorrector AGREEMENT = new AgreementCorrector(Lexicon.standard());
+    private static final BaseFormCorrector BASE_FORM = new BaseFormCorrector(Lexicon.standard());
 
     private final TutorModel model;
     private final int maxTokens;
@@ -99,12 +101,13 @@ final class SentenceCorrector {
     /**
      * The stages after the model, where a rule is surer than it: the typos it left (SpellingCorrector), then the
      * present verbs of a clause with a finished time ("Yesterday I eat"), then a verb's person after a subject
-     * pronoun ("She watch"), then "a"/"an" by the next word's sound, which a corrected typo may change ("a aple"
-     * -> "an apple"), then the capital a sentence starts with (a piece cut from a longer sentence loses it again
-     * in TextRows).
+     * pronoun ("She watch"), then the base form after a modal or "do" ("can plays", "Did she finished"), then
+     * "a"/"an" by the next word's sound, which a corrected typo may change ("a aple" -> "an apple"), then the
+     * capital a sentence starts with (a piece cut from a longer sentence loses it again in TextRows).
      */
     static String afterTheModel(String answer) {
-        return SentenceStart.capitalise(IndefiniteArticle.correct(AGREEMENT.correct(PAST_TENSE.correct(SPELLING.correct(answer)))));
+        return SentenceStart.capitalise(IndefiniteArticle.correct(
+                BASE_FORM.correct(AGREEMENT.correct(PAST_TENSE.correct(SPELLING.correct(answer))))));
     }
 
     /**

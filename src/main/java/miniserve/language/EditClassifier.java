@@ -434,6 +434,10 @@ public final class EditClassifier {
         if (o.isEmpty()) {
             return new Verdict(ErrorType.PREPOSITION, q(ctx.prev()) + " needs " + q(r) + " here: " + q(ctx.quote(1, 1)) + ".");
         }
+        if (r.isEmpty() && o.equals("to") && Lexicon.MODALS.contains(ctx.prevLower())) {
+            return new Verdict(ErrorType.VERB_FORM, "After " + q(ctx.prev()) + ", the verb follows without 'to': "
+                    + q(ctx.prev() + " " + ctx.next()) + ".");
+        }
         if (r.isEmpty()) {
             return new Verdict(ErrorType.PREPOSITION, "No preposition is needed here: " + q(ctx.prev() + " " + ctx.next()) + ".");
         }
@@ -558,6 +562,12 @@ public final class EditClassifier {
                         ? "After 'to', use the base form of the verb: " + q("to " + rFull) + "."
                         : "After " + q(ctx.prev()) + ", use the base form of the verb: " + shown + ".");
             }
+        }
+        // a question's "do" governs the verb after its subject: "Does he play?", "Where did you go?"
+        String question = Lexicon.SUBJECT_PRONOUNS.contains(prev) ? ctx.quote(2, 0) : "";
+        if (Lexicon.DO_FORMS.contains(lower(question.split(" ")[0])) && has(rr, VerbForm.BASE) && !has(ro, VerbForm.BASE)) {
+            String doAndSubject = question.substring(0, question.lastIndexOf(' '));
+            return new Verdict(ErrorType.VERB_FORM, "After " + q(doAndSubject) + ", use the base form of the verb: " + shown + ".");
         }
         if (Lexicon.BE_FORMS.contains(prev) && !prev.equals("being")) {
             if (has(rr, VerbForm.ING) && !has(ro, VerbForm.ING)) {

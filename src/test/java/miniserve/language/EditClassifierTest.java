@@ -94,6 +94,12 @@ class EditClassifierTest {
                 .contains("'information' is uncountable");
         assertThat(only("He can goes home now.", "He can go home now.").explanation())
                 .isEqualTo("After 'can', use the base form of the verb: 'go'.");
+        Edit question = only("Does he plays tennis?", "Does he play tennis?");
+        assertThat(question.type()).as("not agreement: the verb follows the question's 'does'").isEqualTo(ErrorType.VERB_FORM);
+        assertThat(question.explanation()).isEqualTo("After 'Does he', use the base form of the verb: 'play'.");
+        Edit to = only("I must to go.", "I must go.");
+        assertThat(to.type()).isEqualTo(ErrorType.VERB_FORM);
+        assertThat(to.explanation()).isEqualTo("After 'must', the verb follows without 'to': 'must go'.");
         assertThat(only("I dont know.", "I don't know.").explanation())
                 .isEqualTo("'don't' needs an apostrophe: it is short for 'do not'.");
         assertThat(only("I recieved your letter.", "I received your letter.").explanation())

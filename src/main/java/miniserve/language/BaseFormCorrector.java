@@ -1,0 +1,99 @@
+package miniserve.language;
+
+import miniserve.language.Lexicon.VerbForm;
+import miniserve.language.Lexicon.VerbReading;
+import miniserve.language.WordDiff.Token;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The tutor's base-form stage, after the model: the verb an auxiliary governs takes its base form. After a
+ * modal or a negative "do" ("He can plays", "She will goes", "I didn't saw", "They don't likes"), and after the
+ * subject pronoun of a question that opens with "do", "does" or "did" ("Did she finished?", "Where do we voted?",
+ * "Does he plays?"). A modal takes no "to" before its verb either ("I must to go" → "I must go").
+ *
+ * <p>Only a word that is plainly a verb form and no base form: a past, a participle or a third person ("saw" is
+ * also the verb "to saw", "put" its own past, and are left alone), not a noun's plural beside a pronoun ("Did you
+ * guys see"), not a form of "be" (what "didn't was" wants is "wasn't"). "will", "may", "might" and "can" are
+ * nouns too ("his will states", "a can holds"): no modal after a determiner counts, nor one with a capital ("Will"). Why a stage: the model makes
+ * most of these edits, but misses some of the commonest ("Did she finished her homework?") and leaves "must to".
+ */
+public final class BaseFormCorrector {
+
+    /** Modals and negative "do"s, whose verb follows at once: "can go", "didn't go". */
+    private static final Set<String> NEGATIVE_DO = Set.of("don't", "doesn't", "didn't");
+    private static final Set<String> NEGATIVE_MODALS = Set.of("can't", "cannot", "couldn't", "won't", "wouldn't",
+            "shouldn't", "mustn't", "mightn't", "shan't");
+    /**
+     * Modals after which learners put "to" ("must to go"); not "ought", "have", "used", which take it, nor "can",
+     * "could", which may end a clause of their own ("all we can to help").
+     */
+    private static final Set<String> NO_TO_AFTER = Set.of("should", "must");
+    /** Words that open a question before its auxiliary: "Where do we ...". */
+    private static final Set<String> QUESTION_WORDS = Set.of("what", "where", "when", "why", "how", "who", "which");
+
+    private final Lexicon lex;
+
+    public BaseFormCorrector(Lexicon lex) {
+        this.lex = lex;
+    }
+
+    /** {@code text} with the verb each auxiliary governs in its base form (see the class comment). */
+    public String correct(String text) {
+        List<Token> tokens = WordDiff.tokenize(text);
+        TextSplice out = new TextSplice(text);
+        for (int i = 1; i < tokens.size(); i++) {
+            Token verb = tokens.get(i);
+            String w = verb.text();
+            if (!w.equals(WordDiff.lower(tokens, i))) continue;
+            String prev = WordDiff.lower(tokens, i - 1);
+            if (w.equals("to") && NO_TO_AFTER.contains(prev) && isModal(tokens, i - 1) && isBase(WordDiff.lower(tokens, i + 1))) {
+                // "must to go" -> "must go": the "to" goes with the space before it
+                out.replace(tokens.get(i - 1).end(), verb.end(), "");
+                continue;
+            }
+            boolean governed = (Lexicon.MODALS.contains(prev) || NEGATIVE_MODALS.contains(prev)) && isModal(tokens, i - 1)
+                    || NEGATIVE_DO.contains(prev)
+                    || Lexicon.SUBJECT_PRONOUNS.contains(prev) && opensDoQuestion(tokens, i - 2);
+            String base = governed ? baseOf(w, !NEGATIVE_DO.contains(prev) && !Lexicon.MODALS.contains(prev)
+                    && !NEGATIVE_MODALS.contains(prev)) : null;
+            if (base != null) out.replace(verb.start(), verb.end(), base);
+        }
+        return out.result();
+    }
+
+    /**
+     * Whether the modal at {@code k} is one: not a noun after a determiner ("his will", "a can"), nor a name ("Will
+     * goes"; a question's modal is followed by its subject, not its verb).
+     */
+    private static boolean isModal(List<Token> tokens, int k) {
+        return tokens.get(k).text().equals(WordDiff.lower(tokens, k)) && !Lexicon.DETERMINER_LIKE.contains(WordDiff.lower(tokens, k - 1));
+    }
+
+    /** Whether {@code k} is a "do", "does" or "did" (or their negatives) that opens a question: first, or after a question word. */
+    private static boolean opensDoQuestion(List<Token> tokens, int k) {
+        if (k < 0 || !Lexicon.DO_FORMS.contains(WordDiff.lower(tokens, k))) return false;
+        return k == 0 || QUESTION_WORDS.contains(WordDiff.lower(tokens, k - 1)) || !tokens.get(k - 1).isWord();
+    }
+
+    private boolean isBase(String w) {
+        return lex.verbReadings(w).stream().anyMatch(r -> r.form() == VerbForm.BASE);
+    }
+
+    /**
+     * The base form of a verb form that is no base form itself: a past, a participle or a third person of one
+     * verb, not of "be"; null for any other word. After a pronoun ({@code afterPronoun}), not a noun's plural
+     * either ("Did you guys").
+     */
+    private String baseOf(String w, boolean afterPronoun) {
+        String base = null;
+        for (VerbReading r : lex.verbReadings(w)) {
+            if (r.form() == VerbForm.BASE || r.form() == VerbForm.ING || r.base().equals("be")) return null;
+            if (base != null && !base.equals(r.base())) return null;
+            base = r.base();
+        }
+        if (base == null || afterPronoun && !lex.singulars(w).isEmpty()) return null;
+        return base;
+    }
+}

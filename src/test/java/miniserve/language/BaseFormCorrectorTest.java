@@ -1,0 +1,45 @@
+package miniserve.language;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class BaseFormCorrectorTest {
+
+    private final BaseFormCorrector stage = new BaseFormCorrector(Lexicon.standard());
+
+    @Test
+    void aModalOrANegativeDoTakesTheBaseForm() {
+        assertThat(stage.correct("He can plays the piano and she will goes home.")).isEqualTo("He can play the piano and she will go home.");
+        assertThat(stage.correct("I didn't knew him, they don't likes it, we won't went.")).isEqualTo("I didn't know him, they don't like it, we won't go.");
+    }
+
+    @Test
+    void aQuestionsDoGovernsTheVerbAfterItsSubject() {
+        assertThat(stage.correct("Did she finished her homework?")).isEqualTo("Did she finish her homework?");
+        assertThat(stage.correct("Where do we voted?")).isEqualTo("Where do we vote?");
+        assertThat(stage.correct("Yes, did they went home?")).isEqualTo("Yes, did they go home?");
+    }
+
+    @Test
+    void aModalTakesNoTo() {
+        assertThat(stage.correct("I must to go now.")).isEqualTo("I must go now.");
+        assertThat(stage.correct("You should to call her.")).isEqualTo("You should call her.");
+    }
+
+    @Test
+    void leavesAloneWhatIsNoAuxiliaryAndItsVerb() {
+        for (String s : new String[] {
+                "His will states that she can swim.",       // a noun
+                "Will goes to school every day.",           // a name
+                "We did all we could to help.",             // "could" ends its clause
+                "Did you guys see it?",                     // a noun's plural after the pronoun
+                "They didn't was there.",                   // "be": "wasn't" is meant, not "be"
+                "I think they did it looked fine.",         // "did" is no question's
+                "She can read and he can put it away.",     // base forms already
+                "I didn't saw it and he couldn't found it.", // "saw" and "found" are also verbs' base forms
+                "You must be tired."}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
+}
