@@ -4,7 +4,7 @@ import miniserve.agent.Correction.Status;
 import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
 import miniserve.language.AgreementCorrector;
-import miniserve.language.BaseFormCorrector;
+import miniserve.language.VerbFormCorrector;
 import miniserve.language.EditClassifier;
 import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
@@ -36,7 +36,7 @@ final class SentenceCorrector {
     private static final SpellingCorrector SPELLING = new SpellingCorrector(Lexicon.standard());
     private static final PastTenseCorrector PAST_TENSE = new PastTenseCorrector(Lexicon.standard());
     private static final AgreementCorrector AGREEMENT = new AgreementCorrector(Lexicon.standard());
-    private static final BaseFormCorrector BASE_FORM = new BaseFormCorrector(Lexicon.standard());
+    private static final VerbFormCorrector VERB_FORM = new VerbFormCorrector(Lexicon.standard());
 
     private final TutorModel model;
     private final int maxTokens;
@@ -107,7 +107,7 @@ final class SentenceCorrector {
      */
     static String afterTheModel(String answer) {
         return SentenceStart.capitalise(IndefiniteArticle.correct(
-                BASE_FORM.correct(AGREEMENT.correct(PAST_TENSE.correct(SPELLING.correct(answer))))));
+                VERB_FORM.correct(AGREEMENT.correct(PAST_TENSE.correct(SPELLING.correct(answer))))));
     }
 
     /**

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The tutor's agreement stage, after the model: a present verb right after a subject pronoun takes the
- * pronoun's person ("She watch TV" → "watches", "They has" → "have", "I calls" → "call", "he don't" →
- * "doesn't", "you is" → "are"). Only after a pronoun, whose person is certain; a noun subject may be a
+ * The tutor's agreement stage, after the model: a present verb right after a subject pronoun, or after it and an
+ * adverb such as "always" or "still", takes the pronoun's person ("She watch TV" → "watches", "They has" →
+ * "have", "I calls" → "call", "he don't" → "doesn't", "you is" → "are", "She always go" → "goes"). Only after a pronoun, whose person is certain; a noun subject may be a
  * plural, a name or a compound, which the model judges better from the whole sentence.
  *
  * <p>Left alone: a pronoun after a verb or an auxiliary, where it is an object or the subject of a question
@@ -34,19 +34,29 @@ public final class AgreementCorrector {
     private static final Map<String, String> I_AUXILIARY = Map.of(
             "has", "have", "does", "do", "doesn't", "don't", "is", "am", "are", "am");
 
+    /** Adverbs that stand between a subject and its verb: "she always goes", "I still don't". */
+    private static final Set<String> MID_ADVERBS = Set.of("always", "never", "often", "usually", "sometimes", "also",
+            "still", "really", "rarely", "seldom", "already", "generally", "normally", "actually", "just");
+
     private final Lexicon lex;
 
     public AgreementCorrector(Lexicon lex) {
         this.lex = lex;
     }
 
-    /** {@code text} with each present verb right after a subject pronoun in that pronoun's person. */
+    /**
+     * {@code text} with each present verb right after a subject pronoun, or after it and one of the adverbs that
+     * stand before the verb ("She always go", "I still doesn't"), in that pronoun's person.
+     */
     public String correct(String text) {
         List<Token> tokens = WordDiff.tokenize(text);
         TextSplice out = new TextSplice(text);
-        for (int i = 1; i < tokens.size(); i++) {
-            String subject = WordDiff.lower(tokens, i - 1), w = tokens.get(i).text();
-            if (!w.equals(WordDiff.lower(tokens, i)) || !isSubject(tokens, i - 1)) continue;
+        for (int k = 0; k + 1 < tokens.size(); k++) {
+            if (!isSubject(tokens, k)) continue;
+            int i = MID_ADVERBS.contains(WordDiff.lower(tokens, k + 1)) ? k + 2 : k + 1;
+            if (i >= tokens.size()) continue;
+            String subject = WordDiff.lower(tokens, k), w = tokens.get(i).text();
+            if (!w.equals(WordDiff.lower(tokens, i))) continue;
             String next = WordDiff.lower(tokens, i + 1);
             String right = THIRD_PERSON.contains(subject) ? THIRD_PERSON_AUXILIARY.get(w)
                     : subject.equals("i") ? I_AUXILIARY.get(w) : PLURAL_AUXILIARY.get(w);

@@ -13,6 +13,7 @@ class AgreementCorrectorTest {
         assertThat(stage.correct("She watch television and he like football.")).isEqualTo("She watches television and he likes football.");
         assertThat(stage.correct("It rain a lot, so they stays at home.")).isEqualTo("It rains a lot, so they stay at home.");
         assertThat(stage.correct("I calls my mother when we wants help.")).isEqualTo("I call my mother when we want help.");
+        assertThat(stage.correct("She always go to school, but I still doesn't know why.")).isEqualTo("She always goes to school, but I still don't know why.");
     }
 
     @Test

@@ -8,10 +8,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The tutor's base-form stage, after the model: the verb an auxiliary governs takes its base form. After a
- * modal or a negative "do" ("He can plays", "She will goes", "I didn't saw", "They don't likes"), and after the
- * subject pronoun of a question that opens with "do", "does" or "did" ("Did she finished?", "Where do we voted?",
- * "Does he plays?"). A modal takes no "to" before its verb either ("I must to go" → "I must go").
+ * The tutor's verb-form stage, after the model: the verb an auxiliary governs takes the form the auxiliary asks
+ * for. The base form after a modal or a negative "do" ("He can plays", "She will goes", "I didn't knew", "They
+ * don't likes"), and after the subject pronoun of a question that opens with "do", "does" or "did" ("Did she
+ * finished?", "Where do we voted?", "Does he plays?"); a modal takes no "to" before its verb either ("I must to
+ * go" → "I must go"). The past participle after "have" ("has appear" → "has appeared"), where the word is a
+ * verb's base form and nothing else: "have" is also a verb of its own, with a noun after it ("we have work to
+ * do", "they had lunch"), so a word that is also a noun or an adjective is left alone.
  *
  * <p>Only a word that is plainly a verb form and no base form: a past, a participle or a third person ("saw" is
  * also the verb "to saw", "put" its own past, and are left alone), not a noun's plural beside a pronoun ("Did you
@@ -19,7 +22,7 @@ import java.util.Set;
  * nouns too ("his will states", "a can holds"): no modal after a determiner counts, nor one with a capital ("Will"). Why a stage: the model makes
  * most of these edits, but misses some of the commonest ("Did she finished her homework?") and leaves "must to".
  */
-public final class BaseFormCorrector {
+public final class VerbFormCorrector {
 
     /** Modals and negative "do"s, whose verb follows at once: "can go", "didn't go". */
     private static final Set<String> NEGATIVE_DO = Set.of("don't", "doesn't", "didn't");
@@ -30,12 +33,13 @@ public final class BaseFormCorrector {
      * "could", which may end a clause of their own ("all we can to help").
      */
     private static final Set<String> NO_TO_AFTER = Set.of("should", "must");
+    private static final Set<String> PERFECT_NEGATIVES = Set.of("haven't", "hasn't", "hadn't");
     /** Words that open a question before its auxiliary: "Where do we ...". */
     private static final Set<String> QUESTION_WORDS = Set.of("what", "where", "when", "why", "how", "who", "which");
 
     private final Lexicon lex;
 
-    public BaseFormCorrector(Lexicon lex) {
+    public VerbFormCorrector(Lexicon lex) {
         this.lex = lex;
     }
 
@@ -59,6 +63,10 @@ public final class BaseFormCorrector {
             String base = governed ? baseOf(w, !NEGATIVE_DO.contains(prev) && !Lexicon.MODALS.contains(prev)
                     && !NEGATIVE_MODALS.contains(prev)) : null;
             if (base != null) out.replace(verb.start(), verb.end(), base);
+            else if (Lexicon.HAVE_FORMS.contains(prev) || PERFECT_NEGATIVES.contains(prev)) {
+                String participle = participleOf(w);
+                if (participle != null) out.replace(verb.start(), verb.end(), participle);
+            }
         }
         return out.result();
     }
@@ -75,6 +83,18 @@ public final class BaseFormCorrector {
     private static boolean opensDoQuestion(List<Token> tokens, int k) {
         if (k < 0 || !Lexicon.DO_FORMS.contains(WordDiff.lower(tokens, k))) return false;
         return k == 0 || QUESTION_WORDS.contains(WordDiff.lower(tokens, k - 1)) || !tokens.get(k - 1).isWord();
+    }
+
+    /**
+     * The past participle of a word that is a verb's base form and nothing else (no other form of a verb, no noun,
+     * no adjective, no adverb: "appear", "acquire"); null for any other word, and for "better" ("had better go").
+     */
+    private String participleOf(String w) {
+        List<VerbReading> readings = lex.verbReadings(w);
+        if (readings.size() != 1 || readings.getFirst().form() != VerbForm.BASE) return null;
+        if (lex.isNoun(w) || lex.isAdjective(w) || lex.isAdverb(w) || Lexicon.isAuxiliary(w)) return null;
+        String participle = lex.verbForms(readings.getFirst().base()).pastParticiple();
+        return participle.equals(w) ? null : participle;
     }
 
     private boolean isBase(String w) {

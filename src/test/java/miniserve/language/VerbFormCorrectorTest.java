@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class BaseFormCorrectorTest {
+class VerbFormCorrectorTest {
 
-    private final BaseFormCorrector stage = new BaseFormCorrector(Lexicon.standard());
+    private final VerbFormCorrector stage = new VerbFormCorrector(Lexicon.standard());
 
     @Test
     void aModalOrANegativeDoTakesTheBaseForm() {
@@ -28,6 +28,12 @@ class BaseFormCorrectorTest {
     }
 
     @Test
+    void haveTakesThePastParticiple() {
+        assertThat(stage.correct("My piece has appear at Newsday and they have acquire it.")).isEqualTo("My piece has appeared at Newsday and they have acquired it.");
+        assertThat(stage.correct("I haven't decide yet.")).isEqualTo("I haven't decided yet.");
+    }
+
+    @Test
     void leavesAloneWhatIsNoAuxiliaryAndItsVerb() {
         for (String s : new String[] {
                 "His will states that she can swim.",       // a noun
@@ -38,7 +44,10 @@ class BaseFormCorrectorTest {
                 "I think they did it looked fine.",         // "did" is no question's
                 "She can read and he can put it away.",     // base forms already
                 "I didn't saw it and he couldn't found it.", // "saw" and "found" are also verbs' base forms
-                "You must be tired."}) {
+                "You must be tired.",
+                "We have work to do and they had lunch.",    // "have" with a noun
+                "You had better go, they have to go.",
+                "We have seen it and they have come."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
