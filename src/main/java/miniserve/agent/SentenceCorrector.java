@@ -118,24 +118,49 @@ final class SentenceCorrector {
      */
     Correction correction(String sentence, String source, String output, boolean ended, String learnerId) {
         Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
-        if (verdict.accepted()) return named(sentence, source, afterTheModel(output), null, learnerId);
-        Correction byStages = named(sentence, source, afterTheModel(source), verdict.reason(), learnerId);
+        if (verdict.accepted()) return named(sentence, source, output, null, learnerId);
+        Correction byStages = named(sentence, source, source, verdict.reason(), learnerId);
         return byStages.status() == Status.CORRECTED ? byStages
                 : new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, List.of());
     }
 
-    /** {@code source} corrected into {@code output}, by the edits of the two that the tutor can name. */
-    private Correction named(String sentence, String source, String output, String reason, String learnerId) {
-        EditClassifier classifier = model.classifier();
-        List<Edit> edits = output.equals(source) ? List.of() : classifier.edits(source, output);
-        // Only the edits the tutor can name and explain are made: the rest of a small model's
-        // changes (a name, a number's words or a phrase rewritten into another) are drift, not
-        // corrections, and a learner must not be taught them.
-        List<WordDiff.Token> tokens = edits.isEmpty() ? List.of() : WordDiff.tokenize(source);
-        List<Edit> named = edits.stream().filter(e -> classifier.names(e) && !stopAfterClauseMark(e, tokens)).toList();
+    /**
+     * {@code source} corrected by {@code answer} and the stages after the model, by the edits of theirs the tutor can
+     * name. Where a change of the model's is dropped, the stages read the learner's words there once more: a typo the
+     * model turned into an unrelated word ("wufe" → "life") is then the spelling stage's to correct ("wife").
+     */
+    private Correction named(String sentence, String source, String answer, String reason, String learnerId) {
+        String output = afterTheModel(answer);
+        List<Edit> edits = edits(source, output);
+        List<Edit> named = named(source, edits);
+        if (named.size() < edits.size()) {
+            String kept = named.isEmpty() ? source : WordDiff.apply(source, named);
+            String again = afterTheModel(kept);
+            if (!again.equals(kept)) {
+                output = again;
+                edits = edits(source, output);
+                named = named(source, edits);
+            }
+        }
         if (named.isEmpty()) // nothing but spacing, or nothing nameable, differs
             return new Correction(sentence, sentence, Status.NO_ERRORS, null, List.of(), learnerId, List.of());
         String corrected = named.size() == edits.size() ? output : WordDiff.apply(source, named);
         return new Correction(sentence, corrected, Status.CORRECTED, reason, named, learnerId, List.of());
+    }
+
+    private List<Edit> edits(String source, String output) {
+        return output.equals(source) ? List.of() : model.classifier().edits(source, output);
+    }
+
+    /**
+     * The edits the tutor can name and explain, which alone are made: the rest of a small model's changes (a
+     * name, a number's words or a phrase rewritten into another) are drift, not corrections, and a learner must
+     * not be taught them.
+     */
+    private List<Edit> named(String source, List<Edit> edits) {
+        if (edits.isEmpty()) return edits;
+        EditClassifier classifier = model.classifier();
+        List<WordDiff.Token> tokens = WordDiff.tokenize(source);
+        return edits.stream().filter(e -> classifier.names(e) && !stopAfterClauseMark(e, tokens)).toList();
     }
 }

@@ -52,6 +52,14 @@ class SentenceCorrectorTest {
     }
 
     @Test
+    void aTypoTheModelTurnedIntoAnUnrelatedWordIsTheSpellingStagesAgain() {
+        // "wufe" -> "life" is no edit the tutor can name, so it is dropped; the spelling stage then reads "wufe"
+        Correction c = corrector.correction("My wufe is here.", "My wufe is here.", "My life is here.", true, null);
+        assertThat(c.corrected()).isEqualTo("My wife is here.");
+        assertThat(c.edits()).singleElement().satisfies(e -> assertThat(e.type()).isEqualTo(ErrorType.SPELLING));
+    }
+
+    @Test
     void aRefusedAnswerLeavesTheLearnersSentenceToTheStagesAfterTheModel() {
         // the model's answer is not used; the stages' fixes of the learner's own sentence are made, with the reason
         String learner = "I recieved your lettter from Anna yesterday.";
