@@ -11,6 +11,7 @@ import miniserve.language.Lexicon;
 import miniserve.language.PastTenseCorrector;
 import miniserve.language.SentenceStart;
 import miniserve.language.SpellingCorrector;
+import miniserve.language.TimePreposition;
 import miniserve.language.WordDiff;
 
 import java.util.List;
@@ -101,13 +102,13 @@ final class SentenceCorrector {
     /**
      * The stages after the model, where a rule is surer than it: the typos it left (SpellingCorrector), then the
      * present verbs of a clause with a finished time ("Yesterday I eat"), then a verb's person after a subject
-     * pronoun ("She watch"), then the base form after a modal or "do" ("can plays", "Did she finished"), then
-     * "a"/"an" by the next word's sound, which a corrected typo may change ("a aple" -> "an apple"), then the
+     * pronoun ("She watch"), then the form an auxiliary asks of its verb ("can plays", "Did she finished", "has
+     * appear"), then the prepositions of time ("in Monday", "since two years"), then "a"/"an" by the next word's sound, which a corrected typo may change ("a aple" -> "an apple"), then the
      * capital a sentence starts with (a piece cut from a longer sentence loses it again in TextRows).
      */
     static String afterTheModel(String answer) {
-        return SentenceStart.capitalise(IndefiniteArticle.correct(
-                VERB_FORM.correct(AGREEMENT.correct(PAST_TENSE.correct(SPELLING.correct(answer))))));
+        return SentenceStart.capitalise(IndefiniteArticle.correct(TimePreposition.correct(
+                VERB_FORM.correct(AGREEMENT.correct(PAST_TENSE.correct(SPELLING.correct(answer)))))));
     }
 
     /**
