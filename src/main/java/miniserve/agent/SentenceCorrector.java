@@ -5,6 +5,7 @@ import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
 import miniserve.language.AgreementCorrector;
 import miniserve.language.VerbFormCorrector;
+import miniserve.language.DoubleComparative;
 import miniserve.language.EditClassifier;
 import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
@@ -15,6 +16,7 @@ import miniserve.language.TimePreposition;
 import miniserve.language.WordDiff;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * One sentence's way through the tutor, whichever batching runs its generation: its prompt and the
@@ -34,10 +36,23 @@ final class SentenceCorrector {
      */
     record Prompted(String sentence, String source, String learnerId, int[] prompt, int[] preferred) {}
 
-    private static final SpellingCorrector SPELLING = new SpellingCorrector(Lexicon.standard());
-    private static final PastTenseCorrector PAST_TENSE = new PastTenseCorrector(Lexicon.standard());
-    private static final AgreementCorrector AGREEMENT = new AgreementCorrector(Lexicon.standard());
-    private static final VerbFormCorrector VERB_FORM = new VerbFormCorrector(Lexicon.standard());
+    /**
+     * The stages after the model, in order, where a rule is surer than it: the typos it left, then the present verbs
+     * of a clause with a finished time ("Yesterday I eat"), then a verb's person after a subject pronoun ("She
+     * watch"), then the form an auxiliary asks of its verb ("can plays", "Did she finished", "has appear"), then the
+     * prepositions of time ("in Monday", "since two years"), then doubled comparison ("more taller"), then "a"/"an"
+     * by the next word's sound, which a corrected typo may change ("a aple" -> "an apple"), then the capital a
+     * sentence starts with (a piece cut from a longer sentence loses it again in TextRows).
+     */
+    private static final List<UnaryOperator<String>> STAGES = List.of(
+            new SpellingCorrector(Lexicon.standard())::correct,
+            new PastTenseCorrector(Lexicon.standard())::correct,
+            new AgreementCorrector(Lexicon.standard())::correct,
+            new VerbFormCorrector(Lexicon.standard())::correct,
+            TimePreposition::correct,
+            new DoubleComparative(Lexicon.standard())::correct,
+            IndefiniteArticle::correct,
+            SentenceStart::capitalise);
 
     private final TutorModel model;
     private final int maxTokens;
@@ -99,16 +114,10 @@ final class SentenceCorrector {
         return List.of(",", ";", ":").contains(tokens.get(e.start() - 1).text());
     }
 
-    /**
-     * The stages after the model, where a rule is surer than it: the typos it left (SpellingCorrector), then the
-     * present verbs of a clause with a finished time ("Yesterday I eat"), then a verb's person after a subject
-     * pronoun ("She watch"), then the form an auxiliary asks of its verb ("can plays", "Did she finished", "has
-     * appear"), then the prepositions of time ("in Monday", "since two years"), then "a"/"an" by the next word's sound, which a corrected typo may change ("a aple" -> "an apple"), then the
-     * capital a sentence starts with (a piece cut from a longer sentence loses it again in TextRows).
-     */
+    /** {@code answer} after the {@link #STAGES}. */
     static String afterTheModel(String answer) {
-        return SentenceStart.capitalise(IndefiniteArticle.correct(TimePreposition.correct(
-                VERB_FORM.correct(AGREEMENT.correct(PAST_TENSE.correct(SPELLING.correct(answer)))))));
+        for (UnaryOperator<String> stage : STAGES) answer = stage.apply(answer);
+        return answer;
     }
 
     /**

@@ -175,6 +175,8 @@ public final class EditClassifier {
         }
         Verdict perfect = perfectForPast(o, r, ctx);
         if (perfect != null) return perfect;
+        Verdict doubled = doubledComparison(o, r, ctx);
+        if (doubled != null) return doubled;
         // Trailing punctuation that travels with a word change is not the point of the edit.
         String ow = o.size() == 1 ? lower(o.get(0)) : o.isEmpty() ? "" : null;
         String rw = r.size() == 1 ? lower(r.get(0)) : r.isEmpty() ? "" : null;
@@ -206,6 +208,17 @@ public final class EditClassifier {
         if (o.isEmpty()) return new Verdict(ErrorType.OTHER, "A word is missing here: add " + q(rText) + ".");
         if (r.isEmpty()) return new Verdict(ErrorType.OTHER, q(oText) + " is not needed here.");
         return new Verdict(ErrorType.OTHER, "Rewrite " + q(oText) + " as " + q(rText) + ".");
+    }
+
+    /** "more taller" → "taller", "most biggest" → "biggest": the adjective's own form needs no "more" or "most". */
+    private Verdict doubledComparison(List<String> o, List<String> r, Context ctx) {
+        if (o.size() != 1 || !r.isEmpty()) return null;
+        String degree = lower(o.get(0)), next = lower(ctx.next());
+        if (degree.equals("more") && lex.isComparative(next))
+            return new Verdict(ErrorType.ADJ_ADV, q(ctx.next()) + " is already the comparative: no 'more' before it.");
+        if (degree.equals("most") && lex.isSuperlative(next))
+            return new Verdict(ErrorType.ADJ_ADV, q(ctx.next()) + " is already the superlative: no 'most' before it.");
+        return null;
     }
 
     /**

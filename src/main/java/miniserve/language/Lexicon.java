@@ -313,6 +313,29 @@ public final class Lexicon {
         return pos.getOrDefault(w, "").indexOf('r') >= 0;
     }
 
+    /** Whether {@code w} is an adjective's -er comparative ("taller", "larger", "bigger", "happier", "better"). */
+    public boolean isComparative(String w) {
+        if (w.equals("better") || w.equals("worse")) return true;
+        return w.length() >= 5 && w.endsWith("er") && !w.equals("rather") && isGradedForm(w, 2);
+    }
+
+    /** Whether {@code w} is an adjective's -est superlative ("tallest", "biggest", "happiest", "best"). */
+    public boolean isSuperlative(String w) {
+        if (w.equals("best") || w.equals("worst")) return true;
+        return w.length() >= 6 && w.endsWith("est") && isGradedForm(w, 3);
+    }
+
+    /** Whether {@code w} less its ending of {@code ending} letters is an adjective's stem, and {@code w} no noun. */
+    private boolean isGradedForm(String w, int ending) {
+        if (isNoun(w)) return false;
+        String stem = w.substring(0, w.length() - ending);
+        List<String> adjectives = new ArrayList<>(List.of(stem, stem + "e"));
+        if (stem.endsWith("i")) adjectives.add(stem.substring(0, stem.length() - 1) + "y");
+        if (stem.length() > 2 && stem.charAt(stem.length() - 1) == stem.charAt(stem.length() - 2)) adjectives.add(stem.substring(0, stem.length() - 1));
+        for (String a : adjectives) if (isAdjective(a)) return true;
+        return false;
+    }
+
     // ---- verbs -----------------------------------------------------------------------------------
 
     /**

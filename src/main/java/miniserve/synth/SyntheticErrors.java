@@ -1165,22 +1165,10 @@ public final class SyntheticErrors {
     private void doubleComparative(Sentence s, List<Proposal> out) {
         for (int i = 1; i + 1 < s.n(); i++) {
             String w = s.lower(i);
-            if (!s.lower(i + 1).equals("than") || !s.isLower(i) || !isComparative(w)) continue;
+            if (!s.lower(i + 1).equals("than") || !s.isLower(i) || !lex.isComparative(w)) continue;
             if (DEGREE_WORDS.contains(s.lower(i - 1))) continue;
             out.add(new Proposal(Rule.DOUBLE_COMPARATIVE, i, i, List.of("more")));
         }
-    }
-
-    /** Whether {@code w} is an adjective's -er comparative ("taller", "larger", "bigger", "happier", "better"). */
-    private boolean isComparative(String w) {
-        if (w.equals("better") || w.equals("worse")) return true;
-        if (w.length() < 5 || !w.endsWith("er") || w.equals("rather") || lex.isNoun(w)) return false;
-        String stem = w.substring(0, w.length() - 2);
-        List<String> adjectives = new ArrayList<>(List.of(stem, stem + "e"));
-        if (stem.endsWith("i")) adjectives.add(stem.substring(0, stem.length() - 1) + "y");
-        if (stem.length() > 2 && stem.charAt(stem.length() - 1) == stem.charAt(stem.length() - 2)) adjectives.add(stem.substring(0, stem.length() - 1));
-        for (String a : adjectives) if (lex.isAdjective(a)) return true;
-        return false;
     }
 
     /** A tokenized clean sentence with the views the rules need. */

@@ -97,6 +97,9 @@ class EditClassifierTest {
         Edit question = only("Does he plays tennis?", "Does he play tennis?");
         assertThat(question.type()).as("not agreement: the verb follows the question's 'does'").isEqualTo(ErrorType.VERB_FORM);
         assertThat(question.explanation()).isEqualTo("After 'Does he', use the base form of the verb: 'play'.");
+        Edit more = only("She is more taller than me.", "She is taller than me.");
+        assertThat(more.type()).isEqualTo(ErrorType.ADJ_ADV);
+        assertThat(more.explanation()).isEqualTo("'taller' is already the comparative: no 'more' before it.");
         Edit to = only("I must to go.", "I must go.");
         assertThat(to.type()).isEqualTo(ErrorType.VERB_FORM);
         assertThat(to.explanation()).isEqualTo("After 'must', the verb follows without 'to': 'must go'.");
