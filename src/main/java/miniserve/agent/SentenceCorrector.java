@@ -9,6 +9,7 @@ import miniserve.language.DoubleComparative;
 import miniserve.language.EditClassifier;
 import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
+import miniserve.language.NounNumber;
 import miniserve.language.PastTenseCorrector;
 import miniserve.language.SentenceStart;
 import miniserve.language.SpellingCorrector;
@@ -40,9 +41,10 @@ final class SentenceCorrector {
      * The stages after the model, in order, where a rule is surer than it: the typos it left, then the present verbs
      * of a clause with a finished time ("Yesterday I eat"), then a verb's person after a subject pronoun ("She
      * watch"), then the form an auxiliary asks of its verb ("can plays", "Did she finished", "has appear"), then the
-     * prepositions of time ("in Monday", "since two years"), then doubled comparison ("more taller"), then "a"/"an"
-     * by the next word's sound, which a corrected typo may change ("a aple" -> "an apple"), then the capital a
-     * sentence starts with (a piece cut from a longer sentence loses it again in TextRows).
+     * prepositions of time ("in Monday", "since two years"), then doubled comparison ("more taller"), then a noun's
+     * number after its determiner ("three book", "a books"), then "a"/"an" by the next word's sound, which a
+     * corrected typo may change ("a aple" -> "an apple"), then the capital a sentence starts with (a piece cut from
+     * a longer sentence loses it again in TextRows).
      */
     private static final List<UnaryOperator<String>> STAGES = List.of(
             new SpellingCorrector(Lexicon.standard())::correct,
@@ -51,6 +53,7 @@ final class SentenceCorrector {
             new VerbFormCorrector(Lexicon.standard())::correct,
             TimePreposition::correct,
             new DoubleComparative(Lexicon.standard())::correct,
+            new NounNumber(Lexicon.standard())::correct,
             IndefiniteArticle::correct,
             SentenceStart::capitalise);
 
