@@ -59,6 +59,7 @@ public final class NounNumber {
      * adjective, not an auxiliary ("are"), a preposition ("in") or an adverb ("here"), which WordNet also lists as nouns.
      */
     private boolean startsCompound(String next) {
+        if (next.endsWith("'s")) next = next.substring(0, next.length() - 2);   // "two beheading video's"
         boolean nounOrAdjective = lex.isNoun(next) || !lex.singulars(next).isEmpty() || lex.isAdjective(next);
         return nounOrAdjective && !Lexicon.isAuxiliary(next) && !lex.isPreposition(next) && !lex.isAdverb(next);
     }

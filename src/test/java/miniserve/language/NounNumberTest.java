@@ -32,7 +32,8 @@ class NounNumberTest {
                 "Two information sources gave advice.",
                 "It costs two dollars, one book and 1 pen.",
                 "More than 200 are on show, with 28 arrest warrants at four fabric stores.",
-                "It became a category five storm with 1080 video."}) {
+                "It became a category five storm with 1080 video.",
+                "He took screenshots of two beheading video's."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
