@@ -5,6 +5,7 @@ import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
 import miniserve.language.AgreementCorrector;
 import miniserve.language.VerbFormCorrector;
+import miniserve.language.VerbPreposition;
 import miniserve.language.DoubleComparative;
 import miniserve.language.EditClassifier;
 import miniserve.language.IndefiniteArticle;
@@ -41,7 +42,8 @@ final class SentenceCorrector {
      * The stages after the model, in order, where a rule is surer than it: the typos it left, then the present verbs
      * of a clause with a finished time ("Yesterday I eat"), then a verb's person after a subject pronoun ("She
      * watch"), then the form an auxiliary asks of its verb ("can plays", "Did she finished", "has appear"), then the
-     * prepositions of time ("in Monday", "since two years"), then doubled comparison ("more taller"), then a noun's
+     * prepositions of time ("in Monday", "since two years") and those verbs and adjectives take ("depend of",
+     * "listen music", "discuss about"), then doubled comparison ("more taller"), then a noun's
      * number after its determiner ("three book", "a books"), then "a"/"an" by the next word's sound, which a
      * corrected typo may change ("a aple" -> "an apple"), then the capital a sentence starts with (a piece cut from
      * a longer sentence loses it again in TextRows).
@@ -52,6 +54,7 @@ final class SentenceCorrector {
             new AgreementCorrector(Lexicon.standard())::correct,
             new VerbFormCorrector(Lexicon.standard())::correct,
             TimePreposition::correct,
+            new VerbPreposition(Lexicon.standard())::correct,
             new DoubleComparative(Lexicon.standard())::correct,
             new NounNumber(Lexicon.standard())::correct,
             IndefiniteArticle::correct,

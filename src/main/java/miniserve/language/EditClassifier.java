@@ -452,9 +452,9 @@ public final class EditClassifier {
                     + q(ctx.prev() + " " + ctx.next()) + ".");
         }
         if (r.isEmpty()) {
-            return new Verdict(ErrorType.PREPOSITION, "No preposition is needed here: " + q(ctx.prev() + " " + ctx.next()) + ".");
+            return new Verdict(ErrorType.PREPOSITION, "No preposition is needed after " + q(ctx.prev()) + ": " + q(ctx.quote(1, 2)) + ".");
         }
-        return new Verdict(ErrorType.PREPOSITION, "The preposition here is " + q(r) + ", not " + q(o) + ": " + q(ctx.quote(1, 1)) + ".");
+        return new Verdict(ErrorType.PREPOSITION, "The preposition here is " + q(r) + ", not " + q(o) + ": " + q(ctx.quote(1, 2)) + ".");
     }
 
     private static boolean isPronoun(String w) {

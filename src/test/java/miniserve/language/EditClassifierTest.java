@@ -100,6 +100,10 @@ class EditClassifierTest {
         Edit more = only("She is more taller than me.", "She is taller than me.");
         assertThat(more.type()).isEqualTo(ErrorType.ADJ_ADV);
         assertThat(more.explanation()).isEqualTo("'taller' is already the comparative: no 'more' before it.");
+        assertThat(only("We discussed about the plan.", "We discussed the plan.").explanation())
+                .isEqualTo("No preposition is needed after 'discussed': 'discussed the plan'.");
+        assertThat(only("It depends of the weather.", "It depends on the weather.").explanation())
+                .isEqualTo("The preposition here is 'on', not 'of': 'depends on the weather'.");
         Edit to = only("I must to go.", "I must go.");
         assertThat(to.type()).isEqualTo(ErrorType.VERB_FORM);
         assertThat(to.explanation()).isEqualTo("After 'must', the verb follows without 'to': 'must go'.");
