@@ -26,9 +26,15 @@ public final class NounNumber {
     private static final Set<String> NUMBER_NOUNS = Set.of("hundred", "thousand", "million", "billion", "dozen", "percent",
             "per", "cent", "score");
     private static final Set<String> SINGULAR_WORDS = Set.of("a", "an", "every", "each", "another");
-    /** Plurals without a plural ending, which WordNet lists as nouns as they stand. */
+    /**
+     * Plurals without a plural ending, which WordNet lists as nouns as they stand, and nouns whose plural is the same
+     * word ("several aircraft").
+     */
     private static final Set<String> PLURAL_AS_THEY_STAND = Set.of("people", "police", "cattle", "staff", "personnel",
-            "clergy", "livestock", "crew", "family", "team");
+            "clergy", "livestock", "crew", "family", "team", "aircraft", "spacecraft", "sheep", "deer", "fish", "offspring",
+            "moose", "swine", "salmon", "trout", "bison");
+    /** Marks after a noun that end its phrase ("two cat." / "two cat, and"); any other ("20 year+") may not. */
+    private static final Set<String> PHRASE_ENDS = Set.of(".", ",", ";", ":", "!", "?", ")", "\"");
 
     private final Lexicon lex;
 
@@ -44,6 +50,7 @@ public final class NounNumber {
             Token noun = tokens.get(k);
             String w = noun.text(), det = WordDiff.lower(tokens, k - 1), next = WordDiff.lower(tokens, k + 1);
             if (w.length() < 3 || !w.equals(WordDiff.lower(tokens, k)) || startsCompound(next)) continue;
+            if (k + 1 < tokens.size() && !tokens.get(k + 1).isWord() && !PHRASE_ENDS.contains(next)) continue;
             String right = null;
             if (counts(tokens, k - 1) && isCountableSingular(w) && !(PLURAL_WORDS.contains(det) && lex.isVerb(w)))
                 right = w.equals("person") ? "people" : lex.plural(w);
@@ -60,6 +67,7 @@ public final class NounNumber {
      */
     private boolean startsCompound(String next) {
         if (next.endsWith("'s")) next = next.substring(0, next.length() - 2);   // "two beheading video's"
+        if (next.contains("-")) return true;                                    // "24 hour news-cycle lives"
         boolean nounOrAdjective = lex.isNoun(next) || !lex.singulars(next).isEmpty() || lex.isAdjective(next);
         return nounOrAdjective && !Lexicon.isAuxiliary(next) && !lex.isPreposition(next) && !lex.isAdverb(next);
     }
@@ -85,8 +93,9 @@ public final class NounNumber {
     }
 
     private boolean isCountableSingular(String w) {
+        // not a word in -s ("thanks", "means", "news", "analysis"), whose plural the regular rules do not make
         return lex.isNoun(w) && lex.singulars(w).isEmpty() && !lex.isUncountable(w) && !NUMBER_NOUNS.contains(w)
-                && !Lexicon.isAuxiliary(w)
+                && !Lexicon.isAuxiliary(w) && !w.endsWith("s")
                 && !PLURAL_AS_THEY_STAND.contains(w);
     }
 }

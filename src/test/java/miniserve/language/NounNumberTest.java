@@ -33,7 +33,8 @@ class NounNumberTest {
                 "It costs two dollars, one book and 1 pen.",
                 "More than 200 are on show, with 28 arrest warrants at four fabric stores.",
                 "It became a category five storm with 1080 video.",
-                "He took screenshots of two beheading video's."}) {
+                "He took screenshots of two beheading video's.",
+                "Many thanks for our 24 hour news-cycle lives, several aircraft, 20 year+ resident."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
