@@ -11,7 +11,9 @@ import java.util.Set;
 /**
  * The tutor's agreement stage, after the model: a present verb right after a subject pronoun, or after it and an
  * adverb such as "always" or "still", takes the pronoun's person ("She watch TV" → "watches", "They has" →
- * "have", "I calls" → "call", "he don't" → "doesn't", "you is" → "are", "She always go" → "goes"). Only after a pronoun, whose person is certain; a noun subject may be a
+ * "have", "I calls" → "call", "he don't" → "doesn't", "you is" → "are", "She always go" → "goes"); an auxiliary
+ * right after a determiner and a noun takes the noun's number ("My sister have" → "has", "The children was" →
+ * "were"). Only after a pronoun, whose person is certain; a noun subject may be a
  * plural, a name or a compound, which the model judges better from the whole sentence.
  *
  * <p>Left alone: a pronoun after a verb or an auxiliary, where it is an object or the subject of a question
@@ -38,6 +40,15 @@ public final class AgreementCorrector {
     private static final Set<String> MID_ADVERBS = Set.of("always", "never", "often", "usually", "sometimes", "also",
             "still", "really", "rarely", "seldom", "already", "generally", "normally", "actually", "just");
 
+    /** Determiners a noun subject starts with: "my sister", "the children". */
+    private static final Set<String> NOUN_DETERMINERS = Set.of("the", "my", "your", "his", "her", "its", "our", "their",
+            "this", "that", "these", "those");
+    /** Nouns of a part or a group, which take either number: "the rest are", "the team is/are". */
+    private static final Set<String> GROUP_NOUNS = Set.of("rest", "majority", "remainder", "bulk", "number", "half",
+            "lot", "couple", "pair", "total", "family", "team", "staff", "crew", "group", "audience", "public",
+            "government", "committee", "police", "people", "class", "band", "company", "jury", "army", "media", "data",
+            "sheep", "fish", "deer", "aircraft", "series", "species");
+
     private final Lexicon lex;
 
     public AgreementCorrector(Lexicon lex) {
@@ -52,6 +63,11 @@ public final class AgreementCorrector {
         List<Token> tokens = WordDiff.tokenize(text);
         TextSplice out = new TextSplice(text);
         for (int k = 0; k + 1 < tokens.size(); k++) {
+            String auxiliary = nounSubjectAuxiliary(tokens, k);
+            if (auxiliary != null) {
+                out.replace(tokens.get(k + 1).start(), tokens.get(k + 1).end(), auxiliary);
+                continue;
+            }
             if (!isSubject(tokens, k)) continue;
             int i = MID_ADVERBS.contains(WordDiff.lower(tokens, k + 1)) ? k + 2 : k + 1;
             if (i >= tokens.size()) continue;
@@ -67,6 +83,29 @@ public final class AgreementCorrector {
             if (right != null && !right.equals(w)) out.replace(tokens.get(i).start(), tokens.get(i).end(), right);
         }
         return out.result();
+    }
+
+    /**
+     * The auxiliary after a noun subject in the noun's number, where it is not ("My sister have" → "has", "The
+     * children was" → "were"), else null: a determiner, a noun in lower case and the auxiliary right after, the
+     * determiner not after an auxiliary (the subject of a question: "Does the teacher have") nor a preposition ("one of
+     * the questions was"), the noun no adverb or adjective as well ("that there are", "the following have"). Only an auxiliary,
+     * whose person is its form alone; a noun that is both numbers ("data", "sheep", "glasses") or names a part or a
+     * group ("the rest are", "the team are") is left, and "were" too ("if the weather were").
+     */
+    private String nounSubjectAuxiliary(List<Token> tokens, int k) {
+        String det = WordDiff.lower(tokens, k - 1), noun = tokens.get(k).text(), aux = tokens.get(k + 1).text();
+        if (!NOUN_DETERMINERS.contains(det) || !noun.equals(WordDiff.lower(tokens, k)) || Lexicon.isAuxiliary(WordDiff.lower(tokens, k - 2)))
+            return null;
+        // "one of the questions was": the subject is before the preposition; "that there are", "the following have":
+        // a word that is also an adverb or an adjective need not be the noun of a subject
+        if (GROUP_NOUNS.contains(noun) || lex.isPreposition(WordDiff.lower(tokens, k - 2)) || lex.isAdverb(noun) || lex.isAdjective(noun))
+            return null;
+        boolean singular = lex.isNoun(noun) && lex.singulars(noun).isEmpty() && !noun.endsWith("s");
+        boolean plural = !lex.isNoun(noun) && !lex.singulars(noun).isEmpty();
+        if (singular && !det.equals("these") && !det.equals("those") && !aux.equals("were")) return THIRD_PERSON_AUXILIARY.get(aux);
+        if (plural && !det.equals("this") && !det.equals("that")) return PLURAL_AUXILIARY.get(aux);
+        return null;
     }
 
     /**

@@ -24,6 +24,12 @@ class AgreementCorrectorTest {
     }
 
     @Test
+    void anAuxiliaryAfterANounSubjectTakesItsNumber() {
+        assertThat(stage.correct("My sister have a car and the teacher don't know.")).isEqualTo("My sister has a car and the teacher doesn't know.");
+        assertThat(stage.correct("The children was happy and my friends is here.")).isEqualTo("The children were happy and my friends are here.");
+    }
+
+    @Test
     void leavesAloneWhatIsNoSubjectAndVerb() {
         for (String s : new String[] {
                 "Does she like it?",                        // the subject of a question
@@ -36,7 +42,9 @@ class AgreementCorrectorTest {
                 "He always goes home.",
                 "She put the book down.",                   // "put" is also the past
                 "He cross examined the witness.",           // part of a verb the next word ends
-                "They can swim and she must go."}) {
+                "They can swim and she must go.",
+                "Does the teacher have time? The rest are here, the data are new.",
+                "If the weather were fine, my glasses are here and the news is good."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
