@@ -88,8 +88,9 @@ public final class AgreementCorrector {
     /**
      * The auxiliary after a noun subject in the noun's number, where it is not ("My sister have" → "has", "The
      * children was" → "were"), else null: a determiner, a noun in lower case and the auxiliary right after, the
-     * determiner not after an auxiliary (the subject of a question: "Does the teacher have") nor a preposition ("one of
-     * the questions was"), the noun no adverb or adjective as well ("that there are", "the following have"). Only an auxiliary,
+     * determiner not after an auxiliary (the subject of a question: "Does the teacher have"), a preposition ("one of
+     * the questions was") or "and"/"or" ("you or your employer do"), the noun no adverb, adjective or modal as well
+     * ("that there are", "the following have", "that might have"). Only an auxiliary,
      * whose person is its form alone; a noun that is both numbers ("data", "sheep", "glasses") or names a part or a
      * group ("the rest are", "the team are") is left, and "were" too ("if the weather were").
      */
@@ -99,7 +100,9 @@ public final class AgreementCorrector {
             return null;
         // "one of the questions was": the subject is before the preposition; "that there are", "the following have":
         // a word that is also an adverb or an adjective need not be the noun of a subject
-        if (GROUP_NOUNS.contains(noun) || lex.isPreposition(WordDiff.lower(tokens, k - 2)) || lex.isAdverb(noun) || lex.isAdjective(noun))
+        String beforeDet = WordDiff.lower(tokens, k - 2);
+        if (GROUP_NOUNS.contains(noun) || lex.isPreposition(beforeDet) || JOINING.contains(beforeDet)
+                || lex.isAdverb(noun) || lex.isAdjective(noun) || Lexicon.isAuxiliary(noun))
             return null;
         boolean singular = lex.isNoun(noun) && lex.singulars(noun).isEmpty() && !noun.endsWith("s");
         boolean plural = !lex.isNoun(noun) && !lex.singulars(noun).isEmpty();
