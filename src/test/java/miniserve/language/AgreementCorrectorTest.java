@@ -26,7 +26,7 @@ class AgreementCorrectorTest {
     @Test
     void anAuxiliaryAfterANounSubjectTakesItsNumber() {
         assertThat(stage.correct("My sister have a car, but the teacher don't know.")).isEqualTo("My sister has a car, but the teacher doesn't know.");
-        assertThat(stage.correct("The children was happy and my friends is here.")).isEqualTo("The children were happy and my friends are here.");
+        assertThat(stage.correct("The children was happy; my friends is here.")).isEqualTo("The children were happy; my friends are here.");
     }
 
     @Test
