@@ -43,6 +43,11 @@ public final class AgreementCorrector {
     /** Determiners a noun subject starts with: "my sister", "the children". */
     private static final Set<String> NOUN_DETERMINERS = Set.of("the", "my", "your", "his", "her", "its", "our", "their",
             "this", "that", "these", "those");
+    /** Nouns that name one person, after which a base-form verb is the clause's verb: "my uncle work", "the teacher give". */
+    private static final Set<String> PERSON_NOUNS = Set.of("mother", "father", "sister", "brother", "uncle", "aunt",
+            "daughter", "son", "wife", "husband", "friend", "cousin", "grandmother", "grandfather", "grandma", "grandpa",
+            "teacher", "boss", "neighbour", "neighbor", "boyfriend", "girlfriend", "mom", "dad", "mum", "baby", "doctor",
+            "student", "child", "nephew", "niece", "partner", "colleague", "classmate", "roommate", "manager");
     /** Nouns of a part or a group, which take either number: "the rest are", "the team is/are". */
     private static final Set<String> GROUP_NOUNS = Set.of("rest", "majority", "remainder", "bulk", "number", "half",
             "lot", "couple", "pair", "total", "family", "team", "staff", "crew", "group", "audience", "public",
@@ -106,9 +111,24 @@ public final class AgreementCorrector {
             return null;
         boolean singular = lex.isNoun(noun) && lex.singulars(noun).isEmpty() && !noun.endsWith("s");
         boolean plural = !lex.isNoun(noun) && !lex.singulars(noun).isEmpty();
-        if (singular && !det.equals("these") && !det.equals("those") && !aux.equals("were")) return THIRD_PERSON_AUXILIARY.get(aux);
+        if (singular && !det.equals("these") && !det.equals("those") && !aux.equals("were")) {
+            String right = THIRD_PERSON_AUXILIARY.get(aux);
+            return right != null || !PERSON_NOUNS.contains(noun) ? right : personVerb(aux, WordDiff.lower(tokens, k + 2),
+                    k + 2 < tokens.size() ? tokens.get(k + 2) : null);
+        }
         if (plural && !det.equals("this") && !det.equals("that")) return PLURAL_AUXILIARY.get(aux);
         return null;
+    }
+
+    /**
+     * The third person of a base-form verb after a noun that names one person ("My uncle work in a factory" →
+     * "works"), when what follows it begins an object or an adverbial (a determiner, a pronoun, a preposition, an
+     * adverb, a number, the sentence's end): "my mother tongue is", "my friend list was" are compounds. Else null.
+     */
+    private String personVerb(String w, String next, Token nextToken) {
+        boolean opensObject = nextToken == null || !nextToken.isWord() || Lexicon.DETERMINER_LIKE.contains(next) || Lexicon.OBJECT_PRONOUNS.contains(next)
+                || lex.isPreposition(next) || lex.isAdverb(next) && !lex.isNoun(next) || next.matches("[0-9]+");
+        return opensObject && !Lexicon.isAuxiliary(w) ? thirdPerson(w) : null;
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.Set;
  * The tutor's noun-number stage, after the model: a noun takes the number its determiner asks for. A count of two
  * or more, or "many", "several", "various", "numerous", before a singular noun: the plural ("three book" → "three
  * books", "many person" → "many people"); "a", "an", "every", "each", "another" before a plural noun: the singular
- * ("a books" → "a book", "every students" → "every student").
+ * ("a books" → "a book", "every students" → "every student"); "this" before a plural noun and a plural verb:
+ * "these" ("This shoes are" → "These shoes are").
  *
  * <p>Left alone: a noun that is the first of a compound ("a five star hotel", "a sports car": a noun or an
  * adjective follows), an uncountable noun, a word that is a noun as it stands ("a means", "a series"), a number
@@ -33,6 +34,8 @@ public final class NounNumber {
     private static final Set<String> PLURAL_AS_THEY_STAND = Set.of("people", "police", "cattle", "staff", "personnel",
             "clergy", "livestock", "crew", "family", "team", "aircraft", "spacecraft", "sheep", "deer", "fish", "offspring",
             "moose", "swine", "salmon", "trout", "bison");
+    /** Verbs in the plural that show their subject is one: "This shoes are". */
+    private static final Set<String> PLURAL_VERBS = Set.of("are", "were", "have", "do", "don't", "aren't", "weren't", "haven't");
     /** Marks after a noun that end its phrase ("two cat." / "two cat, and"); any other ("20 year+") may not. */
     private static final Set<String> PHRASE_ENDS = Set.of(".", ",", ";", ":", "!", "?", ")", "\"");
 
@@ -56,6 +59,12 @@ public final class NounNumber {
                 right = w.equals("person") ? "people" : lex.plural(w);
             else if (SINGULAR_WORDS.contains(det) && !lex.isNoun(w))
                 right = commonest(lex.singulars(w));   // "bunches": "bunch", not the name "Bunche"
+            else if (det.equals("this") && !lex.singulars(w).isEmpty() && PLURAL_VERBS.contains(next)) {
+                // "This shoes are": the plural verb shows the noun is meant, and "this" is the slip ("this costs money" stays)
+                Token determiner = tokens.get(k - 1);
+                out.replace(determiner.start(), determiner.end(), determiner.text().charAt(0) == 'T' ? "These" : "these");
+                continue;
+            }
             if (right != null && !right.equals(w)) out.replace(noun.start(), noun.end(), right);
         }
         return out.result();

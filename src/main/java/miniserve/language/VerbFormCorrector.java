@@ -28,11 +28,11 @@ public final class VerbFormCorrector {
     private static final Set<String> NEGATIVE_DO = Set.of("don't", "doesn't", "didn't");
     private static final Set<String> NEGATIVE_MODALS = Set.of("can't", "cannot", "couldn't", "won't", "wouldn't",
             "shouldn't", "mustn't", "mightn't", "shan't");
-    /**
-     * Modals after which learners put "to" ("must to go"); not "ought", "have", "used", which take it, nor "can",
-     * "could", which may end a clause of their own ("all we can to help").
-     */
-    private static final Set<String> NO_TO_AFTER = Set.of("should", "must");
+    /** Modals after which learners put "to" ("must to go", "She can to swim"); not "ought", "have", "used", which take it. */
+    private static final Set<String> NO_TO_AFTER = Set.of("should", "must", "can", "could");
+    /** Words before the subject of a "can"/"could" that ends a clause of its own: "all we can to help", "what I could to". */
+    private static final Set<String> CLAUSE_OF_ITS_OWN = Set.of("all", "everything", "anything", "what", "whatever", "as",
+            "much", "best", "something", "nothing");
     private static final Set<String> PERFECT_NEGATIVES = Set.of("haven't", "hasn't", "hadn't");
     /** Words that open a question before its auxiliary: "Where do we ...". */
     private static final Set<String> QUESTION_WORDS = Set.of("what", "where", "when", "why", "how", "who", "which");
@@ -52,7 +52,8 @@ public final class VerbFormCorrector {
             String w = verb.text();
             if (!w.equals(WordDiff.lower(tokens, i))) continue;
             String prev = WordDiff.lower(tokens, i - 1);
-            if (w.equals("to") && NO_TO_AFTER.contains(prev) && isModal(tokens, i - 1) && isBase(WordDiff.lower(tokens, i + 1))) {
+            boolean ownClause = (prev.equals("can") || prev.equals("could")) && CLAUSE_OF_ITS_OWN.contains(WordDiff.lower(tokens, i - 3));
+            if (w.equals("to") && NO_TO_AFTER.contains(prev) && !ownClause && isModal(tokens, i - 1) && isBase(WordDiff.lower(tokens, i + 1))) {
                 // "must to go" -> "must go": the "to" goes with the space before it
                 out.replace(tokens.get(i - 1).end(), verb.end(), "");
                 continue;

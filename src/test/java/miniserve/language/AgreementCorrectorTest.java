@@ -27,6 +27,7 @@ class AgreementCorrectorTest {
     void anAuxiliaryAfterANounSubjectTakesItsNumber() {
         assertThat(stage.correct("My sister have a car, but the teacher don't know.")).isEqualTo("My sister has a car, but the teacher doesn't know.");
         assertThat(stage.correct("The children was happy; my friends is here.")).isEqualTo("The children were happy; my friends are here.");
+        assertThat(stage.correct("My uncle work in a factory; my daughter want a dog.")).isEqualTo("My uncle works in a factory; my daughter wants a dog.");
     }
 
     @Test
@@ -45,7 +46,8 @@ class AgreementCorrectorTest {
                 "They can swim and she must go.",
                 "Does the teacher have time? The rest are here, the data are new.",
                 "If the weather were fine, my glasses are here and the news is good.",
-                "Mistakes that might have stopped it, if you or your employer do not agree."}) {
+                "Mistakes that might have stopped it, if you or your employer do not agree.",
+                "My mother tongue is French and my friend list was long."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }

@@ -19,6 +19,7 @@ class NounNumberTest {
     void aOrEveryTakesTheSingular() {
         assertThat(stage.correct("I have a books and every students has one.")).isEqualTo("I have a book and every student has one.");
         assertThat(stage.correct("They took a bunches of flowers.")).isEqualTo("They took a bunch of flowers.");
+        assertThat(stage.correct("This shoes are expensive, but this costs nothing.")).isEqualTo("These shoes are expensive, but this costs nothing.");
     }
 
     @Test

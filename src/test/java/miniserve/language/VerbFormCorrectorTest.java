@@ -25,6 +25,7 @@ class VerbFormCorrectorTest {
     void aModalTakesNoTo() {
         assertThat(stage.correct("I must to go now.")).isEqualTo("I must go now.");
         assertThat(stage.correct("You should to call her.")).isEqualTo("You should call her.");
+        assertThat(stage.correct("She can to swim very well.")).isEqualTo("She can swim very well.");
     }
 
     @Test
@@ -39,6 +40,7 @@ class VerbFormCorrectorTest {
                 "His will states that she can swim.",       // a noun
                 "Will goes to school every day.",           // a name
                 "We did all we could to help.",             // "could" ends its clause
+                "I'll do what I can to help, as much as we can to make it.",
                 "Did you guys see it?",                     // a noun's plural after the pronoun
                 "They didn't was there.",                   // "be": "wasn't" is meant, not "be"
                 "I think they did it looked fine.",         // "did" is no question's
