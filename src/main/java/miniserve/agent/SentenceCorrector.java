@@ -6,7 +6,7 @@ import miniserve.language.Edit;
 import miniserve.language.AgreementCorrector;
 import miniserve.language.VerbFormCorrector;
 import miniserve.language.VerbPreposition;
-import miniserve.language.DoubleComparative;
+import miniserve.language.Comparison;
 import miniserve.language.EditClassifier;
 import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
@@ -43,7 +43,7 @@ final class SentenceCorrector {
      * of a clause with a finished time ("Yesterday I eat"), then a verb's person after a subject pronoun ("She
      * watch"), then the form an auxiliary asks of its verb ("can plays", "Did she finished", "has appear"), then the
      * prepositions of time ("in Monday", "since two years") and those verbs and adjectives take ("depend of",
-     * "listen music", "discuss about"), then doubled comparison ("more taller"), then a noun's
+     * "listen music", "discuss about"), then comparison ("more taller", "in most recent version"), then a noun's
      * number after its determiner ("three book", "a books"), then "a"/"an" by the next word's sound, which a
      * corrected typo may change ("a aple" -> "an apple"), then the capital a sentence starts with (a piece cut from
      * a longer sentence loses it again in TextRows).
@@ -55,7 +55,7 @@ final class SentenceCorrector {
             new VerbFormCorrector(Lexicon.standard())::correct,
             TimePreposition::correct,
             new VerbPreposition(Lexicon.standard())::correct,
-            new DoubleComparative(Lexicon.standard())::correct,
+            new Comparison(Lexicon.standard())::correct,
             new NounNumber(Lexicon.standard())::correct,
             IndefiniteArticle::correct,
             SentenceStart::capitalise);
