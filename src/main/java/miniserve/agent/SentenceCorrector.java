@@ -12,6 +12,7 @@ import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
 import miniserve.language.NounNumber;
 import miniserve.language.PastTenseCorrector;
+import miniserve.language.QuestionOrder;
 import miniserve.language.SentenceStart;
 import miniserve.language.SpellingCorrector;
 import miniserve.language.TimePreposition;
@@ -44,9 +45,9 @@ final class SentenceCorrector {
      * watch"), then the form an auxiliary asks of its verb ("can plays", "Did she finished", "has appear"), then the
      * prepositions of time ("in Monday", "since two years") and those verbs and adjectives take ("depend of",
      * "listen music", "discuss about"), then comparison ("more taller", "in most recent version"), then a noun's
-     * number after its determiner ("three book", "a books"), then "a"/"an" by the next word's sound, which a
-     * corrected typo may change ("a aple" -> "an apple"), then the capital a sentence starts with (a piece cut from
-     * a longer sentence loses it again in TextRows).
+     * number after its determiner ("three book", "a books"), then a question's order ("Where we do vote?"), then
+     * "a"/"an" by the next word's sound, which a corrected typo may change ("a aple" -> "an apple"), then the
+     * capital a sentence starts with (a piece cut from a longer sentence loses it again in TextRows).
      */
     private static final List<UnaryOperator<String>> STAGES = List.of(
             new SpellingCorrector(Lexicon.standard())::correct,
@@ -57,6 +58,7 @@ final class SentenceCorrector {
             new VerbPreposition(Lexicon.standard())::correct,
             new Comparison(Lexicon.standard())::correct,
             new NounNumber(Lexicon.standard())::correct,
+            QuestionOrder::correct,
             IndefiniteArticle::correct,
             SentenceStart::capitalise);
 

@@ -1,0 +1,44 @@
+package miniserve.language;
+
+import miniserve.language.WordDiff.Token;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The tutor's stage for the word order of a question, after the model: a question that opens with a question
+ * word puts its auxiliary before its subject ("Where we do vote?" → "Where do we vote?", "Why you are sad?" →
+ * "Why are you sad?", "What she can do?" → "What can she do?"). Only a sentence that ends with "?", opens with
+ * the question word and has a subject pronoun and an auxiliary right after it: a clause such as "what we do is
+ * ..." is no question, and "Who is he?" is in order already. Why a stage: the model corrects none of the
+ * synthetic set's word-order errors, and this one is among the commonest of beginners.
+ */
+public final class QuestionOrder {
+
+    private static final Set<String> QUESTION_WORDS = Set.of("what", "where", "when", "why", "how", "which");
+    private static final Set<String> PRONOUNS = Set.of("i", "you", "he", "she", "it", "we", "they");
+
+    private QuestionOrder() {
+    }
+
+    private static boolean isParticiple(Lexicon lex, String w) {
+        return lex.verbReadings(w).stream().anyMatch(r -> r.form() == Lexicon.VerbForm.PAST_PARTICIPLE);
+    }
+
+    /** {@code text} with a question's subject pronoun and auxiliary in question order (see the class comment). */
+    public static String correct(String text) {
+        Lexicon lex = Lexicon.standard();
+        List<Token> tokens = WordDiff.tokenize(text);
+        int n = tokens.size();
+        if (n < 4 || !tokens.get(n - 1).text().equals("?") || !QUESTION_WORDS.contains(WordDiff.lower(tokens, 0))) return text;
+        // "How many books you have?": the question word may take one word with it
+        int s = PRONOUNS.contains(WordDiff.lower(tokens, 1)) ? 1 : 2;
+        if (s + 2 >= n || !PRONOUNS.contains(WordDiff.lower(tokens, s))) return text;
+        Token subject = tokens.get(s), auxiliary = tokens.get(s + 1);
+        String aux = WordDiff.lower(tokens, s + 1);
+        if (!Lexicon.isAuxiliary(aux) || !auxiliary.text().equals(aux)) return text;
+        // "have" is an auxiliary only before a participle ("What you have done?"); "What she has?" wants "does she have"
+        if (Lexicon.HAVE_FORMS.contains(aux) && !isParticiple(lex, WordDiff.lower(tokens, s + 2))) return text;
+        return text.substring(0, subject.start()) + auxiliary.text() + " " + subject.text() + text.substring(auxiliary.end());
+    }
+}

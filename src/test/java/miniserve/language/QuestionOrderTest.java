@@ -1,0 +1,30 @@
+package miniserve.language;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class QuestionOrderTest {
+
+    @Test
+    void theAuxiliaryGoesBeforeTheSubject() {
+        assertThat(QuestionOrder.correct("Where we do vote?")).isEqualTo("Where do we vote?");
+        assertThat(QuestionOrder.correct("Why you are sad?")).isEqualTo("Why are you sad?");
+        assertThat(QuestionOrder.correct("What you have done?")).isEqualTo("What have you done?");
+        assertThat(QuestionOrder.correct("What I can do?")).isEqualTo("What can I do?");
+    }
+
+    @Test
+    void leavesAloneWhatIsNoSuchQuestion() {
+        for (String s : new String[] {
+                "Where do we vote?",
+                "What we do is our business.",
+                "Do you know where we are?",
+                "Why they left, nobody knows?",
+                "Who is he?",
+                "How many books she has?",                   // "does she have": more than an order
+                "What she has?"}) {
+            assertThat(QuestionOrder.correct(s)).as(s).isSameAs(s);
+        }
+    }
+}
