@@ -32,6 +32,7 @@ public final class QuestionOrder {
         int n = tokens.size();
         if (n < 4 || !tokens.get(n - 1).text().equals("?") || !QUESTION_WORDS.contains(WordDiff.lower(tokens, 0))) return text;
         // "How many books you have?": the question word may take one word with it
+        if (Lexicon.isAuxiliary(WordDiff.lower(tokens, 1))) return text;     // "What should I do?" is in order
         int s = PRONOUNS.contains(WordDiff.lower(tokens, 1)) ? 1 : 2;
         if (s + 2 >= n || !PRONOUNS.contains(WordDiff.lower(tokens, s))) return text;
         Token subject = tokens.get(s), auxiliary = tokens.get(s + 1);

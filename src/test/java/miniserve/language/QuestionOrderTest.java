@@ -22,6 +22,8 @@ class QuestionOrderTest {
                 "Do you know where we are?",
                 "Why they left, nobody knows?",
                 "Who is he?",
+                "What should I do?",
+                "What could it be?",
                 "How many books she has?",                   // "does she have": more than an order
                 "What she has?"}) {
             assertThat(QuestionOrder.correct(s)).as(s).isSameAs(s);
