@@ -40,6 +40,12 @@ public final class AgreementCorrector {
     private static final Set<String> MID_ADVERBS = Set.of("always", "never", "often", "usually", "sometimes", "also",
             "still", "really", "rarely", "seldom", "already", "generally", "normally", "actually", "just");
 
+    /** Words that open a sentence whose subject follows "is": "Where is ...", "Here is ...", "There is ...". */
+    private static final Set<String> INVERTING = Set.of("what", "where", "when", "why", "how", "which", "who", "here", "there");
+    /** Nouns in -s that are no plural, or take a singular verb: "the news", "a means", "the series". */
+    private static final Set<String> SINGULAR_IN_S = Set.of("news", "means", "series", "species", "physics", "mathematics",
+            "economics", "politics", "ethics", "athletics", "measles", "whereabouts", "headquarters", "lens", "bus", "gas",
+            "thanks", "odds");
     /** Determiners a noun subject starts with: "my sister", "the children". */
     private static final Set<String> NOUN_DETERMINERS = Set.of("the", "my", "your", "his", "her", "its", "our", "their",
             "this", "that", "these", "those");
@@ -67,7 +73,10 @@ public final class AgreementCorrector {
     public String correct(String text) {
         List<Token> tokens = WordDiff.tokenize(text);
         TextSplice out = new TextSplice(text);
+        String inverted = invertedBe(tokens);
+        if (inverted != null) out.replace(tokens.get(1).start(), tokens.get(1).end(), inverted);
         for (int k = 0; k + 1 < tokens.size(); k++) {
+            if (inverted != null && k == 0) continue;   // the subject follows its verb: nothing before "is" to agree with
             String auxiliary = nounSubjectAuxiliary(tokens, k);
             if (auxiliary != null) {
                 out.replace(tokens.get(k + 1).start(), tokens.get(k + 1).end(), auxiliary);
@@ -88,6 +97,25 @@ public final class AgreementCorrector {
             if (right != null && !right.equals(w)) out.replace(tokens.get(i).start(), tokens.get(i).end(), right);
         }
         return out.result();
+    }
+
+    /**
+     * "are"/"were" for the "is"/"was" of a sentence that opens with a question word, "here" or "there" and puts its
+     * plural subject after the verb ("Where is my keys?" → "are", "Here is the documents" → "are"); null for any other
+     * sentence. The subject is a determiner and a plural noun that ends its phrase ("What is the sales tax?" is a
+     * compound), not a noun whose -s is no plural ("What is the news?", "the means").
+     */
+    private String invertedBe(List<Token> tokens) {
+        if (tokens.size() < 4 || !INVERTING.contains(WordDiff.lower(tokens, 0))) return null;
+        String be = tokens.get(1).text(), det = WordDiff.lower(tokens, 2), noun = tokens.get(3).text();
+        String plural = Map.of("is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't").get(be);
+        if (plural == null || !Lexicon.DETERMINER_LIKE.contains(det) || Lexicon.SINGULAR_DETERMINERS.contains(det)) return null;
+        if (!noun.equals(WordDiff.lower(tokens, 3)) || lex.singulars(noun).isEmpty() || lex.isUncountable(noun)
+                || SINGULAR_IN_S.contains(noun) || noun.endsWith("ss")) return null;
+        String next = WordDiff.lower(tokens, 4);
+        boolean endsPhrase = tokens.size() == 4 || !tokens.get(4).isWord() || lex.isPreposition(next) || lex.isAdverb(next) && !lex.isNoun(next)
+                || FinishedTime.CLAUSE_WORDS.contains(next) || Lexicon.SUBJECT_PRONOUNS.contains(next);
+        return endsPhrase ? plural : null;
     }
 
     /**

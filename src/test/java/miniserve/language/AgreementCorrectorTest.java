@@ -31,6 +31,13 @@ class AgreementCorrectorTest {
     }
 
     @Test
+    void isBeforeAPluralSubjectBecomesAre() {
+        assertThat(stage.correct("Where is my keys?")).isEqualTo("Where are my keys?");
+        assertThat(stage.correct("Here is the documents you asked for.")).isEqualTo("Here are the documents you asked for.");
+        assertThat(stage.correct("What was their reasons?")).isEqualTo("What were their reasons?");
+    }
+
+    @Test
     void leavesAloneWhatIsNoSubjectAndVerb() {
         for (String s : new String[] {
                 "Does she like it?",                        // the subject of a question
@@ -47,7 +54,10 @@ class AgreementCorrectorTest {
                 "Does the teacher have time? The rest are here, the data are new.",
                 "If the weather were fine, my glasses are here and the news is good.",
                 "Mistakes that might have stopped it, if you or your employer do not agree.",
-                "My mother tongue is French and my friend list was long."}) {
+                "My mother tongue is French and my friend list was long.",
+                "What is the sales tax? What is the news?",
+                "Where is the glass? There is a class today.",
+                "What is the means of payment?"}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
