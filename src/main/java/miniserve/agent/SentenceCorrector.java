@@ -58,7 +58,7 @@ final class SentenceCorrector {
             new VerbPreposition(Lexicon.standard())::correct,
             new Comparison(Lexicon.standard())::correct,
             new NounNumber(Lexicon.standard())::correct,
-            QuestionOrder::correct,
+            new QuestionOrder(Lexicon.standard())::correct,
             IndefiniteArticle::correct,
             SentenceStart::capitalise);
 

@@ -435,7 +435,12 @@ public final class Lexicon {
 
     /** Whether {@code w} can be a verb's past ("went", "visited", "put"). */
     public boolean isPast(String w) {
-        return verbReadings(w).stream().anyMatch(r -> r.form() == VerbForm.PAST);
+        return canBe(w, VerbForm.PAST);
+    }
+
+    /** Whether {@code w} can be a verb in {@code form} ("go" a base form, "seen" a past participle, "put" either). */
+    public boolean canBe(String w, VerbForm form) {
+        return verbReadings(w).stream().anyMatch(r -> r.form() == form);
     }
 
     /**

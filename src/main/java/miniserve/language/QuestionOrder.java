@@ -18,16 +18,14 @@ public final class QuestionOrder {
     private static final Set<String> QUESTION_WORDS = Set.of("what", "where", "when", "why", "how", "which");
     private static final Set<String> PRONOUNS = Set.of("i", "you", "he", "she", "it", "we", "they");
 
-    private QuestionOrder() {
-    }
+    private final Lexicon lex;
 
-    private static boolean isParticiple(Lexicon lex, String w) {
-        return lex.verbReadings(w).stream().anyMatch(r -> r.form() == Lexicon.VerbForm.PAST_PARTICIPLE);
+    public QuestionOrder(Lexicon lex) {
+        this.lex = lex;
     }
 
     /** {@code text} with a question's subject pronoun and auxiliary in question order (see the class comment). */
-    public static String correct(String text) {
-        Lexicon lex = Lexicon.standard();
+    public String correct(String text) {
         List<Token> tokens = WordDiff.tokenize(text);
         int n = tokens.size();
         if (n < 4 || !tokens.get(n - 1).text().equals("?") || !QUESTION_WORDS.contains(WordDiff.lower(tokens, 0))) return text;
@@ -39,7 +37,7 @@ public final class QuestionOrder {
         String aux = WordDiff.lower(tokens, s + 1);
         if (!Lexicon.isAuxiliary(aux) || !auxiliary.text().equals(aux)) return text;
         // "have" is an auxiliary only before a participle ("What you have done?"); "What she has?" wants "does she have"
-        if (Lexicon.HAVE_FORMS.contains(aux) && !isParticiple(lex, WordDiff.lower(tokens, s + 2))) return text;
+        if (Lexicon.HAVE_FORMS.contains(aux) && !lex.canBe(WordDiff.lower(tokens, s + 2), Lexicon.VerbForm.PAST_PARTICIPLE)) return text;
         return text.substring(0, subject.start()) + auxiliary.text() + " " + subject.text() + text.substring(auxiliary.end());
     }
 }

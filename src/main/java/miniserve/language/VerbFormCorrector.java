@@ -53,7 +53,7 @@ public final class VerbFormCorrector {
             if (!w.equals(WordDiff.lower(tokens, i))) continue;
             String prev = WordDiff.lower(tokens, i - 1);
             boolean ownClause = (prev.equals("can") || prev.equals("could")) && CLAUSE_OF_ITS_OWN.contains(WordDiff.lower(tokens, i - 3));
-            if (w.equals("to") && NO_TO_AFTER.contains(prev) && !ownClause && isModal(tokens, i - 1) && isBase(WordDiff.lower(tokens, i + 1))) {
+            if (w.equals("to") && NO_TO_AFTER.contains(prev) && !ownClause && isModal(tokens, i - 1) && lex.canBe(WordDiff.lower(tokens, i + 1), VerbForm.BASE)) {
                 // "must to go" -> "must go": the "to" goes with the space before it
                 out.replace(tokens.get(i - 1).end(), verb.end(), "");
                 continue;
@@ -98,9 +98,6 @@ public final class VerbFormCorrector {
         return participle.equals(w) ? null : participle;
     }
 
-    private boolean isBase(String w) {
-        return lex.verbReadings(w).stream().anyMatch(r -> r.form() == VerbForm.BASE);
-    }
 
     /**
      * The base form of a verb form that is no base form itself: a past, a participle or a third person of one

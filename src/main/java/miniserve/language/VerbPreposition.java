@@ -68,7 +68,7 @@ public final class VerbPreposition {
      */
     private String replacement(String head, boolean verbal, String next, String after) {
         if (lex.isPreposition(next)) {
-            if (next.equals("to") && isBase(after)) return null;                                       // an infinitive
+            if (next.equals("to") && lex.canBe(after, VerbForm.BASE)) return null;                                       // an infinitive
             String added = lex.prepositionLearnersAdd(head);
             if (verbal && next.equals(added) && !SOMETIMES_RIGHT.contains(head)) return "";
             List<String> rights = new ArrayList<>();
@@ -93,7 +93,4 @@ public final class VerbPreposition {
         return out;
     }
 
-    private boolean isBase(String w) {
-        return lex.verbReadings(w).stream().anyMatch(r -> r.form() == VerbForm.BASE);
-    }
 }

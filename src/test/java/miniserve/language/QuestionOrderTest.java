@@ -6,12 +6,14 @@ import org.junit.jupiter.api.Test;
 
 class QuestionOrderTest {
 
+    private final QuestionOrder stage = new QuestionOrder(Lexicon.standard());
+
     @Test
     void theAuxiliaryGoesBeforeTheSubject() {
-        assertThat(QuestionOrder.correct("Where we do vote?")).isEqualTo("Where do we vote?");
-        assertThat(QuestionOrder.correct("Why you are sad?")).isEqualTo("Why are you sad?");
-        assertThat(QuestionOrder.correct("What you have done?")).isEqualTo("What have you done?");
-        assertThat(QuestionOrder.correct("What I can do?")).isEqualTo("What can I do?");
+        assertThat(stage.correct("Where we do vote?")).isEqualTo("Where do we vote?");
+        assertThat(stage.correct("Why you are sad?")).isEqualTo("Why are you sad?");
+        assertThat(stage.correct("What you have done?")).isEqualTo("What have you done?");
+        assertThat(stage.correct("What I can do?")).isEqualTo("What can I do?");
     }
 
     @Test
@@ -26,7 +28,7 @@ class QuestionOrderTest {
                 "What could it be?",
                 "How many books she has?",                   // "does she have": more than an order
                 "What she has?"}) {
-            assertThat(QuestionOrder.correct(s)).as(s).isSameAs(s);
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
 }
