@@ -23,8 +23,6 @@ import java.util.Set;
  */
 public final class AgreementCorrector {
 
-    private static final Set<String> THIRD_PERSON = Set.of("he", "she", "it");
-    private static final Set<String> OTHER_PERSONS = Set.of("i", "you", "we", "they");
     /** An auxiliary in the person of he/she/it, from the one of I/you/we/they ("have" → "has"). */
     private static final Map<String, String> THIRD_PERSON_AUXILIARY = Map.of(
             "have", "has", "do", "does", "don't", "doesn't", "are", "is", "aren't", "isn't");
@@ -40,8 +38,6 @@ public final class AgreementCorrector {
     private static final Set<String> MID_ADVERBS = Set.of("always", "never", "often", "usually", "sometimes", "also",
             "still", "really", "rarely", "seldom", "already", "generally", "normally", "actually", "just");
 
-    /** Words that open a sentence whose subject follows "is": "Where is ...", "Here is ...", "There is ...". */
-    private static final Set<String> INVERTING = Set.of("what", "where", "when", "why", "how", "which", "who", "here", "there");
     /** Nouns in -s that are no plural, or take a singular verb: "the news", "a means", "the series". */
     private static final Set<String> SINGULAR_IN_S = Set.of("news", "means", "series", "species", "physics", "mathematics",
             "economics", "politics", "ethics", "athletics", "measles", "whereabouts", "headquarters", "lens", "bus", "gas",
@@ -88,12 +84,12 @@ public final class AgreementCorrector {
             String subject = WordDiff.lower(tokens, k), w = tokens.get(i).text();
             if (!w.equals(WordDiff.lower(tokens, i))) continue;
             String next = WordDiff.lower(tokens, i + 1);
-            String right = THIRD_PERSON.contains(subject) ? THIRD_PERSON_AUXILIARY.get(w)
+            String right = Lexicon.THIRD_PERSON_PRONOUNS.contains(subject) ? THIRD_PERSON_AUXILIARY.get(w)
                     : subject.equals("i") ? I_AUXILIARY.get(w) : PLURAL_AUXILIARY.get(w);
             // "He cross examined": a verb right after a non-auxiliary is the clause's verb, and this word part of
             // something else ("I is tired" is still corrected)
             if (right == null && !lex.isPast(next))
-                right = THIRD_PERSON.contains(subject) ? thirdPerson(w) : base(w, subject, next);
+                right = Lexicon.THIRD_PERSON_PRONOUNS.contains(subject) ? thirdPerson(w) : base(w, subject, next);
             if (right != null && !right.equals(w)) out.replace(tokens.get(i).start(), tokens.get(i).end(), right);
         }
         return out.result();
@@ -106,9 +102,11 @@ public final class AgreementCorrector {
      * compound), not a noun whose -s is no plural ("What is the news?", "the means").
      */
     private String invertedBe(List<Token> tokens) {
-        if (tokens.size() < 4 || !INVERTING.contains(WordDiff.lower(tokens, 0))) return null;
+        String first = WordDiff.lower(tokens, 0);
+        if (tokens.size() < 4 || !Lexicon.QUESTION_WORDS.contains(first) && !first.equals("here") && !first.equals("there")) return null;
         String be = tokens.get(1).text(), det = WordDiff.lower(tokens, 2), noun = tokens.get(3).text();
-        String plural = Map.of("is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't").get(be);
+        // "is", "isn't", "was", "wasn't" and their plurals
+        String plural = be.startsWith("is") || be.startsWith("was") ? PLURAL_AUXILIARY.get(be) : null;
         if (plural == null || !Lexicon.DETERMINER_LIKE.contains(det) || Lexicon.SINGULAR_DETERMINERS.contains(det)) return null;
         if (!noun.equals(WordDiff.lower(tokens, 3)) || lex.singulars(noun).isEmpty() || lex.isUncountable(noun)
                 || SINGULAR_IN_S.contains(noun) || noun.endsWith("ss")) return null;
@@ -165,7 +163,7 @@ public final class AgreementCorrector {
      */
     private boolean isSubject(List<Token> tokens, int k) {
         String pronoun = WordDiff.lower(tokens, k);
-        if (!THIRD_PERSON.contains(pronoun) && !OTHER_PERSONS.contains(pronoun)) return false;
+        if (!Lexicon.THIRD_PERSON_PRONOUNS.contains(pronoun) && !Lexicon.NON_THIRD_PERSON_PRONOUNS.contains(pronoun)) return false;
         if (pronoun.equals("i") && JOINING.contains(WordDiff.lower(tokens, k - 1))) return false;   // "Laura and I are"
         return opensClause(lex, tokens, k);
     }

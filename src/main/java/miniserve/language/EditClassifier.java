@@ -577,9 +577,10 @@ public final class EditClassifier {
             }
         }
         // a question's "do" governs the verb after its subject: "Does he play?", "Where did you go?"
-        String question = Lexicon.SUBJECT_PRONOUNS.contains(prev) ? ctx.quote(2, 0) : "";
-        if (Lexicon.DO_FORMS.contains(lower(question.split(" ")[0])) && has(rr, VerbForm.BASE) && !has(ro, VerbForm.BASE)) {
-            String doAndSubject = question.substring(0, question.lastIndexOf(' '));
+        int t = ctx.change().tgtStart();
+        if (Lexicon.SUBJECT_PRONOUNS.contains(prev) && t >= 2 && Lexicon.DO_FORMS.contains(lower(ctx.target().get(t - 2).text()))
+                && has(rr, VerbForm.BASE) && !has(ro, VerbForm.BASE)) {
+            String doAndSubject = ctx.target().get(t - 2).text() + " " + ctx.target().get(t - 1).text();
             return new Verdict(ErrorType.VERB_FORM, "After " + q(doAndSubject) + ", use the base form of the verb: " + shown + ".");
         }
         if (Lexicon.BE_FORMS.contains(prev) && !prev.equals("being")) {

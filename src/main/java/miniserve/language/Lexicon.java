@@ -89,6 +89,8 @@ public final class Lexicon {
     public static final Set<String> REFLEXIVE_PRONOUNS = Set.of("myself", "yourself", "himself", "herself", "itself",
             "ourselves", "yourselves", "themselves", "hisself", "theirselves", "themself");
     public static final Set<String> THIRD_PERSON_PRONOUNS = Set.of("he", "she", "it");
+    /** Words that open a question ("Where do we ...", "Who did you ..."). */
+    public static final Set<String> QUESTION_WORDS = Set.of("what", "where", "when", "why", "how", "who", "which");
     public static final Set<String> NON_THIRD_PERSON_PRONOUNS = Set.of("i", "you", "we", "they");
 
     /** -ly words whose meaning is not "in an X way", so they do not pair with the adjective. */

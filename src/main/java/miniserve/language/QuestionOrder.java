@@ -3,7 +3,6 @@ package miniserve.language;
 import miniserve.language.WordDiff.Token;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * The tutor's stage for the word order of a question, after the model: a question that opens with a question
@@ -15,10 +14,13 @@ import java.util.Set;
  */
 public final class QuestionOrder {
 
-    private static final Set<String> QUESTION_WORDS = Set.of("what", "where", "when", "why", "how", "which");
-    private static final Set<String> PRONOUNS = Set.of("i", "you", "he", "she", "it", "we", "they");
 
     private final Lexicon lex;
+
+    /** A subject pronoun with a person ("who" has none to invert with). */
+    private static boolean isPronoun(String w) {
+        return Lexicon.THIRD_PERSON_PRONOUNS.contains(w) || Lexicon.NON_THIRD_PERSON_PRONOUNS.contains(w);
+    }
 
     public QuestionOrder(Lexicon lex) {
         this.lex = lex;
@@ -28,11 +30,13 @@ public final class QuestionOrder {
     public String correct(String text) {
         List<Token> tokens = WordDiff.tokenize(text);
         int n = tokens.size();
-        if (n < 4 || !tokens.get(n - 1).text().equals("?") || !QUESTION_WORDS.contains(WordDiff.lower(tokens, 0))) return text;
+        String first = WordDiff.lower(tokens, 0);
+        // not "who", which is mostly the question's subject itself ("Who is he?")
+        if (n < 4 || !tokens.get(n - 1).text().equals("?") || !Lexicon.QUESTION_WORDS.contains(first) || first.equals("who")) return text;
         // "How many books you have?": the question word may take one word with it
         if (Lexicon.isAuxiliary(WordDiff.lower(tokens, 1))) return text;     // "What should I do?" is in order
-        int s = PRONOUNS.contains(WordDiff.lower(tokens, 1)) ? 1 : 2;
-        if (s + 2 >= n || !PRONOUNS.contains(WordDiff.lower(tokens, s))) return text;
+        int s = isPronoun(WordDiff.lower(tokens, 1)) ? 1 : 2;
+        if (s + 2 >= n || !isPronoun(WordDiff.lower(tokens, s))) return text;
         Token subject = tokens.get(s), auxiliary = tokens.get(s + 1);
         String aux = WordDiff.lower(tokens, s + 1);
         if (!Lexicon.isAuxiliary(aux) || !auxiliary.text().equals(aux)) return text;

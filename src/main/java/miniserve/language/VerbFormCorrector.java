@@ -34,8 +34,6 @@ public final class VerbFormCorrector {
     private static final Set<String> CLAUSE_OF_ITS_OWN = Set.of("all", "everything", "anything", "what", "whatever", "as",
             "much", "best", "something", "nothing");
     private static final Set<String> PERFECT_NEGATIVES = Set.of("haven't", "hasn't", "hadn't");
-    /** Words that open a question before its auxiliary: "Where do we ...". */
-    private static final Set<String> QUESTION_WORDS = Set.of("what", "where", "when", "why", "how", "who", "which");
 
     private final Lexicon lex;
 
@@ -83,7 +81,7 @@ public final class VerbFormCorrector {
     /** Whether {@code k} is a "do", "does" or "did" (or their negatives) that opens a question: first, or after a question word. */
     private static boolean opensDoQuestion(List<Token> tokens, int k) {
         if (k < 0 || !Lexicon.DO_FORMS.contains(WordDiff.lower(tokens, k))) return false;
-        return k == 0 || QUESTION_WORDS.contains(WordDiff.lower(tokens, k - 1)) || !tokens.get(k - 1).isWord();
+        return k == 0 || Lexicon.QUESTION_WORDS.contains(WordDiff.lower(tokens, k - 1)) || !tokens.get(k - 1).isWord();
     }
 
     /**
