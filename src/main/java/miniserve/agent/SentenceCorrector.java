@@ -136,8 +136,8 @@ final class SentenceCorrector {
      */
     Correction correction(String sentence, String source, String output, boolean ended, String learnerId) {
         Verdict verdict = OutputCheck.check(source, output, ended, maxTokens);
-        if (verdict.accepted()) return named(sentence, source, output, null, learnerId);
-        Correction byStages = named(sentence, source, source, verdict.reason(), learnerId);
+        if (verdict.accepted()) return corrected(sentence, source, output, null, learnerId);
+        Correction byStages = corrected(sentence, source, source, verdict.reason(), learnerId);
         return byStages.status() == Status.CORRECTED ? byStages
                 : new Correction(sentence, sentence, Status.UNCHANGED, verdict.reason(), List.of(), learnerId, List.of());
     }
@@ -147,7 +147,7 @@ final class SentenceCorrector {
      * name. Where a change of the model's is dropped, the stages read the learner's words there once more: a typo the
      * model turned into an unrelated word ("wufe" → "life") is then the spelling stage's to correct ("wife").
      */
-    private Correction named(String sentence, String source, String answer, String reason, String learnerId) {
+    private Correction corrected(String sentence, String source, String answer, String reason, String learnerId) {
         String output = afterTheModel(answer);
         List<Edit> edits = edits(source, output);
         List<Edit> named = named(source, edits);
