@@ -3,6 +3,7 @@ package miniserve.agent;
 import miniserve.agent.Correction.Status;
 import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
+import miniserve.language.ArticleCorrector;
 import miniserve.language.AgreementCorrector;
 import miniserve.language.VerbFormCorrector;
 import miniserve.language.VerbPreposition;
@@ -59,6 +60,7 @@ final class SentenceCorrector {
             new Comparison(Lexicon.standard())::correct,
             new NounNumber(Lexicon.standard())::correct,
             new QuestionOrder(Lexicon.standard())::correct,
+            new ArticleCorrector(Lexicon.standard())::correct,
             IndefiniteArticle::correct,
             SentenceStart::capitalise);
 

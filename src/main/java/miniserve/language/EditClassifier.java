@@ -149,6 +149,26 @@ public final class EditClassifier {
             for (int k = from; k < to; k++) words.add(target.get(k).text());
             return WordDiff.join(words);
         }
+
+        /** The words after the change up to and including its noun, at most {@code max} ("a teacher", "a good doctor"). */
+        int upToNoun(Lexicon lex, int max) {
+            int n = 0;
+            for (int k = change.tgtEnd(); n < max && k < target.size() && target.get(k).isWord(); k++) {
+                n++;
+                String w = target.get(k).text().toLowerCase(Locale.ROOT);
+                if (lex.isNoun(w) && !lex.isAdjective(w) || !lex.singulars(w).isEmpty()) break;
+            }
+            return n;
+        }
+
+        /** The first of the next three words after the change that is an uncountable noun ("new furniture"); null when none is. */
+        String uncountableAfter(Lexicon lex) {
+            for (int k = change.tgtEnd(); k < change.tgtEnd() + 3 && k < target.size() && target.get(k).isWord(); k++) {
+                String w = target.get(k).text().toLowerCase(Locale.ROOT);
+                if (lex.isUncountable(w)) return target.get(k).text();
+            }
+            return null;
+        }
     }
 
     private static List<String> texts(List<Token> tokens, int from, int to) {
@@ -417,16 +437,18 @@ public final class EditClassifier {
                 return new Verdict(ErrorType.ARTICLE, "Use 'the' here: " + q(ctx.quote(0, 1)) + " is a particular one that the reader knows about.");
             }
             if (r.equals("a") || r.equals("an")) {
-                return new Verdict(ErrorType.ARTICLE, "A single countable noun needs an article: " + q(ctx.quote(0, 2)) + ".");
+                return new Verdict(ErrorType.ARTICLE, "A single countable noun needs an article: "
+                        + q(ctx.quote(0, Math.max(1, ctx.upToNoun(lex, 2)))) + ".");
             }
             return new Verdict(ErrorType.ARTICLE, "Add " + q(r) + " before " + q(ctx.next()) + ".");
         }
         if (r.isEmpty()) {
             if (o.equals("a") || o.equals("an")) {
                 boolean plural = !lex.singulars(nextWord).isEmpty();
-                boolean mass = lex.isUncountable(nextWord);
-                return new Verdict(ErrorType.ARTICLE, plural || mass
-                        ? "Do not use " + q(o) + " with " + (plural ? "a plural noun" : "an uncountable noun") + " like " + q(ctx.next()) + "."
+                String mass = lex.isUncountable(nextWord) ? ctx.next() : ctx.uncountableAfter(lex);   // "a new furniture"
+                return new Verdict(ErrorType.ARTICLE, plural || mass != null
+                        ? "Do not use " + q(o) + " with " + (plural ? "a plural noun" : "an uncountable noun") + " like "
+                                + q(plural ? ctx.next() : mass) + "."
                         : "No " + q(o) + " is needed before " + q(ctx.next()) + " here.");
             }
             return new Verdict(ErrorType.ARTICLE, "No " + q(o) + " is needed before " + q(ctx.next()) + " here.");

@@ -34,6 +34,15 @@ public final class PastTenseCorrector {
             Map.entry("has", "had"), Map.entry("have", "had"));
     /** After "have": "have to", "have got", "have been" are left as they are (the past they want is not clear). */
     private static final Set<String> NOT_AFTER_HAVE = Set.of("to", "got", "been");
+    /**
+     * Words that start what follows a verb, not a noun, so that a present form between "and" and one of them is a
+     * verb ("and go to bed", "and buy some milk"; not "bread and milk." nor "bread and milk from the shop").
+     */
+    private static final Set<String> AFTER_A_VERB = Set.of("a", "an", "the", "my", "your", "his", "her", "its", "our",
+            "their", "some", "any", "this", "that", "these", "those", "me", "him", "us", "them", "to", "home", "back",
+            "out", "up", "away");
+    /** Words between a verb and a later "and" that show the verb after "and" is not the first one's partner ("to go and see" below). */
+    private static final Set<String> NOT_ACROSS = Set.of("not", "never");
     /** Determiners after which a noun is a subject whose verb follows it: "my sister", "the children". */
     private static final Set<String> SUBJECT_DETERMINERS = Set.of("the", "my", "your", "his", "her", "its", "our", "their");
 
@@ -47,9 +56,12 @@ public final class PastTenseCorrector {
     public String correct(String text) {
         List<Token> tokens = WordDiff.tokenize(text);
         TextSplice out = new TextSplice(text);
+        boolean[] inPast = new boolean[tokens.size()];        // verbs in the past, as written or as made here (read by pastPartner)
         for (int i = 1; i < tokens.size(); i++) {
             Token verb = tokens.get(i);
             String w = verb.text();
+            String lw = WordDiff.lower(tokens, i);
+            inPast[i] = lex.isPast(lw) && !lex.isNoun(lw) && !lex.isAdjective(lw);    // "watched"; not "set", "used"
             Lexicon.VerbForms irregular = lex.irregularVerbFor(w);
             if (irregular != null) {
                 // "goed" -> "went", "have buyed" -> "have bought": never a word, whatever the clause's time
@@ -57,7 +69,18 @@ public final class PastTenseCorrector {
                         Lexicon.HAVE_FORMS.contains(WordDiff.lower(tokens, i - 1)) ? irregular.pastParticiple() : irregular.past());
                 continue;
             }
-            if (!w.equals(WordDiff.lower(tokens, i)) || !isSubjectBefore(tokens, i)) continue;
+            if (!w.equals(WordDiff.lower(tokens, i))) continue;
+            String partner = WordDiff.lower(tokens, i - 1).equals("and") ? pastPartner(tokens, i - 1, inPast) : null;
+            if (partner != null && AFTER_A_VERB.contains(WordDiff.lower(tokens, i + 1))) {
+                // "Last night she watched a film and go to bed": the second verb shares the first one's subject and time
+                String pastForm = pastOfPresent(w);
+                if (pastForm != null) {
+                    out.replace(verb.start(), verb.end(), pastForm);
+                    inPast[i] = true;
+                }
+                continue;
+            }
+            if (!isSubjectBefore(tokens, i)) continue;
             String next = WordDiff.lower(tokens, i + 1);
             String pastOfParticiple = w.equals("have") || w.equals("has") ? participle(next) : null;
             int end = verb.end();
@@ -80,9 +103,27 @@ public final class PastTenseCorrector {
             }
             if (past == null || !finished) continue;
             out.replace(verb.start(), end, past);
+            inPast[i] = true;
             if (end != verb.end()) i++;
         }
         return out.result();
+    }
+
+    /**
+     * The verb of the first half of "... and VERB" when it is in the past and its clause has a finished time, the
+     * word at {@code and} being that "and": read back from "and" over its object ("watched a film and") to the first
+     * verb in the past; null when a mark, a clause word, a subject, "to" before a verb, a modal or "do" comes first (their verb
+     * after "and" is another's partner: "to go and see", "will come and help").
+     */
+    private String pastPartner(List<Token> tokens, int and, boolean[] inPast) {
+        for (int k = and - 1; k > 0 && k >= and - 6 && tokens.get(k).isWord(); k--) {
+            String w = WordDiff.lower(tokens, k);
+            if (inPast[k]) return FinishedTime.inClause(lex, tokens, k) ? w : null;
+            boolean infinitive = w.equals("to") && lex.canBe(WordDiff.lower(tokens, k + 1), VerbForm.BASE);  // not "to the shop"
+            if (FinishedTime.CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w) || NOT_ACROSS.contains(w) || infinitive
+                    || Lexicon.MODALS.contains(w) || Lexicon.DO_FORMS.contains(w) || Lexicon.isAuxiliary(w)) return null;
+        }
+        return null;
     }
 
     /**

@@ -66,4 +66,24 @@ class PastTenseCorrectorTest {
         assertThat(stage.correct("Yesterday I give you book.")).isEqualTo("Yesterday I gave you book.");
         assertThat(stage.correct("Yesterday I see it work.")).isEqualTo("Yesterday I saw it work.");
     }
+
+    @Test
+    void aVerbAfterAndSharesThePastOfItsPartner() {
+        assertThat(stage.correct("Last night she watch a film and go to bed.")).isEqualTo("Last night she watched a film and went to bed.");
+        assertThat(stage.correct("Yesterday I went to the shop and buy some milk.")).isEqualTo("Yesterday I went to the shop and bought some milk.");
+        assertThat(stage.correct("Last week I was tired and go home early.")).isEqualTo("Last week I was tired and went home early.");
+    }
+
+    @Test
+    void aVerbAfterAndIsLeftWhenItIsNotThePartnerOfAFinishedPast() {
+        for (String s : new String[] {
+                "Yesterday I bought bread and milk from the shop.",      // a noun after "and"
+                "Yesterday he told me to come and see him.",             // the partner of "come"
+                "Yesterday she said she will come and help us.",
+                "I went to the shop and buy some milk.",                 // no finished time: left to the model
+                "Every day she cooked dinner and washes the dishes.",
+                "Yesterday I didn't go out and stay at home."}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
 }
