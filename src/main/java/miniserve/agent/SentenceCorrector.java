@@ -12,7 +12,7 @@ import miniserve.language.EditClassifier;
 import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
 import miniserve.language.NounNumber;
-import miniserve.language.PastTenseCorrector;
+import miniserve.language.TenseCorrector;
 import miniserve.language.QuestionOrder;
 import miniserve.language.SentenceStart;
 import miniserve.language.SpellingCorrector;
@@ -52,7 +52,7 @@ final class SentenceCorrector {
      */
     private static final List<UnaryOperator<String>> STAGES = List.of(
             new SpellingCorrector(Lexicon.standard())::correct,
-            new PastTenseCorrector(Lexicon.standard())::correct,
+            new TenseCorrector(Lexicon.standard())::correct,
             new AgreementCorrector(Lexicon.standard())::correct,
             new VerbFormCorrector(Lexicon.standard())::correct,
             TimePreposition::correct,

@@ -194,6 +194,7 @@ public final class EditClassifier {
             return new Verdict(ErrorType.WORD_ORDER, "Change the word order: write " + q(rText) + ", not " + q(oText) + ".");
         }
         Verdict perfect = perfectForPast(o, r, ctx);
+        if (perfect == null) perfect = perfectForPresent(o, r);
         if (perfect != null) return perfect;
         Verdict doubled = doubledComparison(o, r, ctx);
         if (doubled != null) return doubled;
@@ -257,6 +258,20 @@ public final class EditClassifier {
             }
         }
         return null;
+    }
+
+    /**
+     * "live" → "have lived", "is" → "has been": the present perfect for something that started at a point named
+     * after "since" and goes on now.
+     */
+    private Verdict perfectForPresent(List<String> o, List<String> r) {
+        if (o.size() != 1 || r.size() != 2 || !Set.of("have", "has").contains(lower(r.get(0)))) return null;
+        String present = lower(o.get(0)), participle = lower(r.get(1));
+        boolean same = Lexicon.BE_FORMS.contains(present) ? participle.equals("been")
+                : lex.verbReadings(present).stream().anyMatch(v -> (v.form() == VerbForm.BASE || v.form() == VerbForm.THIRD_PERSON)
+                        && lex.verbForms(v.base()).pastParticiple().equals(participle));
+        return same ? new Verdict(ErrorType.TENSE, "With 'since' and a point in time, use the present perfect "
+                + q(WordDiff.join(r)) + ": it started then and still goes on.") : null;
     }
 
     /** Whether a word is the pronoun "I" (alone or in "I'm", "I've", ...), which always takes a capital. */

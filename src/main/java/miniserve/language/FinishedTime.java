@@ -21,6 +21,9 @@ public final class FinishedTime {
     public static final Set<String> TIME_UNITS = Set.of("night", "week", "weekend", "month", "year", "summer", "winter",
             "spring", "autumn", "term", "semester", "season", "christmas", "morning", "evening", "monday", "tuesday",
             "wednesday", "thursday", "friday", "saturday", "sunday");
+    /** The months, lower-cased ("may" is also a modal: a reader that may meet the modal checks the capital). */
+    public static final Set<String> MONTHS = Set.of("january", "february", "march", "april", "may", "june", "july",
+            "august", "september", "october", "november", "december");
 
     private FinishedTime() {
     }

@@ -35,7 +35,7 @@ public final class SpellingCorrector {
     /** The correction of {@code word}, or null when it is no typo the stage corrects (see the class comment). */
     public String correction(String word) {
         if (word.length() < MIN_LENGTH || !isLowerAscii(word) || lex.isWord(word)) return null;
-        // "goed", "buyed": a verb form, which the tense stage corrects (PastTenseCorrector); one slip away lies a wrong word ("good", "buyer")
+        // "goed", "buyed": a verb form, which the tense stage corrects (TenseCorrector); one slip away lies a wrong word ("good", "buyer")
         if (lex.irregularPastFor(word) != null) return null;
         String listed = lex.correctionOf(word);   // a real misspelling with one certain correction, however often web text has it
         if (listed != null) return listed;

@@ -20,8 +20,6 @@ public final class TimePreposition {
 
     private static final Set<String> DAYS = Set.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
             "sunday", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays");
-    private static final Set<String> MONTHS = Set.of("january", "february", "march", "april", "june", "july", "august",
-            "september", "october", "november", "december");   // not "may", which is also a modal
     private static final Set<String> PARTS_OF_DAY = Set.of("morning", "afternoon", "evening");
     private static final Set<String> CLOCK = Set.of("o'clock", "am", "pm", "a.m.", "p.m.");
     /** Units a length of time is counted in: "two years", "a week". */
@@ -56,7 +54,7 @@ public final class TimePreposition {
             case "in", "at", "on" -> {
                 if (DAYS.contains(next)) return "on";
                 // a month or a year alone ("on July", "at 2010"), not a date ("on July 4") nor a count ("on 2000 computers")
-                if (MONTHS.contains(next) && !isDayOfMonth(after) || isYear(next) && endsPhrase(after)) return "in";
+                if (FinishedTime.MONTHS.contains(next) && !next.equals("may") && !isDayOfMonth(after) || isYear(next) && endsPhrase(after)) return "in";
                 if (isNumber(next) && CLOCK.contains(after)) return "at";
                 if (p.equals("at") && next.equals("the") && PARTS_OF_DAY.contains(after)) return "in";
                 return null;

@@ -1099,8 +1099,6 @@ public final class SyntheticErrors {
         }
     }
 
-    private static final Set<String> MONTHS = Set.of("january", "february", "march", "april", "may", "june", "july", "august",
-            "september", "october", "november", "december");
 
     /**
      * The present perfect with a finished time in the same clause ("I have visited London last year"):
@@ -1129,7 +1127,7 @@ public final class SyntheticErrors {
             String w = s.lower(k);
             if (w.equals("since")) {
                 String next = s.lower(k + 1);
-                return Character.isDigit(next.charAt(0)) || FinishedTime.TIME_UNITS.contains(next) || MONTHS.contains(next)
+                return Character.isDigit(next.charAt(0)) || FinishedTime.TIME_UNITS.contains(next) || FinishedTime.MONTHS.contains(next)
                         || SINCE_POINTS.contains(next);
             }
             if (FinishedTime.CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w)) return false;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class PastTenseCorrectorTest {
+class TenseCorrectorTest {
 
-    private final PastTenseCorrector stage = new PastTenseCorrector(Lexicon.standard());
+    private final TenseCorrector stage = new TenseCorrector(Lexicon.standard());
 
     @Test
     void putsThePresentOfAFinishedTimeClauseInThePast() {
@@ -36,7 +36,6 @@ class PastTenseCorrectorTest {
     @Test
     void leavesAloneWhatAFinishedTimeDoesNotDecide() {
         for (String s : new String[] {
-                "I live here since last year.",                 // the perfect is wanted, which a rule cannot know
                 "I know that he left yesterday.",               // the time word is in another clause
                 "Yesterday I read a book.",                     // "read" is also the past
                 "Yesterday the school bus was late.",           // "school" is no subject of "bus"
@@ -83,6 +82,27 @@ class PastTenseCorrectorTest {
                 "I went to the shop and buy some milk.",                 // no finished time: left to the model
                 "Every day she cooked dinner and washes the dishes.",
                 "Yesterday I didn't go out and stay at home."}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
+
+    @Test
+    void aPresentVerbSinceAPointInTimeTakesThePresentPerfect() {
+        assertThat(stage.correct("I live here since 2010.")).isEqualTo("I have lived here since 2010.");
+        assertThat(stage.correct("She works in this company since last year.")).isEqualTo("She has worked in this company since last year.");
+        assertThat(stage.correct("He is here since Monday and we are waiting since March.")).isEqualTo("He has been here since Monday and we have been waiting since March.");
+        assertThat(stage.correct("My parents are married since then.")).isEqualTo("My parents have been married since then.");
+    }
+
+    @Test
+    void sinceBeforeAClauseOrAfterAPerfectIsLeftAlone() {
+        for (String s : new String[] {
+                "I stay at home since it rains.",              // "since" may mean "because"
+                "I have lived here since 2010.",
+                "I lived there since 2010 until 2015.",
+                "I don't smoke since 2010.",
+                "It is two years since I saw him.",
+                "I may come since May."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }

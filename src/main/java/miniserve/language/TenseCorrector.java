@@ -12,20 +12,27 @@ import java.util.Set;
  * The tutor's tense stage, after the model: a present verb in a clause with a finished time ("Yesterday I
  * eat pizza.", "I see him two days ago.", "Last year we are in Spain.") is put in the past simple, the only
  * tense such a clause takes; so is a present perfect there ("I have seen him yesterday." → "I saw him
- * yesterday."). The clause is read as the error generator reads it ({@link FinishedTime#inClause}).
+ * yesterday."), and a present verb right after "and" whose partner before it is in the past ("Last night she
+ * watched a film and go to bed." → "went"). The clause is read as the error generator reads it
+ * ({@link FinishedTime#inClause}).
+ *
+ * <p>A present verb whose clause runs from now back to a point named after "since" takes the present perfect
+ * ("I live here since 2010." → "I have lived here since 2010.", "She is here since Monday." → "She has been
+ * here since Monday.", "We are waiting since last week." → "We have been waiting"): a year, a day or month
+ * name, "last" with a unit of time, "yesterday" or "then"; not "since" before a clause, which may mean
+ * "because" ("I stay home since it rains").
  *
  * <p>Only a verb right after its subject, and only a subject that fixes the verb's person: a subject
  * pronoun, or a noun after "the" or a possessive when the verb is no noun itself ("my sister is", "the
- * children are"; not "my friends play"). A form that is also a past ("put", "read") is left alone, and so is
- * a verb whose time word follows "since" or "until", which asks for the perfect ("I live here since last
- * year" wants "have lived", which the stage cannot know). Why a stage: the model leaves most of these errors, though its training data has them (it fixes
- * about a third of the synthetic set's tense errors and none of the README's "Yesterday I eat").
+ * children are"; not "my friends play"). A form that is also a past ("put", "read") is left alone. Why a
+ * stage: the model leaves most of these errors, though its training data has them (it fixes about a third of
+ * the synthetic set's tense errors and none of the README's "Yesterday I eat").
  *
  * <p>Anywhere, with or without a time word, an irregular verb given a regular ending gets its own past, or its
  * participle after "have": "goed" → "went", "have writed" → "have written" ({@link Lexicon#irregularVerbFor}).
  * Such a form is never a word, and the model, which sees it as sub-word pieces, leaves most of them.
  */
-public final class PastTenseCorrector {
+public final class TenseCorrector {
 
     private static final Map<String, String> PAST_OF_AUXILIARY = Map.ofEntries(
             Map.entry("am", "was"), Map.entry("is", "was"), Map.entry("are", "were"),
@@ -48,7 +55,7 @@ public final class PastTenseCorrector {
 
     private final Lexicon lex;
 
-    public PastTenseCorrector(Lexicon lex) {
+    public TenseCorrector(Lexicon lex) {
         this.lex = lex;
     }
 
@@ -81,6 +88,11 @@ public final class PastTenseCorrector {
                 continue;
             }
             if (!isSubjectBefore(tokens, i)) continue;
+            String perfect = sincePerfect(tokens, i);
+            if (perfect != null) {
+                out.replace(verb.start(), verb.end(), perfect);
+                continue;
+            }
             String next = WordDiff.lower(tokens, i + 1);
             String pastOfParticiple = w.equals("have") || w.equals("has") ? participle(next) : null;
             int end = verb.end();
@@ -107,6 +119,39 @@ public final class PastTenseCorrector {
             if (end != verb.end()) i++;
         }
         return out.result();
+    }
+
+    /**
+     * The present perfect for the present verb at {@code i} when its clause names a point after "since" ("live" →
+     * "have lived", "is" → "has been", "am" before "waiting" → "have been"); null otherwise, and for a negative
+     * or a verb that is also a past ("put").
+     */
+    private String sincePerfect(List<Token> tokens, int i) {
+        String w = WordDiff.lower(tokens, i);
+        if (!sinceAPointInClause(tokens, i)) return null;
+        if (w.equals("is")) return "has been";
+        if (w.equals("am") || w.equals("are")) return "have been";
+        if (lex.isPast(w) || Lexicon.isAuxiliary(w) || Lexicon.MODALS.contains(w)) return null;
+        VerbReading present = null;                  // not presentReading: right after its subject, "live" is no adverb
+        for (VerbReading r : lex.verbReadings(w)) if (r.form() == VerbForm.BASE || r.form() == VerbForm.THIRD_PERSON) present = r;
+        if (present == null) return null;
+        String participle = lex.verbForms(present.base()).pastParticiple();
+        return (present.form() == VerbForm.THIRD_PERSON ? "has " : "have ") + participle;
+    }
+
+    /** Whether, after the verb at {@code i} and before a mark or another clause, "since" names a point in time. */
+    private boolean sinceAPointInClause(List<Token> tokens, int i) {
+        for (int k = i + 1; k + 1 < tokens.size() && tokens.get(k).isWord(); k++) {
+            String w = WordDiff.lower(tokens, k), next = WordDiff.lower(tokens, k + 1);
+            if (w.equals("since")) {
+                return next.matches("1[89][0-9][0-9]|20[0-9][0-9]") || next.equals("yesterday") || next.equals("then")
+                        || next.endsWith("day") && FinishedTime.TIME_UNITS.contains(next)
+                        || FinishedTime.MONTHS.contains(next) && Character.isUpperCase(tokens.get(k + 1).text().charAt(0))
+                        || next.equals("last") && FinishedTime.TIME_UNITS.contains(WordDiff.lower(tokens, k + 2));
+            }
+            if (FinishedTime.CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w) || w.equals("not") || w.endsWith("n't")) return false;
+        }
+        return false;
     }
 
     /**
