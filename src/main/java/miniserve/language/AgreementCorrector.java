@@ -50,6 +50,10 @@ public final class AgreementCorrector {
             "daughter", "son", "wife", "husband", "friend", "cousin", "grandmother", "grandfather", "grandma", "grandpa",
             "teacher", "boss", "neighbour", "neighbor", "boyfriend", "girlfriend", "mom", "dad", "mum", "baby", "doctor",
             "student", "child", "nephew", "niece", "partner", "colleague", "classmate", "roommate", "manager");
+    /** Quantifiers that, with "of" and a plural, make a plural subject: "most of them are". */
+    private static final Set<String> PLURAL_QUANTIFIERS = Set.of("most", "all", "many", "both", "several", "few");
+    /** Plural pronouns after "of": "most of them", "all of these". */
+    private static final Set<String> PLURAL_OF = Set.of("them", "us", "these", "those");
     /** Nouns of a part or a group, which take either number: "the rest are", "the team is/are". */
     private static final Set<String> GROUP_NOUNS = Set.of("rest", "majority", "remainder", "bulk", "number", "half",
             "lot", "couple", "pair", "total", "family", "team", "staff", "crew", "group", "audience", "public",
@@ -76,6 +80,13 @@ public final class AgreementCorrector {
             String auxiliary = nounSubjectAuxiliary(tokens, k);
             if (auxiliary != null) {
                 out.replace(tokens.get(k + 1).start(), tokens.get(k + 1).end(), auxiliary);
+                continue;
+            }
+            int plural = pluralSubjectEnd(tokens, k);
+            if (plural > 0) {
+                // "Most of them is", "Both Tina and Vicky is": the auxiliary after a subject that names more than one
+                out.replace(tokens.get(plural).start(), tokens.get(plural).end(), PLURAL_AUXILIARY.get(tokens.get(plural).text()));
+                k = plural;
                 continue;
             }
             if (!isSubject(tokens, k)) continue;
@@ -144,6 +155,46 @@ public final class AgreementCorrector {
         }
         if (plural && !det.equals("this") && !det.equals("that")) return PLURAL_AUXILIARY.get(aux);
         return null;
+    }
+
+    /**
+     * The index of a singular auxiliary ("is", "was", "has", "does", "doesn't", ...) after a subject that starts at
+     * {@code k} and names more than one: a quantifier with "of" and a plural ("Most of them is", "All of the
+     * students was"; not "One of them is", "Each of them has", "Some of the money is"), or "both ... and ..." with
+     * at most three words each side ("Both Tina and Vicky is", "Both my brother and my sister has"). -1 otherwise.
+     */
+    private int pluralSubjectEnd(List<Token> tokens, int k) {
+        String w = WordDiff.lower(tokens, k);
+        int aux;
+        if (PLURAL_QUANTIFIERS.contains(w) && WordDiff.lower(tokens, k + 1).equals("of")) {
+            String after = WordDiff.lower(tokens, k + 2), noun = WordDiff.lower(tokens, k + 3);
+            if (PLURAL_OF.contains(after)) aux = k + 3;
+            else if (NOUN_DETERMINERS.contains(after) && !after.equals("this") && !after.equals("that")
+                    && k + 3 < tokens.size() && tokens.get(k + 3).text().equals(noun)
+                    && !lex.isNoun(noun) && !lex.singulars(noun).isEmpty() && !GROUP_NOUNS.contains(noun)) aux = k + 4;  // "the students"
+            else return -1;
+        } else if (w.equals("both")) {
+            int and = phraseEnd(tokens, k + 1);
+            if (and < 0 || !WordDiff.lower(tokens, and).equals("and")) return -1;
+            aux = phraseEnd(tokens, and + 1);
+            if (aux < 0) return -1;
+        } else {
+            return -1;
+        }
+        return aux < tokens.size() && PLURAL_AUXILIARY.containsKey(tokens.get(aux).text()) ? aux : -1;
+    }
+
+    /** The index after one to three words of a noun phrase from {@code from} (names, determiners, nouns, adjectives); -1 if none. */
+    private int phraseEnd(List<Token> tokens, int from) {
+        int k = from;
+        while (k < tokens.size() && k < from + 3 && tokens.get(k).isWord()) {
+            String w = tokens.get(k).text(), lower = WordDiff.lower(tokens, k);
+            boolean inPhrase = !w.equals(lower) || Lexicon.DETERMINER_LIKE.contains(lower) || Lexicon.POSSESSIVE_DETERMINERS.contains(lower)
+                    || lex.isNoun(lower) || lex.isAdjective(lower);
+            if (!inPhrase || Lexicon.isAuxiliary(lower) || lower.equals("and") || lex.isPreposition(lower)) break;
+            k++;
+        }
+        return k > from ? k : -1;
     }
 
     /**

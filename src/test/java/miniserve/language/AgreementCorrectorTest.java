@@ -61,4 +61,24 @@ class AgreementCorrectorTest {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
+
+    @Test
+    void anAuxiliaryAfterASubjectThatNamesMoreThanOneIsPlural() {
+        assertThat(stage.correct("Most of them is of high quality.")).isEqualTo("Most of them are of high quality.");
+        assertThat(stage.correct("All of the students was late, and many of us has a car.")).isEqualTo("All of the students were late, and many of us have a car.");
+        assertThat(stage.correct("Both Tina and Vicky is excellent.")).isEqualTo("Both Tina and Vicky are excellent.");
+        assertThat(stage.correct("Both my brother and my sister doesn't eat meat.")).isEqualTo("Both my brother and my sister don't eat meat.");
+    }
+
+    @Test
+    void aSubjectThatNamesOneOrEitherNumberKeepsItsAuxiliary() {
+        for (String s : new String[] {
+                "One of them is here, and each of them has a car.",
+                "Some of the money is gone, and most of the staff is new.",
+                "Most of this is true, and all of that was fun.",
+                "He is both smart and funny.",
+                "Both of them are here."}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
 }
