@@ -16,7 +16,8 @@ import java.util.Set;
  *   <li>A job or a person after "is", "was", "be", "become" takes "a"/"an" ("He is teacher." → "He is a teacher.",
  *   "When I was child" → "When I was a child", "She wants to be good doctor." → "to be a good doctor"): English
  *   names the class one belongs to with an article, where many learners' languages have none. Only a singular noun
- *   in lower case that ends its phrase (not "a student council"), with at most one adjective before it, and not a
+ *   in lower case that ends its phrase (not "a student council", nor a title before a name: "Who is artist Gunther
+ *   Uecker?"), with at most one adjective before it, and not a
  *   superlative ("is best student" wants "the", which the comparison stage gives).</li>
  * </ul>
  *
@@ -100,6 +101,7 @@ public final class ArticleCorrector {
     private boolean endsPhrase(List<Token> tokens, int n) {
         if (n >= tokens.size() || !tokens.get(n).isWord()) return true;
         String w = WordDiff.lower(tokens, n);
+        if (!tokens.get(n).text().equals(w)) return false;                  // a title before a name: "is artist Gunther Uecker"
         boolean continues = (lex.isNoun(w) || !lex.singulars(w).isEmpty()) && !lex.isPreposition(w) && !Lexicon.isAuxiliary(w)
                 && !Lexicon.SUBJECT_PRONOUNS.contains(w) && !FinishedTime.CLAUSE_WORDS.contains(w);
         return !continues || PHRASE_ENDING_ADVERBS.contains(w);

@@ -34,6 +34,7 @@ class ArticleCorrectorTest {
                 "He was President of the club and is Teacher of the Year.",
                 "She is best student in the class.",
                 "He is student council president.",
+                "Who is artist Gunther Uecker?",
                 "They were teachers, and the children are students.",
                 "He is a software engineer with a weather report and a traffic light.",
                 "She received a good education and a knowledge of French.",
