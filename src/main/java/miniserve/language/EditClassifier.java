@@ -195,6 +195,7 @@ public final class EditClassifier {
         }
         Verdict perfect = perfectForPast(o, r, ctx);
         if (perfect == null) perfect = perfectForPresent(o, r);
+        if (perfect == null) perfect = ingForTo(o, r, ctx);
         if (perfect != null) return perfect;
         Verdict doubled = doubledComparison(o, r, ctx);
         if (doubled != null) return doubled;
@@ -272,6 +273,15 @@ public final class EditClassifier {
                         && lex.verbForms(v.base()).pastParticiple().equals(participle));
         return same ? new Verdict(ErrorType.TENSE, "With 'since' and a point in time, use the present perfect "
                 + q(WordDiff.join(r)) + ": it started then and still goes on.") : null;
+    }
+
+    /** "to swim" → "swimming" after "enjoy", "finish", ...: the -ing form, not "to". */
+    private Verdict ingForTo(List<String> o, List<String> r, Context ctx) {
+        if (o.size() != 2 || r.size() != 1 || !lower(o.get(0)).equals("to")) return null;
+        String base = lower(o.get(1)), ing = lower(r.get(0));
+        if (!lex.canBe(base, VerbForm.BASE) || !lex.verbForms(base).ing().equals(ing)) return null;
+        return new Verdict(ErrorType.VERB_FORM, "After " + q(ctx.prev()) + ", use the -ing form, not 'to': "
+                + q(ctx.prev() + " " + r.get(0)) + ".");
     }
 
     /** Whether a word is the pronoun "I" (alone or in "I'm", "I've", ...), which always takes a capital. */
@@ -487,6 +497,13 @@ public final class EditClassifier {
         if (r.isEmpty() && o.equals("to") && Lexicon.MODALS.contains(ctx.prevLower())) {
             return new Verdict(ErrorType.VERB_FORM, "After " + q(ctx.prev()) + ", the verb follows without 'to': "
                     + q(ctx.prev() + " " + ctx.next()) + ".");
+        }
+        int t = ctx.change().tgtStart();
+        if (r.isEmpty() && o.equals("to") && Lexicon.OBJECT_PRONOUNS.contains(ctx.prevLower()) && t >= 2
+                && Set.of("let", "lets", "letting", "make", "makes", "made", "making").contains(lower(ctx.target().get(t - 2).text()))) {
+            String verbAndObject = ctx.target().get(t - 2).text() + " " + ctx.prev();
+            return new Verdict(ErrorType.VERB_FORM, "After " + q(verbAndObject) + ", the verb follows without 'to': "
+                    + q(verbAndObject + " " + ctx.next()) + ".");
         }
         if (r.isEmpty()) {
             return new Verdict(ErrorType.PREPOSITION, "No preposition is needed after " + q(ctx.prev()) + ": " + q(ctx.quote(1, 2)) + ".");

@@ -21,6 +21,13 @@ import java.util.Set;
  * guys see"), not a form of "be" (what "didn't was" wants is "wasn't"). "will", "may", "might" and "can" are
  * nouns too ("his will states", "a can holds"): no modal after a determiner counts, nor one with a capital ("Will"). Why a stage: the model makes
  * most of these edits, but misses some of the commonest ("Did she finished her homework?") and leaves "must to".
+ *
+ * <p>Three verb patterns learners carry over from their own languages: a verb that takes the -ing form, not "to"
+ * ("I enjoy to swim" → "I enjoy swimming", "He finished to eat" → "finished eating"); "look forward to", whose
+ * "to" is a preposition ("I look forward to hear from you" → "to hearing"); and "let"/"make" with an object
+ * pronoun and the bare verb ("Let him to go" → "Let him go", "She made me to cry" → "made me cry"; not "made it
+ * to the final"). Only a word after "to" that can be a verb's base form ("enjoy it to the end" is left), and after
+ * "look forward to" one that is no noun unless an object follows it ("look forward to work" may mean the job).
  */
 public final class VerbFormCorrector {
 
@@ -34,6 +41,17 @@ public final class VerbFormCorrector {
     private static final Set<String> CLAUSE_OF_ITS_OWN = Set.of("all", "everything", "anything", "what", "whatever", "as",
             "much", "best", "something", "nothing");
     private static final Set<String> PERFECT_NEGATIVES = Set.of("haven't", "hasn't", "hadn't");
+    /**
+     * Verbs whose verb after them takes -ing, never "to": "enjoy swimming" (base forms; their other forms count too).
+     * Not "practice", "mind", "quit", "delay": as nouns, or with a "to" of purpose, they stand before "to" rightly
+     * ("it takes practice to learn", "he quit to join the army").
+     */
+    private static final Set<String> ING_VERBS = Set.of("enjoy", "finish", "avoid", "imagine", "suggest", "recommend",
+            "admit", "postpone", "dislike");
+    /** Forms of "let" and "make", after which an object pronoun takes the bare verb: "let him go", "made me cry". */
+    private static final Set<String> LET_MAKE = Set.of("let", "lets", "letting", "make", "makes", "made", "making");
+    /** Object pronouns after "let"/"make" (not "it": "made it to the final" means "reached"). */
+    private static final Set<String> PERSON_OBJECTS = Set.of("me", "you", "him", "her", "us", "them");
 
     private final Lexicon lex;
 
@@ -56,6 +74,28 @@ public final class VerbFormCorrector {
                 out.replace(tokens.get(i - 1).end(), verb.end(), "");
                 continue;
             }
+            if (w.equals("to") && lex.canBe(WordDiff.lower(tokens, i + 1), VerbForm.BASE)
+                    && tokens.get(i + 1).text().equals(WordDiff.lower(tokens, i + 1)) && !Lexicon.isAuxiliary(WordDiff.lower(tokens, i + 1))) {
+                String after = WordDiff.lower(tokens, i + 1), then = WordDiff.lower(tokens, i + 2);
+                String ing = lex.verbForms(after).ing();
+                if (takesIng(prev)) {
+                    // "enjoy to swim" -> "enjoy swimming": "to" and its space go
+                    out.replace(verb.start(), tokens.get(i + 1).end(), ing);
+                    i++;
+                    continue;
+                }
+                // "look forward to work" may name a noun; a verb shows by its object ("to seeing you", "to hearing from")
+                boolean verbAfter = !lex.isNoun(after) || Lexicon.OBJECT_PRONOUNS.contains(then) || Lexicon.DETERMINER_LIKE.contains(then);
+                if (prev.equals("forward") && WordDiff.lower(tokens, i - 2).startsWith("look") && verbAfter) {
+                    out.replace(tokens.get(i + 1).start(), tokens.get(i + 1).end(), ing);   // "look forward to hearing"
+                    i++;
+                    continue;
+                }
+                if (PERSON_OBJECTS.contains(prev) && LET_MAKE.contains(WordDiff.lower(tokens, i - 2))) {
+                    out.replace(tokens.get(i - 1).end(), verb.end(), "");                       // "let him go"
+                    continue;
+                }
+            }
             boolean governed = (Lexicon.MODALS.contains(prev) || NEGATIVE_MODALS.contains(prev)) && isModal(tokens, i - 1)
                     || NEGATIVE_DO.contains(prev)
                     || Lexicon.SUBJECT_PRONOUNS.contains(prev) && opensDoQuestion(tokens, i - 2);
@@ -68,6 +108,13 @@ public final class VerbFormCorrector {
             }
         }
         return out.result();
+    }
+
+    /** Whether {@code w} is a form of a verb that takes -ing after it ("enjoy", "enjoyed", "finishes"). */
+    private boolean takesIng(String w) {
+        if (ING_VERBS.contains(w)) return true;
+        for (VerbReading r : lex.verbReadings(w)) if (ING_VERBS.contains(r.base()) && r.form() != VerbForm.ING) return true;
+        return false;
     }
 
     /**

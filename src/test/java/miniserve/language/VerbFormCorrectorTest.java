@@ -53,4 +53,27 @@ class VerbFormCorrectorTest {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
+
+    @Test
+    void verbPatternsTakeTheirOwnForm() {
+        assertThat(stage.correct("I enjoy to swim in the sea.")).isEqualTo("I enjoy swimming in the sea.");
+        assertThat(stage.correct("He finished to eat his dinner.")).isEqualTo("He finished eating his dinner.");
+        assertThat(stage.correct("I look forward to hear from you.")).isEqualTo("I look forward to hearing from you.");
+        assertThat(stage.correct("We are looking forward to see you.")).isEqualTo("We are looking forward to seeing you.");
+        assertThat(stage.correct("Let him to go home.")).isEqualTo("Let him go home.");
+        assertThat(stage.correct("My mother made me to clean my room.")).isEqualTo("My mother made me clean my room.");
+    }
+
+    @Test
+    void toBeforeANounOrAfterItIsLeft() {
+        for (String s : new String[] {
+                "He made it to the final.",
+                "I enjoyed it to the end.",
+                "She looks forward to the trip.",
+                "They let us to the front of the queue.",
+                "I want to swim and you need to eat.",
+                "It takes practice to learn, and he quit to join the army."}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
 }
