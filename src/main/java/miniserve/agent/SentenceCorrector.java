@@ -12,6 +12,7 @@ import miniserve.language.EditClassifier;
 import miniserve.language.IndefiniteArticle;
 import miniserve.language.Lexicon;
 import miniserve.language.NounNumber;
+import miniserve.language.PronounCase;
 import miniserve.language.TenseCorrector;
 import miniserve.language.QuestionOrder;
 import miniserve.language.SentenceStart;
@@ -52,6 +53,7 @@ final class SentenceCorrector {
      */
     private static final List<UnaryOperator<String>> STAGES = List.of(
             new SpellingCorrector(Lexicon.standard())::correct,
+            new PronounCase(Lexicon.standard())::correct,
             new TenseCorrector(Lexicon.standard())::correct,
             new AgreementCorrector(Lexicon.standard())::correct,
             new VerbFormCorrector(Lexicon.standard())::correct,
