@@ -26,7 +26,7 @@ import java.util.Set;
  * ("I enjoy to swim" → "I enjoy swimming", "He finished to eat" → "finished eating"); "look forward to", whose
  * "to" is a preposition ("I look forward to hear from you" → "to hearing"); and "let"/"make" with an object
  * pronoun and the bare verb ("Let him to go" → "Let him go", "She made me to cry" → "made me cry"; not "made it
- * to the final"). Only a word after "to" that can be a verb's base form ("enjoy it to the end" is left), and after
+ * to the final"). And the "too" of "would like too invite" is the infinitive's "to". Only a word after "to" that can be a verb's base form ("enjoy it to the end" is left), and after
  * "look forward to" one that is no noun unless an object follows it ("look forward to work" may mean the job).
  */
 public final class VerbFormCorrector {
@@ -74,6 +74,10 @@ public final class VerbFormCorrector {
                 out.replace(tokens.get(i - 1).end(), verb.end(), "");
                 continue;
             }
+            if (w.equals("too") && tooForTo(tokens, i)) {
+                out.replace(verb.start(), verb.end(), "to");                                  // "would like too invite"
+                continue;
+            }
             if (w.equals("to") && lex.canBe(WordDiff.lower(tokens, i + 1), VerbForm.BASE)
                     && tokens.get(i + 1).text().equals(WordDiff.lower(tokens, i + 1)) && !Lexicon.isAuxiliary(WordDiff.lower(tokens, i + 1))) {
                 String after = WordDiff.lower(tokens, i + 1), then = WordDiff.lower(tokens, i + 2);
@@ -108,6 +112,24 @@ public final class VerbFormCorrector {
             }
         }
         return out.result();
+    }
+
+    /**
+     * Whether the "too" at {@code i} is the "to" of an infinitive: after a verb or an object pronoun ("would like too
+     * invite", "start too rot", "see her too have"), before a verb's base form in lower case that is no adjective,
+     * adverb or determiner ("too late", "too much" are right). Not after "you", a subject or a noun phrase ("Thank you
+     * too", "They too have", "The people too have", "My kids too want").
+     */
+    private boolean tooForTo(List<Token> tokens, int i) {
+        String prev = WordDiff.lower(tokens, i - 1), next = WordDiff.lower(tokens, i + 1);
+        if (i + 1 >= tokens.size() || !tokens.get(i + 1).text().equals(next)) return false;
+        String beforePrev = WordDiff.lower(tokens, i - 2);
+        boolean nounPhrase = Lexicon.DETERMINER_LIKE.contains(beforePrev) || Lexicon.POSSESSIVE_DETERMINERS.contains(beforePrev)
+                || !lex.singulars(prev).isEmpty() || !tokens.get(i - 1).text().equals(prev);   // "the people too", "my kids too"
+        boolean afterVerb = !lex.verbReadings(prev).isEmpty() && !nounPhrase && !Lexicon.isAuxiliary(prev)
+                || Lexicon.OBJECT_PRONOUNS.contains(prev) && !prev.equals("you") && !prev.equals("it");
+        return afterVerb && lex.canBe(next, VerbForm.BASE) && !lex.isAdjective(next) && !lex.isAdverb(next)
+                && !Lexicon.DETERMINER_LIKE.contains(next) && !Lexicon.MODALS.contains(next);
     }
 
     /** Whether {@code w} is a form of a verb that takes -ing after it ("enjoy", "enjoyed", "finishes"). */

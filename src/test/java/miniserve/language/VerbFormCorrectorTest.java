@@ -76,4 +76,21 @@ class VerbFormCorrectorTest {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
+
+    @Test
+    void tooBeforeAnInfinitiveIsTo() {
+        assertThat(stage.correct("I would like too invite you.")).isEqualTo("I would like to invite you.");
+        assertThat(stage.correct("They will start too rot, so I went to see her too have a look.")).isEqualTo("They will start to rot, so I went to see her to have a look.");
+    }
+
+    @Test
+    void tooThatMeansAlsoOrMoreIsLeft() {
+        for (String s : new String[] {
+                "It is too late and I ate too much.",
+                "Thank you too, and they too have a car.",
+                "The people too have a right, and my kids too want one.",
+                "I love it too, me too."}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
 }
