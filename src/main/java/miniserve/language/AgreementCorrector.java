@@ -50,6 +50,11 @@ public final class AgreementCorrector {
             "daughter", "son", "wife", "husband", "friend", "cousin", "grandmother", "grandfather", "grandma", "grandpa",
             "teacher", "boss", "neighbour", "neighbor", "boyfriend", "girlfriend", "mom", "dad", "mum", "baby", "doctor",
             "student", "child", "nephew", "niece", "partner", "colleague", "classmate", "roommate", "manager");
+    /** Words of a sentence whose "were" after a singular subject may be the unreal one: "if it were", "I wish it were". */
+    private static final Set<String> UNREAL = Set.of("if", "wish", "wished", "though", "suppose", "supposing", "imagine",
+            "rather", "unless", "whether");
+    /** "is"/"was" for the "be" of a plural ("are" → "is"), for a singular subject after it. */
+    private static final Map<String, String> SINGULAR_BE = Map.of("are", "is", "were", "was", "aren't", "isn't", "weren't", "wasn't");
     /** Quantifiers that, with "of" and a plural, make a plural subject: "most of them are". */
     private static final Set<String> PLURAL_QUANTIFIERS = Set.of("most", "all", "many", "both", "several", "few");
     /** Plural pronouns after "of": "most of them", "all of these". */
@@ -107,24 +112,43 @@ public final class AgreementCorrector {
     }
 
     /**
-     * "are"/"were" for the "is"/"was" of a sentence that opens with a question word, "here" or "there" and puts its
-     * plural subject after the verb ("Where is my keys?" → "are", "Here is the documents" → "are"); null for any other
-     * sentence. The subject is a determiner and a plural noun that ends its phrase ("What is the sales tax?" is a
-     * compound), not a noun whose -s is no plural ("What is the news?", "the means").
+     * The "be" in the number of the subject that follows it in a sentence that opens with a question word, "here" or
+     * "there": "are"/"were" before a plural ("Where is my keys?" → "are", "Here is the documents" → "are"),
+     * "is"/"was" before a singular ("What are the dress code?" → "is", "Where are the key?" → "is"); null for any
+     * other sentence. The subject is a determiner and a noun that ends its phrase, or a compound of two nouns
+     * ("What is the sales tax?", "the dress code"); not a noun whose -s is no plural ("What is the news?", "the
+     * means"), a group ("There are a lot of"), and a singular only after a determiner of one thing ("the", "my",
+     * "this"; not "a": "There are a few").
      */
     private String invertedBe(List<Token> tokens) {
         String first = WordDiff.lower(tokens, 0);
         if (tokens.size() < 4 || !Lexicon.QUESTION_WORDS.contains(first) && !first.equals("here") && !first.equals("there")) return null;
-        String be = tokens.get(1).text(), det = WordDiff.lower(tokens, 2), noun = tokens.get(3).text();
-        // "is", "isn't", "was", "wasn't" and their plurals
-        String plural = be.startsWith("is") || be.startsWith("was") ? PLURAL_AUXILIARY.get(be) : null;
-        if (plural == null || !Lexicon.DETERMINER_LIKE.contains(det) || Lexicon.SINGULAR_DETERMINERS.contains(det)) return null;
-        if (!noun.equals(WordDiff.lower(tokens, 3)) || lex.singulars(noun).isEmpty() || lex.isUncountable(noun)
-                || SINGULAR_IN_S.contains(noun) || noun.endsWith("ss")) return null;
-        String next = WordDiff.lower(tokens, 4);
-        boolean endsPhrase = tokens.size() == 4 || !tokens.get(4).isWord() || lex.isPreposition(next) || lex.isAdverb(next) && !lex.isNoun(next)
+        String be = tokens.get(1).text(), det = WordDiff.lower(tokens, 2);
+        boolean singularBe = be.startsWith("is") || be.startsWith("was"), pluralBe = be.startsWith("are") || be.startsWith("were");
+        if (!singularBe && !pluralBe || !Lexicon.DETERMINER_LIKE.contains(det)) return null;
+        int head = 3;                                                   // the phrase's last noun: "the dress code"
+        if (head + 1 < tokens.size() && isLowerNoun(tokens, head) && isLowerNoun(tokens, head + 1)) head++;
+        String noun = tokens.get(head).text();
+        if (!noun.equals(WordDiff.lower(tokens, head)) || !endsPhrase(tokens, head + 1)) return null;
+        boolean plural = !lex.singulars(noun).isEmpty() && !lex.isUncountable(noun) && !SINGULAR_IN_S.contains(noun) && !noun.endsWith("ss");
+        if (singularBe && plural && head == 3 && !Lexicon.SINGULAR_DETERMINERS.contains(det)) return PLURAL_AUXILIARY.get(be);
+        boolean singular = lex.isNoun(noun) && lex.singulars(noun).isEmpty() && !noun.endsWith("s") && !GROUP_NOUNS.contains(noun);
+        if (pluralBe && singular && NOUN_DETERMINERS.contains(det) && !det.equals("these") && !det.equals("those"))
+            return SINGULAR_BE.get(be);
+        return null;
+    }
+
+    /** Whether a noun in lower case that is no auxiliary stands at {@code k}. */
+    private boolean isLowerNoun(List<Token> tokens, int k) {
+        String w = tokens.get(k).text();
+        return w.equals(WordDiff.lower(tokens, k)) && lex.isNoun(w) && !Lexicon.isAuxiliary(w) && !lex.isPreposition(w) && !lex.isAdverb(w);
+    }
+
+    /** Whether the phrase before {@code k} ends there: the text's end, a mark, a preposition, an adverb, a clause word or a subject. */
+    private boolean endsPhrase(List<Token> tokens, int k) {
+        String next = WordDiff.lower(tokens, k);
+        return k >= tokens.size() || !tokens.get(k).isWord() || lex.isPreposition(next) || lex.isAdverb(next) && !lex.isNoun(next)
                 || FinishedTime.CLAUSE_WORDS.contains(next) || Lexicon.SUBJECT_PRONOUNS.contains(next);
-        return endsPhrase ? plural : null;
     }
 
     /**
@@ -134,7 +158,8 @@ public final class AgreementCorrector {
      * the questions was") or "and"/"or" ("you or your employer do"), the noun no adverb, adjective or modal as well
      * ("that there are", "the following have", "that might have"). Only an auxiliary,
      * whose person is its form alone; a noun that is both numbers ("data", "sheep", "glasses") or names a part or a
-     * group ("the rest are", "the team are") is left, and "were" too ("if the weather were").
+     * group ("the rest are", "the team are") is left, and "were" in a sentence that may be unreal ("if the weather
+     * were", "I wish the house were"; "The place were old" → "was").
      */
     private String nounSubjectAuxiliary(List<Token> tokens, int k) {
         String det = WordDiff.lower(tokens, k - 1), noun = tokens.get(k).text(), aux = tokens.get(k + 1).text();
@@ -148,8 +173,8 @@ public final class AgreementCorrector {
             return null;
         boolean singular = lex.isNoun(noun) && lex.singulars(noun).isEmpty() && !noun.endsWith("s");
         boolean plural = !lex.isNoun(noun) && !lex.singulars(noun).isEmpty();
-        if (singular && !det.equals("these") && !det.equals("those") && !aux.equals("were")) {
-            String right = THIRD_PERSON_AUXILIARY.get(aux);
+        if (singular && !det.equals("these") && !det.equals("those") && (!aux.equals("were") || !mayBeUnreal(tokens))) {
+            String right = aux.equals("were") ? "was" : THIRD_PERSON_AUXILIARY.get(aux);
             return right != null || !PERSON_NOUNS.contains(noun) ? right : personVerb(aux, WordDiff.lower(tokens, k + 2),
                     k + 2 < tokens.size() ? tokens.get(k + 2) : null);
         }
@@ -195,6 +220,12 @@ public final class AgreementCorrector {
             k++;
         }
         return k > from ? k : -1;
+    }
+
+    /** Whether the sentence has a word that may ask for the unreal "were" ("if the weather were", "I wish", "as though"). */
+    private static boolean mayBeUnreal(List<Token> tokens) {
+        for (int k = 0; k < tokens.size(); k++) if (UNREAL.contains(WordDiff.lower(tokens, k))) return true;
+        return false;
     }
 
     /**

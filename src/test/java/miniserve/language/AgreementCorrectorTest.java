@@ -81,4 +81,22 @@ class AgreementCorrectorTest {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
+
+    @Test
+    void anInvertedBeTakesTheNumberOfASingularSubject() {
+        assertThat(stage.correct("What are the dress code?")).isEqualTo("What is the dress code?");
+        assertThat(stage.correct("Where are the key to the door?")).isEqualTo("Where is the key to the door?");
+    }
+
+    @Test
+    void wereAfterASingularNounIsWasUnlessTheSentenceMayBeUnreal() {
+        assertThat(stage.correct("The place were old, but the food were good.")).isEqualTo("The place was old, but the food was good.");
+        for (String s : new String[] {
+                "If the weather were nice, we would go.",
+                "I wish the house were bigger.",
+                "There are a lot of people, and there are a few cars.",
+                "What are the rules, and where are the keys?"}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
 }
