@@ -4,6 +4,7 @@ import miniserve.agent.Correction.Status;
 import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
 import miniserve.language.ArticleCorrector;
+import miniserve.language.Capitals;
 import miniserve.language.AgreementCorrector;
 import miniserve.language.VerbFormCorrector;
 import miniserve.language.VerbPreposition;
@@ -64,6 +65,7 @@ final class SentenceCorrector {
             new QuestionOrder(Lexicon.standard())::correct,
             new ArticleCorrector(Lexicon.standard())::correct,
             IndefiniteArticle::correct,
+            new Capitals(Lexicon.standard())::correct,
             SentenceStart::capitalise);
 
     private final TutorModel model;
