@@ -13,7 +13,8 @@ import java.util.Set;
  * version" → "in the most recent version", "for longest time" → "for the longest time", "one of best teachers"
  * → "one of the best teachers"): only after a preposition or a verb, where no other determiner can stand, not
  * after "at" ("at least", "at best"), and "best"/"worst" only after "of", "among" and "by far" ("for best
- * results" is an idiom). Why a stage: the model, which sees these errors seldom, leaves them.
+ * results" is an idiom). A short adjective takes its own form, not "more"/"most" ("more tall than" → "taller than",
+ * "the most big" → "the biggest"; see {@link #gradedForm}). Why a stage: the model, which sees these errors seldom, leaves them.
  */
 public final class Comparison {
 
@@ -42,9 +43,45 @@ public final class Comparison {
                 out.replace(tokens.get(k).start(), tokens.get(k + 1).start(), "");   // the word goes with the space after it
                 continue;
             }
+            String graded = lower ? gradedForm(degree, next, WordDiff.lower(tokens, k + 2), WordDiff.lower(tokens, k - 1)) : null;
+            if (graded != null) {
+                out.replace(tokens.get(k).start(), tokens.get(k + 1).end(), graded);   // "more tall than" -> "taller than"
+                k++;
+                continue;
+            }
             if (k > 0 && wantsThe(tokens, k)) out.replace(tokens.get(k).start(), tokens.get(k).start(), "the ");
         }
         return out.result();
+    }
+
+    /**
+     * The -er or -est form for "more"/"most" and a short adjective ("more tall than" → "taller than", "the most big" →
+     * "the biggest"): an adjective of one syllable or of two ending in -y ("happy" → "happier"), whose form the word list
+     * knows; "more" only before "than", "most" only after "the". Null otherwise: "more polite", "more modern" may
+     * stand, and "more beautiful" has no other form.
+     */
+    private String gradedForm(String degree, String adjective, String after, String before) {
+        boolean more = degree.equals("more") && after.equals("than"), most = degree.equals("most") && before.equals("the");
+        if (!more && !most || !lex.isAdjective(adjective) || !isShort(adjective)) return null;
+        String stem = adjective.endsWith("e") ? adjective.substring(0, adjective.length() - 1)
+                : adjective.endsWith("y") ? adjective.substring(0, adjective.length() - 1) + "i" : adjective;
+        String ending = more ? "er" : "est";
+        for (String candidate : List.of(stem + ending, adjective + adjective.charAt(adjective.length() - 1) + ending)) {
+            if (lex.isWord(candidate) && (more ? lex.isComparative(candidate) : lex.isSuperlative(candidate))) return candidate;
+        }
+        return null;
+    }
+
+    /** One syllable ("tall", "nice": a final "e" is silent), or two ending in "y" ("happy", "easy"). */
+    private static boolean isShort(String w) {
+        String sounded = w.endsWith("e") ? w.substring(0, w.length() - 1) : w.endsWith("y") ? w.substring(0, w.length() - 1) : w;
+        int groups = 0;
+        for (int i = 0; i < sounded.length(); i++) {
+            boolean vowel = "aeiouy".indexOf(sounded.charAt(i)) >= 0;
+            boolean previousVowel = i > 0 && "aeiouy".indexOf(sounded.charAt(i - 1)) >= 0;
+            if (vowel && !previousVowel) groups++;
+        }
+        return groups == 1;
     }
 
     /** Whether a superlative starts at {@code k} before its noun, after a word that leaves it no determiner. */

@@ -198,6 +198,7 @@ public final class EditClassifier {
         if (perfect == null) perfect = ingForTo(o, r, ctx);
         if (perfect != null) return perfect;
         Verdict doubled = doubledComparison(o, r, ctx);
+        if (doubled == null) doubled = gradedForm(o, r);
         if (doubled != null) return doubled;
         // Trailing punctuation that travels with a word change is not the point of the edit.
         String ow = o.size() == 1 ? lower(o.get(0)) : o.isEmpty() ? "" : null;
@@ -233,6 +234,16 @@ public final class EditClassifier {
     }
 
     /** "more taller" → "taller", "most biggest" → "biggest": the adjective's own form needs no "more" or "most". */
+    /** "more tall" → "taller", "most big" → "biggest": a short adjective's own form. */
+    private Verdict gradedForm(List<String> o, List<String> r) {
+        if (o.size() != 2 || r.size() != 1) return null;
+        String degree = lower(o.get(0)), graded = lower(r.get(0));
+        boolean comparative = degree.equals("more") && lex.isComparative(graded), superlative = degree.equals("most") && lex.isSuperlative(graded);
+        if (!comparative && !superlative || !graded.startsWith(lower(o.get(1)).substring(0, Math.min(2, o.get(1).length())))) return null;
+        return new Verdict(ErrorType.ADJ_ADV, "A short adjective takes " + (comparative ? "-er" : "-est") + ": " + q(r.get(0))
+                + ", not " + q(WordDiff.join(o)) + ".");
+    }
+
     private Verdict doubledComparison(List<String> o, List<String> r, Context ctx) {
         if (o.size() != 1 || !r.isEmpty()) return null;
         String degree = lower(o.get(0)), next = lower(ctx.next());

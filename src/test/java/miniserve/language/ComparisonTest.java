@@ -33,4 +33,22 @@ class ComparisonTest {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
+
+    @Test
+    void aShortAdjectiveTakesItsOwnFormNotMoreOrMost() {
+        assertThat(stage.correct("He is more tall than his brother.")).isEqualTo("He is taller than his brother.");
+        assertThat(stage.correct("This box is more big than that one and more cheap than the red one.")).isEqualTo("This box is bigger than that one and cheaper than the red one.");
+        assertThat(stage.correct("She is the most tall girl, and it is more easy than it looks.")).isEqualTo("She is the tallest girl, and it is easier than it looks.");
+    }
+
+    @Test
+    void aLongAdjectiveOrOneWithoutThanKeepsMore() {
+        for (String s : new String[] {
+                "It is more beautiful than the sea and more modern than ours.",
+                "She is more polite than him.",
+                "We need more tall trees, and most big cities agree.",
+                "It is more than tall."}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
 }
