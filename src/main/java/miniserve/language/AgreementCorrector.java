@@ -129,7 +129,7 @@ public final class AgreementCorrector {
         int head = 3;                                                   // the phrase's last noun: "the dress code"
         if (head + 1 < tokens.size() && isLowerNoun(tokens, head) && isLowerNoun(tokens, head + 1)) head++;
         String noun = tokens.get(head).text();
-        if (!noun.equals(WordDiff.lower(tokens, head)) || !endsPhrase(tokens, head + 1)) return null;
+        if (!noun.equals(WordDiff.lower(tokens, head)) || !ArticleCorrector.endsNounPhrase(lex, tokens, head + 1)) return null;
         boolean plural = !lex.singulars(noun).isEmpty() && !lex.isUncountable(noun) && !SINGULAR_IN_S.contains(noun) && !noun.endsWith("ss");
         if (singularBe && plural && head == 3 && !Lexicon.SINGULAR_DETERMINERS.contains(det)) return PLURAL_AUXILIARY.get(be);
         boolean singular = lex.isNoun(noun) && lex.singulars(noun).isEmpty() && !noun.endsWith("s") && !GROUP_NOUNS.contains(noun);
@@ -142,13 +142,6 @@ public final class AgreementCorrector {
     private boolean isLowerNoun(List<Token> tokens, int k) {
         String w = tokens.get(k).text();
         return w.equals(WordDiff.lower(tokens, k)) && lex.isNoun(w) && !Lexicon.isAuxiliary(w) && !lex.isPreposition(w) && !lex.isAdverb(w);
-    }
-
-    /** Whether the phrase before {@code k} ends there: the text's end, a mark, a preposition, an adverb, a clause word or a subject. */
-    private boolean endsPhrase(List<Token> tokens, int k) {
-        String next = WordDiff.lower(tokens, k);
-        return k >= tokens.size() || !tokens.get(k).isWord() || lex.isPreposition(next) || lex.isAdverb(next) && !lex.isNoun(next)
-                || FinishedTime.CLAUSE_WORDS.contains(next) || Lexicon.SUBJECT_PRONOUNS.contains(next);
     }
 
     /**

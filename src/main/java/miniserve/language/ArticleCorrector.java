@@ -76,7 +76,7 @@ public final class ArticleCorrector {
         for (int n = k + 1; n <= k + 3 && n < tokens.size(); n++) {
             String w = tokens.get(n).text();
             if (!w.equals(WordDiff.lower(tokens, n)) || !tokens.get(n).isWord()) return false;
-            if (lex.isUncountable(w) && !ALSO_COUNTABLE.contains(w)) return endsPhrase(tokens, n + 1);
+            if (lex.isUncountable(w) && !ALSO_COUNTABLE.contains(w)) return endsNounPhrase(lex, tokens, n + 1);
             if (!lex.isAdjective(w) && !lex.isAdverb(w)) return false;  // "a new", "a very"; not "a pile of"
         }
         return false;
@@ -91,14 +91,19 @@ public final class ArticleCorrector {
         for (int n = k + 1; n <= k + 2 && n < tokens.size(); n++) {
             String w = tokens.get(n).text();
             if (!w.equals(WordDiff.lower(tokens, n))) return -1;                      // "is President", "was Teacher of the Year"
-            if (PERSON_NOUNS.contains(w)) return endsPhrase(tokens, n + 1) ? n : -1;
+            if (PERSON_NOUNS.contains(w)) return endsNounPhrase(lex, tokens, n + 1) ? n : -1;
             if (n > k + 1 || !lex.isAdjective(w) || lex.isSuperlative(w) || Lexicon.DETERMINER_LIKE.contains(w)) return -1;
         }
         return -1;
     }
 
-    /** Whether the token at {@code n} (or the text's end) closes a noun phrase: no noun or adjective continues it. */
-    private boolean endsPhrase(List<Token> tokens, int n) {
+    /**
+     * Whether the token at {@code n} (or the text's end) closes the noun phrase before it: a mark, or a word that
+     * continues no noun phrase (a preposition, an auxiliary, a subject pronoun, a clause word, an adverb such as
+     * "here"), not a noun ("a student council") nor a name ("artist Gunther Uecker"). The article and agreement
+     * stages read a noun phrase's end so.
+     */
+    static boolean endsNounPhrase(Lexicon lex, List<Token> tokens, int n) {
         if (n >= tokens.size() || !tokens.get(n).isWord()) return true;
         String w = WordDiff.lower(tokens, n);
         if (!tokens.get(n).text().equals(w)) return false;                  // a title before a name: "is artist Gunther Uecker"
