@@ -26,7 +26,8 @@ import java.util.Set;
  * ("I enjoy to swim" → "I enjoy swimming", "He finished to eat" → "finished eating"); "look forward to", whose
  * "to" is a preposition ("I look forward to hear from you" → "to hearing"); and "let"/"make" with an object
  * pronoun and the bare verb ("Let him to go" → "Let him go", "She made me to cry" → "made me cry"; not "made it
- * to the final"). And the "too" of "would like too invite" is the infinitive's "to". Only a word after "to" that can be a verb's base form ("enjoy it to the end" is left), and after
+ * to the final"). And the "too" of "would like too invite" is the infinitive's "to", and an irregular verb's past
+ * after "to" its base ("attempted to won back" → "to win"; not "to used cars", "to found a company"). Only a word after "to" that can be a verb's base form ("enjoy it to the end" is left), and after
  * "look forward to" one that is no noun unless an object follows it ("look forward to work" may mean the job).
  */
 public final class VerbFormCorrector {
@@ -76,6 +77,12 @@ public final class VerbFormCorrector {
             }
             if (w.equals("too") && tooForTo(tokens, i)) {
                 out.replace(verb.start(), verb.end(), "to");                                  // "would like too invite"
+                continue;
+            }
+            String afterTo = w.equals("to") ? baseAfterTo(tokens, i + 1) : null;
+            if (afterTo != null) {
+                out.replace(tokens.get(i + 1).start(), tokens.get(i + 1).end(), afterTo);     // "to won back" -> "to win"
+                i++;
                 continue;
             }
             if (w.equals("to") && lex.canBe(WordDiff.lower(tokens, i + 1), VerbForm.BASE)
@@ -130,6 +137,25 @@ public final class VerbFormCorrector {
                 || Lexicon.OBJECT_PRONOUNS.contains(prev) && !prev.equals("you") && !prev.equals("it");
         return afterVerb && lex.canBe(next, VerbForm.BASE) && !lex.isAdjective(next) && !lex.isAdverb(next)
                 && !Lexicon.DETERMINER_LIKE.contains(next) && !Lexicon.MODALS.contains(next);
+    }
+
+    /**
+     * The base form for an irregular verb's simple past after "to" ("attempted to won back" → "to win", "hard to
+     * said." → "to say.", "wanted to went" → "to go"): a word that is no verb's base form itself ("to found a
+     * company", "to saw") and not "left" ("turn to left" wants "the left"), before no word that continues a noun
+     * phrase ("to paid subscribers"); null otherwise. Only irregular pasts: a regular one is as often an adjective
+     * ("to used cars", "to finished goods").
+     */
+    private String baseAfterTo(List<Token> tokens, int k) {
+        if (k >= tokens.size() || !tokens.get(k).text().equals(WordDiff.lower(tokens, k))) return null;
+        String w = WordDiff.lower(tokens, k), next = WordDiff.lower(tokens, k + 1);
+        if (w.equals("left") || lex.canBe(w, VerbForm.BASE)) return null;
+        String base = null;
+        for (VerbReading r : lex.verbReadings(w))
+            if (r.form() == VerbForm.PAST && lex.isIrregularVerb(r.base()) && !r.base().equals("be")) base = r.base();
+        boolean nextContinues = k + 1 < tokens.size() && tokens.get(k + 1).isWord() && (lex.isNoun(next) || !lex.singulars(next).isEmpty())
+                && !lex.isAdverb(next) && !lex.isPreposition(next) && !Lexicon.DETERMINER_LIKE.contains(next);
+        return base == null || nextContinues ? null : base;
     }
 
     /** Whether {@code w} is a form of a verb that takes -ing after it ("enjoy", "enjoyed", "finishes"). */

@@ -93,4 +93,17 @@ class VerbFormCorrectorTest {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
+
+    @Test
+    void aPastAfterToIsTheBaseForm() {
+        assertThat(stage.correct("They attempted to won back their favor, and it is hard to said.")).isEqualTo("They attempted to win back their favor, and it is hard to say.");
+        assertThat(stage.correct("I wanted to went home.")).isEqualTo("I wanted to go home.");
+        for (String s : new String[] {
+                "We sold it to used car dealers and went to bed.",
+                "It was next to finished goods, all gone to waste.",
+                "He has been to Paris, and she came to.",
+                "They want to found a company, turn to left, and sell to paid subscribers."}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
 }
