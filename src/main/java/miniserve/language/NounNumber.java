@@ -9,8 +9,9 @@ import java.util.Set;
  * The tutor's noun-number stage, after the model: a noun takes the number its determiner asks for. A count of two
  * or more, or "many", "several", "various", "numerous", before a singular noun: the plural ("three book" → "three
  * books", "many person" → "many people"); "a", "an", "every", "each", "another" before a plural noun: the singular
- * ("a books" → "a book", "every students" → "every student"); "this" before a plural noun and a plural verb:
- * "these" ("This shoes are" → "These shoes are").
+ * ("a books" → "a book", "every students" → "every student"); "this" before a plural noun and a plural verb, or
+ * a plural in an object's place: "these" ("This shoes are" → "These shoes are", "in this countries" → "in these
+ * countries"); "these"/"those" before a singular after a preposition: "this"/"that" ("in these country").
  *
  * <p>Left alone: a noun that is the first of a compound ("a five star hotel", "a sports car": a noun or an
  * adjective follows), an uncountable noun, a word that is a noun as it stands ("a means", "a series"), a number
@@ -37,6 +38,8 @@ public final class NounNumber {
     /** Verbs in the plural that show their subject is one: "This shoes are". */
     private static final Set<String> PLURAL_VERBS = Set.of("are", "were", "have", "do", "don't", "aren't", "weren't", "haven't");
     /** Marks after a noun that end its phrase ("two cat." / "two cat, and"); any other ("20 year+") may not. */
+    /** Nouns that "these"/"those" often stand before in speech ("these kind of things"), left to the model. */
+    private static final Set<String> KIND_WORDS = Set.of("kind", "sort", "type");
     private static final Set<String> PHRASE_ENDS = Set.of(".", ",", ";", ":", "!", "?", ")", "\"");
 
     private final Lexicon lex;
@@ -59,10 +62,18 @@ public final class NounNumber {
                 right = w.equals("person") ? "people" : lex.plural(w);
             else if (SINGULAR_WORDS.contains(det) && !lex.isNoun(w))
                 right = commonest(lex.singulars(w));   // "bunches": "bunch", not the name "Bunche"
-            else if (det.equals("this") && !lex.singulars(w).isEmpty() && PLURAL_VERBS.contains(next)) {
+            else if (det.equals("this") && !lex.singulars(w).isEmpty() && PLURAL_VERBS.contains(next)
+                    || det.equals("this") && objectPlural(tokens, k)) {
                 // "This shoes are": the plural verb shows the noun is meant, and "this" is the slip ("this costs money" stays)
                 Token determiner = tokens.get(k - 1);
                 out.replace(determiner.start(), determiner.end(), determiner.text().charAt(0) == 'T' ? "These" : "these");
+                continue;
+            } else if ((det.equals("these") || det.equals("those")) && isCountableSingular(w) && !KIND_WORDS.contains(w)
+                    && !lex.isAdverb(w) && !lex.isPreposition(w)                      // "Apart from these there are"
+                    && lex.isPreposition(WordDiff.lower(tokens, k - 2))) {
+                // "in these country", "for those reason": the determiner counts more than the noun it stands before
+                Token determiner = tokens.get(k - 1);
+                out.replace(determiner.start(), determiner.end(), det.equals("these") ? "this" : "that");
                 continue;
             }
             if (right != null && !right.equals(w)) out.replace(noun.start(), noun.end(), right);
@@ -99,6 +110,19 @@ public final class NounNumber {
         boolean label = k > 0 && (Character.isUpperCase(tokens.get(k - 1).text().charAt(0))
                 || lex.isNoun(before) && !lex.isVerb(before) && !Lexicon.isAuxiliary(before) && !lex.isPreposition(before));
         return number && !before.equals("a") && !before.equals("an") && !label;
+    }
+
+    /**
+     * Whether the noun at {@code k}, after "this", is a plural in an object's place: after a preposition ("in this
+     * countries"), or after a verb when the plural is no verb's third person ("evaluate this properties"; "this
+     * works" after "said" may be a pronoun and its verb).
+     */
+    private boolean objectPlural(List<Token> tokens, int k) {
+        String w = WordDiff.lower(tokens, k), before = WordDiff.lower(tokens, k - 2);
+        if (lex.singulars(w).isEmpty() || lex.isNoun(w) || lex.isUncountable(w) || w.endsWith("ss")) return false;
+        if (lex.isPreposition(before)) return true;
+        boolean afterVerb = !lex.verbReadings(before).isEmpty() && !Lexicon.isAuxiliary(before) && !lex.isNoun(before);
+        return afterVerb && lex.presentReading(w, Lexicon.VerbForm.THIRD_PERSON) == null;
     }
 
     private boolean isCountableSingular(String w) {

@@ -39,4 +39,18 @@ class NounNumberTest {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
+
+    @Test
+    void thisAndTheseTakeTheNumberOfTheirNounInAnObjectsPlace() {
+        assertThat(stage.correct("Life is hard in this countries.")).isEqualTo("Life is hard in these countries.");
+        assertThat(stage.correct("How do they evaluate this properties?")).isEqualTo("How do they evaluate these properties?");
+        assertThat(stage.correct("I was born in these country, for those reason.")).isEqualTo("I was born in this country, for that reason.");
+        for (String s : new String[] {
+                "He said this works, and I know this means a lot.",
+                "I like these kind of films and this news.",
+                "We need these people and those sheep.",
+                "Apart from these there are others."}) {
+            assertThat(stage.correct(s)).as(s).isSameAs(s);
+        }
+    }
 }
