@@ -69,7 +69,7 @@ public final class NounNumber {
                 out.replace(determiner.start(), determiner.end(), determiner.text().charAt(0) == 'T' ? "These" : "these");
                 continue;
             } else if ((det.equals("these") || det.equals("those")) && isCountableSingular(w) && !KIND_WORDS.contains(w)
-                    && !lex.isAdverb(w) && !lex.isPreposition(w)                      // "Apart from these there are"
+                    && !lex.isAdverb(w) && !lex.isPreposition(w) && !COUNT_WORDS.contains(w)   // "from these there", "Of these three"
                     && lex.isPreposition(WordDiff.lower(tokens, k - 2))) {
                 // "in these country", "for those reason": the determiner counts more than the noun it stands before
                 Token determiner = tokens.get(k - 1);

@@ -49,7 +49,8 @@ class NounNumberTest {
                 "He said this works, and I know this means a lot.",
                 "I like these kind of films and this news.",
                 "We need these people and those sheep.",
-                "Apart from these there are others."}) {
+                "Apart from these there are others.",
+                "Of THESE three, one is good."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
