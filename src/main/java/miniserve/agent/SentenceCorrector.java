@@ -5,6 +5,7 @@ import miniserve.agent.OutputCheck.Verdict;
 import miniserve.language.Edit;
 import miniserve.language.ArticleCorrector;
 import miniserve.language.Capitals;
+import miniserve.language.Collocation;
 import miniserve.language.AgreementCorrector;
 import miniserve.language.VerbFormCorrector;
 import miniserve.language.VerbPreposition;
@@ -58,6 +59,7 @@ final class SentenceCorrector {
             new TenseCorrector(Lexicon.standard())::correct,
             new AgreementCorrector(Lexicon.standard())::correct,
             new VerbFormCorrector(Lexicon.standard())::correct,
+            new Collocation(Lexicon.standard())::correct,
             TimePreposition::correct,
             new VerbPreposition(Lexicon.standard())::correct,
             new Comparison(Lexicon.standard())::correct,
