@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * The tutor's stage for the verbs some nouns and objects take, after the model: learners carry over from their own
  * languages "do a mistake" (→ "make a mistake"), "make my homework" (→ "do my homework") and "he said me" (→ "he
- * told me"). The verb keeps its form ("did" → "made", "makes" → "does", "said" → "told"). The noun may follow a
+ * told me"), and "I am interesting in music" (→ "interested in": the -ed adjective names the feeling, the -ing one
+ * its cause; only after a person's "be" and before "in"/"about", "It is interesting in many ways" stays). The verb keeps its form ("did" → "made", "makes" → "does", "said" → "told"). The noun may follow a
  * determiner and one adjective ("did a big mistake"); "do", "does" and "did" count only after a subject or with a
  * determiner before the noun, since as auxiliaries they may open a question ("Do mistakes matter?"). "said" counts
  * before "me", "him" or "us" only ("I said it", "say you are right" stay). Why a stage: the model, which sees these
@@ -26,6 +27,11 @@ public final class Collocation {
     /** Nouns that take "do": "do my homework", "do the dishes". */
     private static final Set<String> DO_NOUNS = Set.of("homework", "housework", "dishes", "sport", "sports");
     private static final Set<String> TOLD_OBJECTS = Set.of("me", "him", "us");
+    /** The -ed adjective of a feeling for the -ing one of its cause, before the preposition the feeling takes. */
+    private static final Map<String, String> FEELING_FOR_CAUSE = Map.of("interesting", "interested", "exciting", "excited");
+    private static final Map<String, String> FEELING_FOR_CAUSE_BEFORE = Map.of("interesting", "in", "exciting", "about");
+    /** Adverbs between "be" and the adjective: "I am very interested". */
+    private static final Set<String> DEGREE = Set.of("very", "really", "so", "quite", "not", "also", "too", "always");
 
     private final Lexicon lex;
 
@@ -50,12 +56,28 @@ public final class Collocation {
                 right = DO_FOR_MAKE.get(w);
             } else if (TELL_FOR_SAY.containsKey(w) && TOLD_OBJECTS.contains(WordDiff.lower(tokens, k + 1))) {
                 right = TELL_FOR_SAY.get(w);
+            } else if (FEELING_FOR_CAUSE.containsKey(w) && FEELING_FOR_CAUSE_BEFORE.get(w).equals(WordDiff.lower(tokens, k + 1))
+                    && personIsBefore(tokens, k)) {
+                right = FEELING_FOR_CAUSE.get(w);                              // "I am interesting in music" -> "interested"
             }
             if (right == null) continue;
             if (Character.isUpperCase(raw.charAt(0))) right = Character.toUpperCase(right.charAt(0)) + right.substring(1);
             out.replace(tokens.get(k).start(), tokens.get(k).end(), right);
         }
         return out.result();
+    }
+
+    /**
+     * Whether a person is the subject of the "be" before the adjective at {@code k}: "I am", "she is really", "we
+     * were" (a pronoun other than "it", or "you"), so that "interesting" names a feeling, not what causes it ("It is
+     * interesting in many ways" stays).
+     */
+    private static boolean personIsBefore(List<Token> tokens, int k) {
+        int be = k - 1;
+        if (DEGREE.contains(WordDiff.lower(tokens, be))) be--;
+        String subject = WordDiff.lower(tokens, be - 1);
+        return Lexicon.BE_FORMS.contains(WordDiff.lower(tokens, be)) && Lexicon.SUBJECT_PRONOUNS.contains(subject)
+                && !subject.equals("it") && !subject.equals("you") && !subject.equals("who");
     }
 
     /**

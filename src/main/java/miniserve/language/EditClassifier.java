@@ -193,6 +193,8 @@ public final class EditClassifier {
         if (o.size() >= 2 && o.size() == r.size() && sameWordsInAnyOrder(o, r)) {
             return new Verdict(ErrorType.WORD_ORDER, "Change the word order: write " + q(rText) + ", not " + q(oText) + ".");
         }
+        Verdict feeling = feelingForCause(o, r);
+        if (feeling != null) return feeling;
         Verdict perfect = perfectForPast(o, r, ctx);
         if (perfect == null) perfect = perfectForPresent(o, r);
         if (perfect == null) perfect = ingForTo(o, r, ctx);
@@ -284,6 +286,16 @@ public final class EditClassifier {
                         && lex.verbForms(v.base()).pastParticiple().equals(participle));
         return same ? new Verdict(ErrorType.TENSE, "With 'since' and a point in time, use the present perfect "
                 + q(WordDiff.join(r)) + ": it started then and still goes on.") : null;
+    }
+
+    /** "interesting" → "interested", "boring" → "bored": the -ed adjective names a feeling, the -ing one its cause. */
+    private Verdict feelingForCause(List<String> o, List<String> r) {
+        if (o.size() != 1 || r.size() != 1) return null;
+        String cause = lower(o.get(0)), feeling = lower(r.get(0));
+        if (!cause.endsWith("ing") || !feeling.endsWith("ed") || !lex.isAdjective(cause) || !lex.isAdjective(feeling)) return null;
+        String stem = cause.substring(0, cause.length() - 3);
+        if (!feeling.equals(stem + "ed") && !feeling.equals(stem + "d")) return null;
+        return new Verdict(ErrorType.ADJ_ADV, q(r.get(0)) + " says how someone feels; " + q(o.get(0)) + " describes what causes the feeling.");
     }
 
     /** "to swim" → "swimming" after "enjoy", "finish", ...: the -ing form, not "to". */
