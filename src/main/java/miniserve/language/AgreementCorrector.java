@@ -133,7 +133,11 @@ public final class AgreementCorrector {
         boolean plural = !lex.singulars(noun).isEmpty() && !lex.isUncountable(noun) && !SINGULAR_IN_S.contains(noun) && !noun.endsWith("ss");
         if (singularBe && plural && head == 3 && !Lexicon.SINGULAR_DETERMINERS.contains(det)) return PLURAL_AUXILIARY.get(be);
         boolean singular = lex.isNoun(noun) && lex.singulars(noun).isEmpty() && !noun.endsWith("s") && !GROUP_NOUNS.contains(noun);
-        if (pluralBe && singular && NOUN_DETERMINERS.contains(det) && !det.equals("these") && !det.equals("those"))
+        // a singular only where its phrase plainly ends: a mark or a preposition ("What are the dress code?"; not
+        // "Here are the four easy steps", "the top ten most requested")
+        String after = WordDiff.lower(tokens, head + 1);
+        boolean ends = head + 1 >= tokens.size() || !tokens.get(head + 1).isWord() || lex.isPreposition(after);
+        if (pluralBe && singular && ends && NOUN_DETERMINERS.contains(det) && !det.equals("these") && !det.equals("those"))
             return SINGULAR_BE.get(be);
         return null;
     }
@@ -166,7 +170,7 @@ public final class AgreementCorrector {
             return null;
         boolean singular = lex.isNoun(noun) && lex.singulars(noun).isEmpty() && !noun.endsWith("s");
         boolean plural = !lex.isNoun(noun) && !lex.singulars(noun).isEmpty();
-        if (singular && !det.equals("these") && !det.equals("those") && (!aux.equals("were") || !mayBeUnreal(tokens))) {
+        if (singular && !det.equals("these") && !det.equals("those") && (!aux.equals("were") || !mayBeUnreal(tokens) && isClauseStart(tokens, k - 1))) {
             String right = aux.equals("were") ? "was" : THIRD_PERSON_AUXILIARY.get(aux);
             return right != null || !PERSON_NOUNS.contains(noun) ? right : personVerb(aux, WordDiff.lower(tokens, k + 2),
                     k + 2 < tokens.size() ? tokens.get(k + 2) : null);
@@ -213,6 +217,15 @@ public final class AgreementCorrector {
             k++;
         }
         return k > from ? k : -1;
+    }
+
+    /**
+     * Whether the word at {@code k} opens a clause: the first, or after a mark or a word that joins clauses ("but the
+     * place were old"; not "being issued the weapon were told", where the noun is an object).
+     */
+    private static boolean isClauseStart(List<Token> tokens, int k) {
+        return k == 0 || !tokens.get(k - 1).isWord() || JOINING.contains(WordDiff.lower(tokens, k - 1))
+                || FinishedTime.CLAUSE_WORDS.contains(WordDiff.lower(tokens, k - 1));
     }
 
     /** Whether the sentence has a word that may ask for the unreal "were" ("if the weather were", "I wish", "as though"). */

@@ -71,13 +71,20 @@ public final class ArticleCorrector {
         return out.result();
     }
 
-    /** Whether an uncountable noun that ends its phrase follows the article at {@code k}, past up to two modifiers. */
+    /**
+     * Whether an uncountable noun that ends its phrase follows the article at {@code k}, past at most one adjective
+     * and an adverb before it ("a new furniture", "a very good advice"; not "a huge international music", where two
+     * adjectives make it a kind of music, nor "a pile of").
+     */
     private boolean beforeUncountable(List<Token> tokens, int k) {
+        boolean adverb = false, adjective = false;
         for (int n = k + 1; n <= k + 3 && n < tokens.size(); n++) {
             String w = tokens.get(n).text();
             if (!w.equals(WordDiff.lower(tokens, n)) || !tokens.get(n).isWord()) return false;
             if (lex.isUncountable(w) && !ALSO_COUNTABLE.contains(w)) return endsNounPhrase(lex, tokens, n + 1);
-            if (!lex.isAdjective(w) && !lex.isAdverb(w)) return false;  // "a new", "a very"; not "a pile of"
+            if (!adverb && !adjective && lex.isAdverb(w) && lex.isAdjective(WordDiff.lower(tokens, n + 1))) adverb = true;  // "very"
+            else if (!adjective && lex.isAdjective(w)) adjective = true;                                                     // "heavy"
+            else return false;
         }
         return false;
     }

@@ -20,6 +20,8 @@ public final class Comparison {
 
     /** Words after which "best"/"worst" before a noun want "the" whatever the idiom: "one of best", "by far best". */
     private static final Set<String> BEFORE_BEST = Set.of("of", "among", "far");
+    /** Adjectives that begin compound modifiers ("the most high tech equipment", "the most long term"), left with "most". */
+    private static final Set<String> COMPOUND_FIRST = Set.of("high", "low", "full", "long", "short", "well", "hard", "top", "part");
     /** Comparatives and superlatives that WordNet lists as adjectives of their own. */
     private static final Set<String> IRREGULAR = Set.of("better", "worse", "best", "worst");
 
@@ -62,7 +64,7 @@ public final class Comparison {
      */
     private String gradedForm(String degree, String adjective, String after, String before) {
         boolean more = degree.equals("more") && after.equals("than"), most = degree.equals("most") && before.equals("the");
-        if (!more && !most || !lex.isAdjective(adjective) || !isShort(adjective)) return null;
+        if (!more && !most || !lex.isAdjective(adjective) || !isShort(adjective) || most && COMPOUND_FIRST.contains(adjective)) return null;
         String stem = adjective.endsWith("e") ? adjective.substring(0, adjective.length() - 1)
                 : adjective.endsWith("y") ? adjective.substring(0, adjective.length() - 1) + "i" : adjective;
         String ending = more ? "er" : "est";

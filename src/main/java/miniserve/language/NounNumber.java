@@ -11,7 +11,8 @@ import java.util.Set;
  * books", "many person" → "many people"); "a", "an", "every", "each", "another" before a plural noun: the singular
  * ("a books" → "a book", "every students" → "every student"); "this" before a plural noun and a plural verb, or
  * a plural in an object's place: "these" ("This shoes are" → "These shoes are", "in this countries" → "in these
- * countries"); "these"/"those" before a singular after a preposition: "this"/"that" ("in these country").
+ * countries"); "these"/"those" before a singular after a preposition other than "of": "this"/"that" ("in these
+ * country"; "one of those hang on boxes" is left).
  *
  * <p>Left alone: a noun that is the first of a compound ("a five star hotel", "a sports car": a noun or an
  * adjective follows), an uncountable noun, a word that is a noun as it stands ("a means", "a series"), a number
@@ -69,8 +70,8 @@ public final class NounNumber {
                 out.replace(determiner.start(), determiner.end(), determiner.text().charAt(0) == 'T' ? "These" : "these");
                 continue;
             } else if ((det.equals("these") || det.equals("those")) && isCountableSingular(w) && !KIND_WORDS.contains(w)
-                    && !lex.isAdverb(w) && !lex.isPreposition(w) && !COUNT_WORDS.contains(w)   // "from these there", "Of these three"
-                    && lex.isPreposition(WordDiff.lower(tokens, k - 2))) {
+                    && isPlainNoun(w) && !COUNT_WORDS.contains(w)            // not "from these there", "Of these three", "those who"
+                    && lex.isPreposition(WordDiff.lower(tokens, k - 2)) && !WordDiff.lower(tokens, k - 2).equals("of")) {   // "one of those hang-on boxes"
                 // "in these country", "for those reason": the determiner counts more than the noun it stands before
                 Token determiner = tokens.get(k - 1);
                 out.replace(determiner.start(), determiner.end(), det.equals("these") ? "this" : "that");
@@ -123,6 +124,16 @@ public final class NounNumber {
         if (lex.isPreposition(before)) return true;
         boolean afterVerb = !lex.verbReadings(before).isEmpty() && !Lexicon.isAuxiliary(before) && !lex.isNoun(before);
         return afterVerb && lex.presentReading(w, Lexicon.VerbForm.THIRD_PERSON) == null;
+    }
+
+    /**
+     * Whether {@code w} is a noun and nothing a pronoun-like "those" may stand before instead: no adverb, adjective,
+     * preposition, -ing form, pronoun or clause word ("those who", "those eager", "those making", "these there").
+     */
+    private boolean isPlainNoun(String w) {
+        return lex.isNoun(w) && !lex.isAdverb(w) && !lex.isAdjective(w) && !lex.isPreposition(w) && !lex.canBe(w, Lexicon.VerbForm.ING)
+                && !Lexicon.SUBJECT_PRONOUNS.contains(w) && !Lexicon.OBJECT_PRONOUNS.contains(w) && !Lexicon.QUESTION_WORDS.contains(w)
+                && !FinishedTime.CLAUSE_WORDS.contains(w);
     }
 
     private boolean isCountableSingular(String w) {

@@ -17,7 +17,7 @@ import java.util.Set;
  *   possessive ("her will").</li>
  *   <li>A possessive determiner that stands where a subject does, before an auxiliary and a verb: "our will
  *   interview" → "we will interview", "their don't know" → "they don't know" (not "his", also a pronoun of its
- *   own: "His does not work"; not "my will states", a noun).</li>
+ *   own: "His does not work"; not "my will states", a noun; not "their is", which wants "there is").</li>
  *   <li>The object form after a preposition at the end of a phrase: "listens to I," → "to me,", "out of I." → "of me."
  *   (not after "than" or "as", where "I" may be right).</li>
  *   <li>The possessive determiner before a noun: "mine source" → "my source", "yours share" → "your share", "them
@@ -62,12 +62,14 @@ public final class PronounCase {
                     && (AFTER_A_SUBJECT.contains(next) || k == 0 && isPresentVerb(next, WordDiff.lower(tokens, k + 2)))) {
                 right = SUBJECT_OF.get(w);                                           // "Me would like" -> "I would like"
             } else if (SUBJECT_OF_POSSESSIVE.containsKey(w) && opensClause(tokens, k) && AFTER_A_SUBJECT.contains(next)
-                    && isVerbAfterAuxiliary(WordDiff.lower(tokens, k + 2))) {
+                    && !(w.equals("their") && Lexicon.BE_FORMS.contains(next)) && isVerbAfterAuxiliary(WordDiff.lower(tokens, k + 2))) {   // "their is" wants "there"
                 right = SUBJECT_OF_POSSESSIVE.get(w);                                // "our will interview" -> "we will"
             } else if (raw.equals("I") && k > 0 && lex.isPreposition(prev) && !COMPARING.contains(prev)
                     && (k + 1 == tokens.size() || !tokens.get(k + 1).isWord())) {
                 right = "me";                                                        // "listens to I," -> "to me,"
-            } else if (DETERMINER_OF.containsKey(w) && !prev.equals("of") && !Lexicon.DETERMINER_LIKE.contains(prev) && isNounAt(tokens, k + 1)) {
+            } else if (DETERMINER_OF.containsKey(w) && !prev.equals("of") && !Lexicon.DETERMINER_LIKE.contains(prev) && isNounAt(tokens, k + 1)
+                    && (!lex.isPreposition(prev) || k + 2 < tokens.size() && tokens.get(k + 2).isWord()
+                        || lex.singulars(WordDiff.lower(tokens, k + 1)).isEmpty() && !WordDiff.lower(tokens, k + 1).endsWith("s"))) {   // "to mine attention."; not "compare them to mine thanks?"
                 right = DETERMINER_OF.get(w);                                        // "mine source" -> "my source"
             } else if ((w.equals("them") || w.equals("him") || w.equals("me") || w.equals("us")) && next.equals("own")) {
                 right = Map.of("them", "their", "him", "his", "me", "my", "us", "our").get(w);   // "them own" -> "their own"
@@ -108,6 +110,7 @@ public final class PronounCase {
         if (!w.equals(WordDiff.lower(tokens, k))) return false;
         boolean noun = lex.isNoun(w) || !lex.singulars(w).isEmpty();
         return noun && !lex.isAdverb(w) && !lex.isPreposition(w) && !Lexicon.isAuxiliary(w) && !Lexicon.MODALS.contains(w)
+                && !lex.canBe(w, Lexicon.VerbForm.ING)                                          // "yelling at me saying"
                 && !Lexicon.DETERMINER_LIKE.contains(w) && !SUBJECT_OF.containsKey(w) && !Lexicon.SUBJECT_PRONOUNS.contains(w)
                 && !FinishedTime.CLAUSE_WORDS.contains(w) && !lex.isAdjective(w);
     }

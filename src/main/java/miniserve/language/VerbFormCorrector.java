@@ -51,6 +51,13 @@ public final class VerbFormCorrector {
             "admit", "postpone", "dislike");
     /** Forms of "let" and "make", after which an object pronoun takes the bare verb: "let him go", "made me cry". */
     private static final Set<String> LET_MAKE = Set.of("let", "lets", "letting", "make", "makes", "made", "making");
+    /**
+     * Verbs whose "to" is a preposition that may end a relative clause ("the man we spoke to said", "the place we
+     * went to gave"), so a past after it is the next clause's verb.
+     */
+    private static final Set<String> STRANDING = Set.of("spoke", "speak", "talked", "talk", "listened", "listen", "went",
+            "go", "gone", "came", "come", "belonged", "belong", "replied", "reply", "referred", "refer", "pointed", "sent",
+            "gave", "given", "turned", "looked", "moved", "returned", "got", "get", "been", "wrote", "write", "lent", "sold");
     /** Object pronouns after "let"/"make" (not "it": "made it to the final" means "reached"). */
     private static final Set<String> PERSON_OBJECTS = Set.of("me", "you", "him", "her", "us", "them");
 
@@ -89,7 +96,8 @@ public final class VerbFormCorrector {
                     && tokens.get(i + 1).text().equals(WordDiff.lower(tokens, i + 1)) && !Lexicon.isAuxiliary(WordDiff.lower(tokens, i + 1))) {
                 String after = WordDiff.lower(tokens, i + 1), then = WordDiff.lower(tokens, i + 2);
                 String ing = lex.verbForms(after).ing();
-                if (takesIng(prev)) {
+                boolean passive = Lexicon.BE_FORMS.contains(WordDiff.lower(tokens, i - 2));       // "I was suggested to buy"
+                if (takesIng(prev) && !passive && !after.equals("date")) {                      // "suggested to date": so far
                     // "enjoy to swim" -> "enjoy swimming": "to" and its space go
                     out.replace(verb.start(), tokens.get(i + 1).end(), ing);
                     i++;
@@ -149,7 +157,8 @@ public final class VerbFormCorrector {
     private String baseAfterTo(List<Token> tokens, int k) {
         if (k >= tokens.size() || !tokens.get(k).text().equals(WordDiff.lower(tokens, k))) return null;
         String w = WordDiff.lower(tokens, k), next = WordDiff.lower(tokens, k + 1);
-        if (w.equals("left") || lex.canBe(w, VerbForm.BASE)) return null;
+        if (w.equals("left") || lex.canBe(w, VerbForm.BASE) || STRANDING.contains(WordDiff.lower(tokens, k - 2))) return null;
+        if (Lexicon.SUBJECT_PRONOUNS.contains(next)) return null;         // "the man we spoke to said he'd": a clause's verb
         String base = null;
         for (VerbReading r : lex.verbReadings(w))
             if (r.form() == VerbForm.PAST && lex.isIrregularVerb(r.base()) && !r.base().equals("be")) base = r.base();

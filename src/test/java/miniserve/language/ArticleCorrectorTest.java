@@ -40,7 +40,8 @@ class ArticleCorrectorTest {
                 "She received a good education and a knowledge of French.",
                 "There is a wealth of information and a lot of advice.",
                 "It was a piece of furniture.",
-                "We need an information desk."}) {
+                "We need an information desk.",
+                "Metal evolves into a huge international music."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }

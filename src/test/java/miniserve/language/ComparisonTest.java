@@ -47,7 +47,8 @@ class ComparisonTest {
                 "It is more beautiful than the sea and more modern than ours.",
                 "She is more polite than him.",
                 "We need more tall trees, and most big cities agree.",
-                "It is more than tall."}) {
+                "It is more than tall.",
+                "Midas has the most high tech equipment."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }

@@ -50,7 +50,8 @@ class NounNumberTest {
                 "I like these kind of films and this news.",
                 "We need these people and those sheep.",
                 "Apart from these there are others.",
-                "Of THESE three, one is good."}) {
+                "Of THESE three, one is good.",
+                "It is for those who know, for those eager to learn, and one of those hang on boxes."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }

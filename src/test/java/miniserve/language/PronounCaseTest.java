@@ -35,7 +35,9 @@ class PronounCaseTest {
                 "Her will was read, and my will states it.",
                 "He gave it to me yesterday, and me too.",
                 "A friend of mine came, yours truly.",
-                "Between you and me, it works."}) {
+                "Between you and me, it works.",
+                "He was yelling at me saying no, so that their is no doubt.",
+                "I would like to compare them to mine thanks?"}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }

@@ -102,7 +102,9 @@ class VerbFormCorrectorTest {
                 "We sold it to used car dealers and went to bed.",
                 "It was next to finished goods, all gone to waste.",
                 "He has been to Paris, and she came to.",
-                "They want to found a company, turn to left, and sell to paid subscribers."}) {
+                "They want to found a company, turn to left, and sell to paid subscribers.",
+                "The man we spoke to said he'd come.",
+                "ENA has suggested to date, and I was suggested to buy it."}) {
             assertThat(stage.correct(s)).as(s).isSameAs(s);
         }
     }
