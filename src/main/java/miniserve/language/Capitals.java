@@ -18,6 +18,7 @@ import java.util.Set;
  */
 public final class Capitals {
 
+    private static final Set<String> I_CONTRACTIONS = Set.of("i'm", "i've", "i'll", "i'd");
     private static final Set<String> ALWAYS_CAPITAL = Set.of(
             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
             "january", "february", "april", "june", "july", "august", "september", "october", "november", "december");
@@ -44,7 +45,7 @@ public final class Capitals {
         TextSplice out = new TextSplice(text);
         for (int k = 0; k < tokens.size(); k++) {
             String w = tokens.get(k).text();
-            boolean pronoun = w.equals("i") || w.startsWith("i'") && Set.of("i'm", "i've", "i'll", "i'd").contains(w);
+            boolean pronoun = w.equals("i") || I_CONTRACTIONS.contains(w);
             boolean listMark = w.equals("i") && (WordDiff.lower(tokens, k - 1).equals("(") || WordDiff.lower(tokens, k + 1).equals(")")
                     || WordDiff.lower(tokens, k + 1).equals("."));
             String prev = WordDiff.lower(tokens, k - 1);

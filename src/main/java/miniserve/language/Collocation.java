@@ -27,9 +27,8 @@ public final class Collocation {
     /** Nouns that take "do": "do my homework", "do the dishes". */
     private static final Set<String> DO_NOUNS = Set.of("homework", "housework", "dishes", "sport", "sports");
     private static final Set<String> TOLD_OBJECTS = Set.of("me", "him", "us");
-    /** The -ed adjective of a feeling for the -ing one of its cause, before the preposition the feeling takes. */
-    private static final Map<String, String> FEELING_FOR_CAUSE = Map.of("interesting", "interested", "exciting", "excited");
-    private static final Map<String, String> FEELING_FOR_CAUSE_BEFORE = Map.of("interesting", "in", "exciting", "about");
+    /** The -ing adjectives of a cause whose -ed feeling ("interest" + "ed") a learner means, and the feeling's preposition. */
+    private static final Map<String, String> CAUSE_BEFORE = Map.of("interesting", "in", "exciting", "about");
     /** Adverbs between "be" and the adjective: "I am very interested". */
     private static final Set<String> DEGREE = Set.of("very", "really", "so", "quite", "not", "also", "too", "always");
 
@@ -56,9 +55,9 @@ public final class Collocation {
                 right = DO_FOR_MAKE.get(w);
             } else if (TELL_FOR_SAY.containsKey(w) && TOLD_OBJECTS.contains(WordDiff.lower(tokens, k + 1))) {
                 right = TELL_FOR_SAY.get(w);
-            } else if (FEELING_FOR_CAUSE.containsKey(w) && FEELING_FOR_CAUSE_BEFORE.get(w).equals(WordDiff.lower(tokens, k + 1))
+            } else if (CAUSE_BEFORE.containsKey(w) && CAUSE_BEFORE.get(w).equals(WordDiff.lower(tokens, k + 1))
                     && personIsBefore(tokens, k)) {
-                right = FEELING_FOR_CAUSE.get(w);                              // "I am interesting in music" -> "interested"
+                right = w.substring(0, w.length() - "ing".length()) + "ed";                              // "I am interesting in music" -> "interested"
             }
             if (right == null) continue;
             if (Character.isUpperCase(raw.charAt(0))) right = Character.toUpperCase(right.charAt(0)) + right.substring(1);

@@ -523,7 +523,7 @@ public final class EditClassifier {
         }
         int t = ctx.change().tgtStart();
         if (r.isEmpty() && o.equals("to") && Lexicon.OBJECT_PRONOUNS.contains(ctx.prevLower()) && t >= 2
-                && Set.of("let", "lets", "letting", "make", "makes", "made", "making").contains(lower(ctx.target().get(t - 2).text()))) {
+                && VerbFormCorrector.LET_MAKE.contains(lower(ctx.target().get(t - 2).text()))) {
             String verbAndObject = ctx.target().get(t - 2).text() + " " + ctx.prev();
             return new Verdict(ErrorType.VERB_FORM, "After " + q(verbAndObject) + ", the verb follows without 'to': "
                     + q(verbAndObject + " " + ctx.next()) + ".");

@@ -31,6 +31,7 @@ public final class PronounCase {
     private static final Map<String, String> SUBJECT_OF = Map.of("me", "I", "him", "he", "us", "we", "them", "they");
     /** Not "his", which is also a pronoun of its own ("His does not work", his one). */
     private static final Map<String, String> SUBJECT_OF_POSSESSIVE = Map.of("my", "I", "our", "we", "their", "they");
+    private static final Map<String, String> POSSESSIVE_OF_OBJECT = Map.of("them", "their", "him", "his", "me", "my", "us", "our");
     private static final Map<String, String> DETERMINER_OF = Map.of("mine", "my", "yours", "your", "ours", "our",
             "theirs", "their", "hers", "her");
     /** Auxiliaries and modals that a subject stands before: "I would", "he has", "they are". */
@@ -71,8 +72,8 @@ public final class PronounCase {
                     && (!lex.isPreposition(prev) || k + 2 < tokens.size() && tokens.get(k + 2).isWord()
                         || lex.singulars(WordDiff.lower(tokens, k + 1)).isEmpty() && !WordDiff.lower(tokens, k + 1).endsWith("s"))) {   // "to mine attention."; not "compare them to mine thanks?"
                 right = DETERMINER_OF.get(w);                                        // "mine source" -> "my source"
-            } else if ((w.equals("them") || w.equals("him") || w.equals("me") || w.equals("us")) && next.equals("own")) {
-                right = Map.of("them", "their", "him", "his", "me", "my", "us", "our").get(w);   // "them own" -> "their own"
+            } else if (POSSESSIVE_OF_OBJECT.containsKey(w) && next.equals("own")) {
+                right = POSSESSIVE_OF_OBJECT.get(w);                                 // "them own" -> "their own"
             } else if (w.equals("me") && k > 0 && lex.isPreposition(prev) && isNounAt(tokens, k + 1)) {
                 right = "my";                                                        // "with me friends" -> "with my friends"
             }

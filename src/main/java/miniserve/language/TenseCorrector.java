@@ -63,7 +63,7 @@ public final class TenseCorrector {
     public String correct(String text) {
         List<Token> tokens = WordDiff.tokenize(text);
         TextSplice out = new TextSplice(text);
-        boolean[] inPast = new boolean[tokens.size()];        // verbs in the past, as written or as made here (read by pastPartner)
+        boolean[] inPast = new boolean[tokens.size()];        // verbs in the past, as written or as made here (read by hasPastPartner)
         for (int i = 1; i < tokens.size(); i++) {
             Token verb = tokens.get(i);
             String w = verb.text();
@@ -77,8 +77,8 @@ public final class TenseCorrector {
                 continue;
             }
             if (!w.equals(WordDiff.lower(tokens, i))) continue;
-            String partner = WordDiff.lower(tokens, i - 1).equals("and") ? pastPartner(tokens, i - 1, inPast) : null;
-            if (partner != null && AFTER_A_VERB.contains(WordDiff.lower(tokens, i + 1))) {
+            boolean partnerInPast = WordDiff.lower(tokens, i - 1).equals("and") && hasPastPartner(tokens, i - 1, inPast);
+            if (partnerInPast && AFTER_A_VERB.contains(WordDiff.lower(tokens, i + 1))) {
                 // "Last night she watched a film and go to bed": the second verb shares the first one's subject and time
                 String pastForm = pastOfPresent(w);
                 if (pastForm != null) {
@@ -155,20 +155,20 @@ public final class TenseCorrector {
     }
 
     /**
-     * The verb of the first half of "... and VERB" when it is in the past and its clause has a finished time, the
+     * Whether the verb of the first half of "... and VERB" is in the past and its clause has a finished time, the
      * word at {@code and} being that "and": read back from "and" over its object ("watched a film and") to the first
-     * verb in the past; null when a mark, a clause word, a subject, "to" before a verb, a modal or "do" comes first (their verb
+     * verb in the past; false when a mark, a clause word, a subject, "to" before a verb, a modal or "do" comes first (their verb
      * after "and" is another's partner: "to go and see", "will come and help").
      */
-    private String pastPartner(List<Token> tokens, int and, boolean[] inPast) {
+    private boolean hasPastPartner(List<Token> tokens, int and, boolean[] inPast) {
         for (int k = and - 1; k > 0 && k >= and - 6 && tokens.get(k).isWord(); k--) {
             String w = WordDiff.lower(tokens, k);
-            if (inPast[k]) return FinishedTime.inClause(lex, tokens, k) ? w : null;
+            if (inPast[k]) return FinishedTime.inClause(lex, tokens, k);
             boolean infinitive = w.equals("to") && lex.canBe(WordDiff.lower(tokens, k + 1), VerbForm.BASE);  // not "to the shop"
             if (FinishedTime.CLAUSE_WORDS.contains(w) || Lexicon.SUBJECT_PRONOUNS.contains(w) || NOT_ACROSS.contains(w) || infinitive
-                    || Lexicon.MODALS.contains(w) || Lexicon.DO_FORMS.contains(w) || Lexicon.isAuxiliary(w)) return null;
+                    || Lexicon.MODALS.contains(w) || Lexicon.DO_FORMS.contains(w) || Lexicon.isAuxiliary(w)) return false;
         }
-        return null;
+        return false;
     }
 
     /**

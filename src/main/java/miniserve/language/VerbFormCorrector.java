@@ -50,7 +50,7 @@ public final class VerbFormCorrector {
     private static final Set<String> ING_VERBS = Set.of("enjoy", "finish", "avoid", "imagine", "suggest", "recommend",
             "admit", "postpone", "dislike");
     /** Forms of "let" and "make", after which an object pronoun takes the bare verb: "let him go", "made me cry". */
-    private static final Set<String> LET_MAKE = Set.of("let", "lets", "letting", "make", "makes", "made", "making");
+    static final Set<String> LET_MAKE = Set.of("let", "lets", "letting", "make", "makes", "made", "making");
     /**
      * Verbs whose "to" is a preposition that may end a relative clause ("the man we spoke to said", "the place we
      * went to gave"), so a past after it is the next clause's verb.
